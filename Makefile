@@ -1,0 +1,50 @@
+# The archive's commands. `make run` and `make test` set up everything on a fresh machine
+# that has Python 3.11: a virtualenv in .venv, the pinned requirements, the database.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run serve test migrate ingest superuser bench-ingest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+## run: set up, migrate, ingest seeds/ and serve on http://127.0.0.1:8000
+run: $(VENV)/.installed-run
+	$(MANAGE) migrate --noinput
+	$(MANAGE) ingest seeds/
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+test: $(VENV)/.installed-test
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) test tests --noinput
+
+migrate: $(VENV)/.installed-run
+	$(MANAGE) migrate --noinput
+
+## ingest: ingest the folders in DIR (default seeds/)
+ingest: migrate
+	$(MANAGE) ingest $(or $(DIR),seeds/)
+
+## superuser: create the first staff account
+superuser: migrate
+	$(MANAGE) createsuperuser
+
+## bench-ingest: generate N pages (default 100000) and time ingest into PostgreSQL
+bench-ingest: $(VENV)/.installed-run
+	$(BIN)/python bench/ingest.py $(if $(N),--n $(N),)
+
+clean:
+	rm -rf $(VENV) staticfiles

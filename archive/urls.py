@@ -1,0 +1,8 @@
+"""The archive's URLs: the reader's pages, the legacy URLs of the original site and the admin."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]

@@ -1,0 +1,100 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.reading import walk
+from articles.services import (
+    CREATED,
+    DUPLICATE,
+    KEPT,
+    LISTING,
+    PHOTO_PAGE,
+    REFUSED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    Ingester,
+    IngestSummary,
+)
+
+SUMMARY_ORDER = [
+    (CREATED, "created"),
+    (UPDATED, "updated"),
+    (UNCHANGED, "unchanged"),
+    (DUPLICATE, "duplicate copies"),
+    (KEPT, "kept staff edits"),
+    (LISTING, "listings"),
+    (PHOTO_PAGE, "photo pages"),
+    (REFUSED, "refused"),
+    (SKIPPED, "skipped (not .txt)"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest scraped page files (and folders of them, recursively) into the archive. "
+        "Re-running over unchanged files writes nothing; articles edited by staff are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Page files (.txt) or folders holding them.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite articles edited by staff with the source text."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="Files written per transaction (default 500)."
+        )
+        parser.add_argument(
+            "--jobs", type=int, default=None, help="Processes that parse pages (default: up to 2 cores)."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Never show the progress bar.")
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        verbosity = options["verbosity"]
+        ingester = Ingester(
+            dry_run=options["dry_run"], force=options["force"],
+            batch_size=options["batch_size"], jobs=options["jobs"],
+        )
+        show_bar = not options["no_progress"] and verbosity >= 1 and sys.stderr.isatty()
+        total = sum(1 for kind, _ in walk(paths) if kind != "skipped") if show_bar else None
+        summary = IngestSummary()
+        with tqdm(total=total, unit="file", disable=not show_bar, file=sys.stderr, dynamic_ncols=True) as bar:
+            for outcome in ingester.run(paths):
+                summary.counts[outcome.status] += 1
+                if outcome.status != SKIPPED:
+                    bar.update()
+                for line, style in self._lines(outcome, verbosity):
+                    bar.write(style(line), file=self.stdout._out)
+        self._summary(summary, options["dry_run"])
+        if summary.counts[REFUSED]:
+            raise CommandError(f"{summary.counts[REFUSED]} file(s) were refused; see the lines above.")
+
+    def _lines(self, outcome, verbosity):
+        if outcome.status == REFUSED:
+            yield f"refused {outcome.path}: {outcome.detail}", self.style.ERROR
+        elif outcome.status == SKIPPED and verbosity >= 1:
+            yield f"skipped {outcome.path}: {outcome.detail}", self.style.NOTICE
+        elif verbosity >= 2:
+            detail = f": {outcome.detail}" if outcome.detail else ""
+            yield f"{outcome.status} {outcome.path}{detail}", str
+        if verbosity >= 1:
+            for problem in outcome.problems:
+                yield f"problem {outcome.path}: {problem}", self.style.WARNING
+
+    def _summary(self, summary, dry_run):
+        counts = summary.counts
+        seen = summary.seen - counts[SKIPPED]
+        rate = seen / summary.elapsed if summary.elapsed else 0
+        parts = [f"{counts[key]:,} {label}" for key, label in SUMMARY_ORDER if counts[key] or key in (CREATED, UPDATED, UNCHANGED, REFUSED)]
+        prefix = "Dry run, nothing written. " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}Files seen: {seen:,}: " + ", ".join(parts)
+            + f". Took {summary.elapsed:.1f} s ({rate:,.0f} files/s)."
+        )
+        if seen and counts[UNCHANGED] + counts[DUPLICATE] + counts[KEPT] == seen and not dry_run:
+            self.stdout.write("Nothing to write: every file is already in the archive.")

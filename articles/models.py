@@ -1,0 +1,307 @@
+"""The archive's data: articles, their photos, tags, sections and authors.
+
+Counts shown to readers (articles per tag, section, author and month) are kept in columns and
+refreshed by ``services.counts_refresh`` after each ingest or edit: counting a million rows on
+every page view is what makes archive sites slow.
+"""
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+# Articles whose date is unknown sort after every dated one, on this placeholder key.
+UNDATED_SORT_DATE = dt.date(1900, 1, 1)
+
+
+class NamedEntity(models.Model):
+    """A section or an author: a name with the slug the original site used for it."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="As in the original site's URLs.")
+    article_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Section(NamedEntity):
+    """A section of the paper: the original site's /category/<slug>/ pages."""
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(NamedEntity):
+    """A writer, or the paper itself for staff and wire reports: /author/<slug>/ pages."""
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    class Kind(models.TextChoices):
+        PLACE = "place", "Place"
+        ORGANISATION = "organisation", "Organisation"
+        PERSON = "person", "Person"
+        TOPIC = "topic", "Topic"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    aliases = models.TextField(
+        blank=True,
+        help_text=(
+            "Other names and spellings of this tag, one per line (for example ISIL, Daesh). "
+            "Ingest tags articles that use any of them, and a search for one finds the others. "
+            "Names in capitals (UN, ISIS) only match in capitals."
+        ),
+    )
+    article_count = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def names(self):
+        """The tag's name followed by its aliases."""
+        return [self.name, *self.alias_list]
+
+
+class MediaItem(models.Model):
+    class Agency(models.TextChoices):
+        REUTERS = "Reuters", "Reuters"
+        AFP = "AFP", "AFP"
+        AP = "AP", "AP"
+        EPA = "EPA", "EPA"
+        GETTY = "Getty Images", "Getty Images"
+        OWN = "Asharq Al-Awsat", "Asharq Al-Awsat"
+        OTHER = "Other", "Other"
+        UNKNOWN = "", "Unknown"
+
+    media_id = models.PositiveIntegerField(
+        "Media ID", unique=True, null=True, blank=True,
+        help_text="The original site's 8-digit number for the photo, when the page showed one.",
+    )
+    fingerprint = models.CharField(
+        max_length=64, editable=False,
+        help_text="Identity across pages: the Media ID, or a hash of the caption for photos without one.",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="Title of the photo's own page.")
+    slug = models.SlugField(max_length=300, blank=True, help_text="The photo page's slug on the original site.")
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=300, blank=True, help_text="Photographer and agency, as printed.")
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True, db_index=True)
+    taken_on = models.DateField(null=True, blank=True, help_text="The date the caption states.")
+    source_path = models.CharField(max_length=1000, blank=True, help_text="The photo page file it came from.")
+    content_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-media_id", "-id"]
+        verbose_name = "photo"
+        indexes = [models.Index(fields=["taken_on", "id"], name="media_taken_on_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["fingerprint"], name="media_fingerprint_unique"),
+            models.UniqueConstraint(fields=["content_hash"], name="media_content_hash_unique"),
+        ]
+
+    def __str__(self):
+        if self.media_id:
+            return f"Media ID {self.media_id}"
+        return self.title or self.caption[:60] or f"Photo {self.pk}"
+
+    def get_absolute_url(self):
+        if self.media_id:
+            return reverse("articles:photo", args=[self.media_id])
+        return reverse("articles:photo-unnumbered", args=[self.pk])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-sort_date", "-id")
+
+    def for_listing(self):
+        """What a row of any article list shows, fetched without a query per row."""
+        return self.select_related("section", "author").defer("body", "index_terms")
+
+
+class Article(models.Model):
+    class DateSource(models.TextChoices):
+        BYLINE = "byline", "from a listing by-line"
+        CAPTION = "caption", "date from photo caption"
+        MEDIA_ID = "media_id", "estimated from the Media ID"
+        EDITOR = "editor", "set by an editor"
+        UNKNOWN = "", "unknown"
+
+    title = models.CharField(max_length=500, help_text="Exactly as the source has it.")
+    slug = models.SlugField(max_length=255, db_index=False)
+    body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
+    dateline = models.CharField(max_length=200, blank=True, help_text="Where it was filed from, e.g. Beirut, Washington.")
+    # Indexed together with the date below, which serves both the lookup and the paging.
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", db_index=False
+    )
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", db_index=False
+    )
+    published_on = models.DateField(
+        null=True, blank=True,
+        help_text="Publication date when known. Its source says how sure it is.",
+    )
+    date_source = models.CharField(max_length=20, choices=DateSource.choices, blank=True)
+    sort_date = models.DateField(
+        default=UNDATED_SORT_DATE, editable=False,
+        help_text="Publication date for ordering; undated articles sort last.",
+    )
+    is_truncated = models.BooleanField(default=False, help_text="The source text stops mid-text.")
+    original_url = models.URLField(max_length=500, blank=True)
+    source_path = models.CharField(max_length=1000, help_text="The file it was ingested from.")
+    content_hash = models.CharField(
+        max_length=64,
+        help_text="SHA-256 of the normalised page text: the same page under another name is one article.",
+    )
+    index_terms = models.TextField(
+        blank=True, editable=False,
+        help_text="Tag names and photo captions, weighted above the body in search.",
+    )
+    photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    staff_edited = models.BooleanField(
+        default=False,
+        help_text="Edited by staff: a later ingest keeps this version unless run with --force.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    media = models.ManyToManyField(MediaItem, through="ArticleMedia", related_name="articles", blank=True)
+    tags = models.ManyToManyField(Tag, through="ArticleTag", related_name="articles", blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sort_date", "-id"]
+        indexes = [
+            models.Index(fields=["sort_date", "id"], name="article_date_idx"),
+            models.Index(fields=["section", "sort_date", "id"], name="article_section_date_idx"),
+            models.Index(fields=["author", "sort_date", "id"], name="article_author_date_idx"),
+            models.Index(fields=["title", "id"], name="article_title_idx"),
+            models.Index(fields=["source_path"], name="article_source_path_idx"),
+            models.Index(fields=["original_url"], name="article_original_url_idx"),
+            models.Index(fields=["slug"], name="article_slug_idx"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.sort_date = self.published_on or UNDATED_SORT_DATE
+        if not self.slug:
+            self.slug = slugify(self.title)[:255] or "article"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", args=[self.pk, self.slug])
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def date_is_certain(self):
+        return self.date_source in (self.DateSource.BYLINE, self.DateSource.EDITOR)
+
+
+class ArticleMedia(models.Model):
+    """A photo's place in an article; the same photo can serve several articles."""
+
+    # Both directions are served by the unique constraint and the index below.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, db_index=False)
+    media = models.ForeignKey(MediaItem, on_delete=models.CASCADE, db_index=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["article", "media"], name="article_media_unique")]
+        indexes = [models.Index(fields=["media", "article"], name="articlemedia_media_idx")]
+
+
+class ArticleTag(models.Model):
+    """An article's tag, with the article's date copied so a tag page pages on one index."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
+    sort_date = models.DateField(default=UNDATED_SORT_DATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "tag"], name="article_tag_unique")]
+        indexes = [models.Index(fields=["tag", "sort_date", "article"], name="articletag_tag_date_idx")]
+
+
+class ArchiveMonth(models.Model):
+    """How many articles a month holds: the year and month archive pages read these."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    article_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="archive_month_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="archive_month_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}"
+
+
+class ListingPage(models.Model):
+    """A tag, author or category listing page of the original site that was ingested.
+
+    Listings never become articles; they are kept so that a re-ingest recognises them and so
+    that editors can see what the original site listed.
+    """
+
+    class Kind(models.TextChoices):
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Author"
+        CATEGORY = "category", "Category"
+        UNKNOWN = "", "Unknown"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    slug = models.SlugField(max_length=200, blank=True)
+    page_number = models.PositiveIntegerField(null=True, blank=True)
+    item_count = models.PositiveSmallIntegerField(default=0)
+    source_path = models.CharField(max_length=1000)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "slug", "page_number"]
+        constraints = [models.UniqueConstraint(fields=["content_hash"], name="listing_content_hash_unique")]
+
+    def __str__(self):
+        return self.title or self.slug or self.source_path

@@ -1,0 +1,154 @@
+"""Find page files on disk and read them as text. Pure Python, no Django.
+
+Scraped pages arrive in every state: UTF-8 with or without a BOM, UTF-16 with a BOM, cp1252,
+CRLF line ends, cut off in the middle of a character, empty, binary, or far too large. Each
+file either becomes normalised text with a content hash, or is refused with one clear reason.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+from dataclasses import dataclass
+
+from .parsing import normalise_text
+
+PAGE_SUFFIX = ".txt"
+
+
+class Refused(Exception):
+    """A file that cannot be a page; the message is the reason, for the operator."""
+
+
+@dataclass
+class SourceFile:
+    path: str
+    size: int
+    text: str
+    encoding: str
+    content_hash: str
+
+    @property
+    def name(self):
+        return os.path.basename(self.path)
+
+
+def walk(paths):
+    """Yield ("file", path) for each .txt file and ("skipped", path) for any other file.
+
+    Folders are read recursively in name order; symbolic links are followed, but a folder
+    already visited (a symlink loop, or two links to one folder) is not read twice.
+    Missing paths are yielded as ("missing", path).
+    """
+    seen_dirs = set()
+    for given in paths:
+        if os.path.isdir(given):
+            yield from _walk_dir(given, seen_dirs)
+        elif os.path.exists(given) or os.path.islink(given):
+            yield _classify(given)
+        else:
+            yield "missing", given
+
+
+def _walk_dir(top, seen_dirs):
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            stat = os.stat(directory)
+        except OSError:
+            yield "missing", directory
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        try:
+            with os.scandir(directory) as entries:
+                entries = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            yield "missing", directory
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(entry.path)
+            else:
+                yield _classify(entry.path)
+        stack.extend(reversed(subdirs))
+
+
+def _classify(path):
+    return ("file" if path.lower().endswith(PAGE_SUFFIX) else "skipped"), path
+
+
+def read_source(path: str, max_bytes: int) -> SourceFile:
+    """Read one file as a page; raise Refused with the reason when it cannot be one."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise Refused(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})")
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise Refused(f"cannot be read: {error.strerror or error}") from None
+    return source_from_bytes(path, raw, max_bytes)
+
+
+def source_from_bytes(path: str, raw: bytes, max_bytes: int) -> SourceFile:
+    if len(raw) > max_bytes:
+        raise Refused(f"file is too large (more than {max_bytes:,} bytes)")
+    if not raw:
+        raise Refused("file is empty")
+    text, encoding = decode(raw)
+    text = normalise_text(text)
+    if not text.strip():
+        raise Refused("file holds only whitespace")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return SourceFile(path=path, size=len(raw), text=text, encoding=encoding, content_hash=digest)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode page bytes: BOMs first, then UTF-8, then cp1252. Binary data is refused."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return _utf8(raw[len(codecs.BOM_UTF8):]), "utf-8-sig"
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            body = raw[len(bom):]
+            if len(body) % 2:
+                body = body[:-1]  # cut in the middle of a character
+            try:
+                return body.decode(name), "utf-16"
+            except UnicodeDecodeError:
+                raise Refused("file starts with a UTF-16 byte order mark but is not UTF-16 text") from None
+    if b"\x00" in raw:
+        raise Refused("binary file (it holds NUL bytes), not a text page")
+    try:
+        text, encoding = _utf8(raw), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = raw.decode("cp1252", errors="replace"), "cp1252"
+    if _control_share(text) > 0.05:
+        raise Refused("binary file (mostly control characters), not a text page")
+    return text, encoding
+
+
+def _utf8(raw: bytes) -> str:
+    """Strict UTF-8, except that a character cut off by the scraper's size limit is dropped."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
+            return raw[: error.start].decode("utf-8")
+        raise
+
+
+def _control_share(text: str) -> float:
+    sample = text[:4096]
+    if not sample:
+        return 0.0
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    return controls / len(sample)

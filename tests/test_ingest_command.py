@@ -1,0 +1,171 @@
+"""`manage.py ingest`: what it writes, what it refuses, and that re-running is safe."""
+import codecs
+import shutil
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase, TransactionTestCase
+
+from articles.models import Article, ArticleTag, ListingPage, MediaItem, Tag
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
+DATA = Path(__file__).parent / "data"
+
+
+def ingest(*paths, **options):
+    out = StringIO()
+    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=StringIO(), no_progress=True, **options)
+    return out.getvalue()
+
+
+class IngestTestMixin:
+    def setUp(self):
+        super().setUp()
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+
+    def page(self, name, content, encoding="utf-8"):
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+
+
+class SeedIngestTests(IngestTestMixin, TestCase):
+    def test_seed_becomes_one_complete_article(self):
+        output = ingest(SEED)
+        self.assertIn("1 created", output)
+        article = Article.objects.get()
+        self.assertEqual(article.title, "U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        self.assertEqual(article.dateline, "Beirut, Washington")
+        self.assertTrue(article.body.startswith("Dozens of regime forces soldiers were killed"))
+        self.assertNotIn("Media ID", article.body)
+        self.assertNotIn("Sputnik", article.body)
+        self.assertEqual(str(article.published_on), "2016-09-05")
+        self.assertEqual(article.date_source, Article.DateSource.CAPTION)
+        self.assertFalse(article.is_truncated)
+        media = article.media.get()
+        self.assertEqual(media.media_id, 55358541)
+        self.assertTrue(media.caption.startswith("Russian President Vladimir Putin (L) meets"))
+        self.assertEqual(media.credit, "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS")
+        self.assertEqual(media.agency, MediaItem.Agency.REUTERS)
+        tags = set(article.tags.values_list("name", flat=True))
+        self.assertLessEqual({"Syria", "Russia", "United States", "ISIS"}, tags)
+        self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
+
+    def test_samples_land_as_articles_listings_and_photo_pages(self):
+        samples = [p for p in DATA.glob("*.txt") if p.name.startswith(("article-", "category-", "tag-", "other-"))]
+        if not samples:
+            self.skipTest("no sample pages in tests/data")
+        ingest(*samples)
+        self.assertFalse(Article.objects.filter(title__in=["Opinion", "Jihan Port"]).exists())
+        self.assertTrue(ListingPage.objects.filter(kind="category", title="Opinion").exists())
+        self.assertTrue(MediaItem.objects.filter(title="Kirkuk fighting", agency="Reuters").exists())
+        lebanon = Article.objects.get(title="Syria: Violence flares along border with Lebanon")
+        self.assertTrue(lebanon.is_truncated)
+        self.assertEqual(lebanon.section.slug, "news-middle-east")
+        self.assertEqual(lebanon.author.slug, "theaawsat")
+        self.assertEqual(list(lebanon.media.values_list("media_id", flat=True)), [55326450])
+
+
+class IdempotenceTests(IngestTestMixin, TestCase):
+    def test_reingest_of_unchanged_file_writes_nothing(self):
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        before = Article.objects.get()
+        output = ingest(path)
+        self.assertIn("1 unchanged", output)
+        self.assertIn("Nothing to write", output)
+        after = Article.objects.get()
+        self.assertEqual(after.updated_at, before.updated_at)
+        self.assertEqual(ArticleTag.objects.count(), before.tags.count())
+
+    def test_changed_file_updates_its_article(self):
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        path.write_text(SEED.read_text(encoding="utf-8").replace("Dozens of", "Scores of"), encoding="utf-8")
+        output = ingest(path)
+        self.assertIn("1 updated", output)
+        article = Article.objects.get()
+        self.assertTrue(article.body.startswith("Scores of regime forces"))
+        self.assertEqual(article.media.count(), 1)
+
+    def test_copies_and_bom_variants_do_not_make_a_second_article(self):
+        text = SEED.read_text(encoding="utf-8")
+        self.page("one/a.txt", text)
+        self.page("two/copy.txt", text)
+        self.page("three/bom.txt", codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode("utf-8"))
+        self.page("four/utf16.txt", text.encode("utf-16"))
+        output = ingest(self.folder)
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertIn("3 duplicate copies", output)
+
+    def test_staff_edit_is_kept_unless_forced(self):
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        Article.objects.update(title="Corrected title", staff_edited=True)
+        path.write_text(SEED.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+        output = ingest(path)
+        self.assertIn("1 kept staff edits", output)
+        self.assertEqual(Article.objects.get().title, "Corrected title")
+        output = ingest(path, force=True)
+        self.assertIn("1 updated", output)
+        article = Article.objects.get()
+        self.assertEqual(article.title, "U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        self.assertFalse(article.staff_edited)
+
+    def test_dry_run_writes_nothing(self):
+        output = ingest(SEED, dry_run=True)
+        self.assertIn("Dry run", output)
+        self.assertIn("1 created", output)
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(MediaItem.objects.exists())
+
+
+class RefusalTests(IngestTestMixin, TestCase):
+    def test_bad_files_are_refused_one_line_each_and_exit_non_zero(self):
+        self.page("empty.txt", b"")
+        self.page("blank.txt", "  \n \n")
+        self.page("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+        self.page("title-only.txt", "Middle-east Arab News Opinion | Asharq Al-awsat\n\nJust a title | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n")
+        self.page("huge.txt", b"x" * 64)
+        self.page("notes.pdf", b"%PDF")
+        self.page("good.txt", SEED.read_bytes())
+        out = StringIO()
+        with self.settings(ARCHIVE_INGEST_MAX_BYTES=50_000):
+            (self.folder / "huge.txt").write_bytes(b"x" * 60_000)
+            with self.assertRaisesMessage(CommandError, "5 file(s) were refused"):
+                call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
+        lines = out.getvalue().splitlines()
+        refused = [line for line in lines if line.startswith("refused")]
+        self.assertEqual(len(refused), 5)
+        for name, reason in [("empty.txt", "empty"), ("blank.txt", "whitespace"), ("binary.txt", "binary"),
+                             ("title-only.txt", "title but no text"), ("huge.txt", "too large")]:
+            self.assertTrue(any(name in line and reason in line for line in refused), (name, refused))
+        self.assertTrue(any(line.startswith("skipped") and "notes.pdf" in line for line in lines))
+        self.assertNotIn("Traceback", out.getvalue())
+        self.assertEqual(Article.objects.count(), 1, "the good file is not lost")
+
+    def test_html_title_is_stored_as_text(self):
+        self.page("x.txt", SEED.read_text(encoding="utf-8").replace(
+            "U.S.-led Jets Kill Dozens of Syrian Soldiers", "<script>alert('x')</script> Jets"))
+        ingest(self.folder)
+        self.assertEqual(Article.objects.get().title, "<script>alert('x')</script> Jets")
+
+
+class BatchRecoveryTests(IngestTestMixin, TransactionTestCase):
+    def test_interrupted_run_finishes_on_rerun_without_duplicates(self):
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(7):
+            self.page(f"p{i}.txt", text.replace("Dozens of", f"Group {i} of"))
+        ingester_output = ingest(self.folder, batch_size=3)
+        self.assertIn("7 created", ingester_output)
+        Article.objects.filter(source_path__endswith="p6.txt").delete()
+        output = ingest(self.folder, batch_size=3)
+        self.assertIn("1 created", output)
+        self.assertIn("6 unchanged", output)
+        self.assertEqual(Article.objects.count(), 7)
+        self.assertEqual(MediaItem.objects.count(), 1, "the one photo is shared, not copied")

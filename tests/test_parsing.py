@@ -1,0 +1,197 @@
+"""The parser against golden files, and its edge cases.
+
+Each ``tests/data/<case>.txt`` has a ``<case>.json`` beside it recording what a careful reader
+extracts from the page; only the keys present in the JSON are checked.
+"""
+import json
+import textwrap
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from articles import parsing
+from articles.parsing import parse_page, split_credit
+
+DATA = Path(__file__).parent / "data"
+
+
+def golden_cases():
+    for text_path in sorted(DATA.glob("*.txt")):
+        json_path = text_path.with_suffix(".json")
+        if json_path.exists():
+            yield text_path, json.loads(json_path.read_text(encoding="utf-8"))
+
+
+def read_case(path):
+    """Decode a case as ingest does, so BOM and CRLF cases are read the same way."""
+    from articles.reading import source_from_bytes
+
+    raw = path.read_bytes()
+    source = source_from_bytes(str(path), raw, 5 * 1024 * 1024)
+    return parse_page(source.text, source_name=path.name, size=len(raw))
+
+
+def observed(page, expected):
+    """The parsed page in the golden files' vocabulary, for the keys the case records."""
+    items = [
+        {
+            "title": item.title,
+            "author": item.author,
+            "date": item.date.isoformat() if item.date else None,
+            "sections": item.sections,
+            "media_ids": [m.media_id for m in item.media if m.media_id],
+            "excerpt_starts": item.excerpt,
+        }
+        for item in page.items
+    ]
+    values = {
+        "kind": page.kind,
+        "listing_kind": page.listing_kind,
+        "title": page.title,
+        "is_truncated": page.is_truncated,
+        "dateline": page.dateline,
+        "dateline_raw": page.dateline_raw,
+        "body_starts": page.paragraphs[0] if page.paragraphs else "",
+        "body_ends": page.paragraphs[-1] if page.paragraphs else "",
+        "paragraph_count": len(page.paragraphs),
+        "media": [
+            {"media_id": m.media_id, "caption": m.caption, "credit": m.credit, "agency": m.agency}
+            for m in page.media
+        ],
+        "captions": page.captions,
+        "published_on": page.published_on.isoformat() if page.published_on else None,
+        "date_source": page.date_source,
+        "listing_items": len(page.items),
+        "items": items,
+    }
+    return {key: values[key] for key in expected if key in values}
+
+
+def matches(key, got, want):
+    if key == "body_starts":
+        return got.startswith(want)
+    if key == "body_ends":
+        return got.endswith(want)
+    if key == "media":
+        return len(got) == len(want) and all(
+            all(g.get(k) == v for k, v in w.items()) for g, w in zip(got, want)
+        )
+    if key == "items":
+        return len(got) == len(want) and all(
+            all(
+                g[k].startswith(v) if k == "excerpt_starts" else g.get(k) == v
+                for k, v in w.items()
+            )
+            for g, w in zip(got, want)
+        )
+    return got == want
+
+
+class GoldenFileTests(SimpleTestCase):
+    maxDiff = None
+
+    def test_golden_files(self):
+        cases = list(golden_cases())
+        self.assertGreaterEqual(len(cases), 7, "the seed and the six samples at least")
+        for text_path, expected in cases:
+            with self.subTest(case=text_path.name):
+                page = read_case(text_path)
+                got = observed(page, expected)
+                for key, want in expected.items():
+                    if key not in got:
+                        continue
+                    self.assertTrue(
+                        matches(key, got[key], want),
+                        f"{text_path.name}: {key}\n  expected: {want!r}\n  parsed:   {got[key]!r}",
+                    )
+
+    def test_seed_is_read_in_full(self):
+        page = read_case(next(DATA.glob("seed-*.txt")))
+        self.assertEqual(page.kind, parsing.ARTICLE)
+        self.assertEqual(page.title, "U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        self.assertEqual(page.dateline, "Beirut, Washington")
+        self.assertEqual([m.media_id for m in page.media], [55358541])
+        self.assertEqual(page.media[0].credit, "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS")
+        self.assertTrue(page.media[0].caption.endswith("Hangzhou, China, September 5, 2016."))
+        self.assertTrue(page.paragraphs[0].startswith("Dozens of regime forces soldiers"))
+        self.assertNotIn("Media ID", page.body)
+        self.assertNotIn("Select Page", page.body)
+
+
+class EdgeCaseTests(SimpleTestCase):
+    def test_never_raises_on_garbage(self):
+        for text in ["", "\n\n\n", "Select Page", "Media ID:", "Caption:", "by | |", "—", "...Caption:Caption:",
+                     "Media ID: 1234567\nCaption:\n\n", "\x00\x01", "x" * 100000, "(" * 5000 + "AFP"]:
+            with self.subTest(text=text[:20]):
+                page = parse_page(text)
+                self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
+
+    def test_listing_never_becomes_article_even_unnamed(self):
+        text = textwrap.dedent("""\
+            by Hamza Mustafa | Aug 28, 2014 | Middle East
+            Beirut, Asharq Al-Awsat—The fighting went on...
+            by Amir Taheri | Jun 27, 2014 | Opinion
+            The current crisis in Iraq is routinely described...
+            """)
+        page = parse_page(text, source_name="unnamed.txt")
+        self.assertEqual(page.kind, parsing.LISTING)
+        self.assertEqual([i.author for i in page.items], ["Hamza Mustafa", "Amir Taheri"])
+
+    def test_html_in_title_is_kept_as_text(self):
+        page = parse_page(
+            "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
+            "<script>alert(1)</script> truce | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n\n"
+            "Gaza, Reuters—The truce held overnight.\n"
+        )
+        self.assertEqual(page.title, "<script>alert(1)</script> truce")
+        self.assertEqual(page.dateline, "Gaza, Reuters")
+
+    def test_hyphenated_first_word_is_not_a_dateline(self):
+        for text in ("U.S.-led jets struck the base.", "Al-Assad’s forces advanced.", "Pro-Government forces held."):
+            with self.subTest(text=text):
+                self.assertEqual(parsing.find_dateline(text)[0], "")
+
+    def test_dateline_forms(self):
+        cases = {
+            "Beirut, Asharq Al-Awsat—Several villages": ("Beirut, Asharq Al-Awsat", "Several villages"),
+            "Nouakchott/ Algiers, Asharq Al-Awsat –The talks": ("Nouakchott/ Algiers, Asharq Al-Awsat", "The talks"),
+            "Tripoli, Libya, AP—Gunmen": ("Tripoli, Libya, AP", "Gunmen"),
+            "Beirut – The army": ("Beirut", "The army"),
+            "Beirut– The army": ("Beirut", "The army"),
+            "Riyadh, Mecca- Pilgrims": ("Riyadh, Mecca", "Pilgrims"),
+            "New York-Amid the talks": ("New York", "Amid the talks"),
+            "London and Beirut, Asharq Al-Awsat—The": ("London and Beirut, Asharq Al-Awsat", "The"),
+        }
+        for text, (dateline, rest) in cases.items():
+            with self.subTest(text=text):
+                got = parsing.find_dateline(text)
+                self.assertEqual((got[0], got[2]), (dateline, rest))
+
+    def test_credit_forms(self):
+        cases = {
+            "Soldiers stand guard. (AP Photo/Bilal Hussein)": ("Soldiers stand guard.", "(AP Photo/Bilal Hussein)", "AP"),
+            "A rally in Cairo. AFP PHOTO / STR": ("A rally in Cairo.", "AFP PHOTO / STR", "AFP"),
+            "Protesters march (EPA/Yahya Arhab)": ("Protesters march", "(EPA/Yahya Arhab)", "EPA"),
+            "Smoke rises.(EPA)": ("Smoke rises.", "(EPA)", "EPA"),
+            "A fighter in Aleppo. REUTERS/Bassam Khabieh": ("A fighter in Aleppo.", "REUTERS/Bassam Khabieh", "Reuters"),
+            "Tunis on Friday (AFP PHOTO/FETHI BELAID_": ("Tunis on Friday", "(AFP PHOTO/FETHI BELAID_", "AFP"),
+            "President Aoun meets the envoy. (Dalati and Nohra)": ("President Aoun meets the envoy.", "(Dalati and Nohra)", "Other"),
+            "Putin (L) meets Obama, September 5, 2016. Sputnik/Kremlin/Alexei Druzhinin/via REUTERS":
+                ("Putin (L) meets Obama, September 5, 2016.", "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS", "Reuters"),
+            "A view of the city.": ("A view of the city.", "", ""),
+        }
+        for text, (caption, credit, agency) in cases.items():
+            with self.subTest(text=text):
+                got_caption, got_credit = split_credit(text)
+                self.assertEqual((got_caption, got_credit, parsing.agency_of(got_credit)), (caption, credit, agency))
+
+    def test_media_id_estimates_month_between_anchors(self):
+        self.assertEqual(parsing.estimate_from_media_id(55358541).isoformat(), "2016-09-01")
+        self.assertIsNone(parsing.estimate_from_media_id(55000001))
+
+    def test_arabic_text_survives(self):
+        page = parse_page(
+            "Middle-east Arab News Opinion | Asharq Al-awsat\n\nArabic press | ASHARQ AL-AWSAT English Archive\n"
+            "Select Page\n\nLondon – The paper’s Arabic edition led with «سوريا» on Monday.\n"
+        )
+        self.assertIn("سوريا", page.body)
