@@ -566,6 +566,10 @@ def read_listing(page: ParsedPage, lines: list[str]) -> None:
             current = ListingItem(title=text, media=pending_media)
             pending_media = []
             items.append(current)
+        elif current is not None and not current.excerpt and is_caption_like(text, [m.caption for m in current.media]):
+            # Shape G: a title, then its photo's caption (often twice), then the text.
+            if not any(similar_caption(text, f"{m.caption} {m.credit}") for m in current.media):
+                current.media.append(make_media(None, text))
         elif current is None:
             current = ListingItem(title=None, excerpt=text, media=pending_media)
             pending_media = []

@@ -1,0 +1,95 @@
+"""Shared pieces of the benchmarks: a generated corpus, a fresh PostgreSQL database, timing.
+
+Benchmarks are not tests: they print figures for a person to read and compare, and they are
+run by `make bench...`, never by `make test`.
+"""
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_GENERATOR = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres")
+
+
+def corpus(n, generator=None, folder=None):
+    """A folder of n generated pages, made once and reused by later runs."""
+    generator = Path(generator or os.environ.get("CORPUS_GENERATOR", DEFAULT_GENERATOR))
+    folder = Path(folder or ROOT / "bench" / "corpus" / str(n))
+    done = folder / ".complete"
+    if done.exists():
+        return folder
+    if not generator.exists():
+        sys.exit(f"The corpus generator {generator} is missing; set CORPUS_GENERATOR to make_corpus.py.")
+    print(f"Generating {n:,} pages into {folder} ...", flush=True)
+    started = time.monotonic()
+    subprocess.run([PYTHON, str(generator), str(folder), str(n)], check=True)
+    done.write_text("ok")
+    print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
+    return folder
+
+
+def fresh_database(name):
+    """Drop and create a PostgreSQL database; return its URL."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def manage(args, database_url, **kwargs):
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0",
+           "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, **kwargs)
+
+
+def tree_rss(pid):
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack.extend(int(c) for c in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed_command(args, database_url):
+    """Run a manage.py command; return (seconds, peak memory of its process tree, output)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0",
+           "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    peak = [0]
+
+    def watch():
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    output = process.communicate()[0]
+    elapsed = time.monotonic() - started
+    watcher.join()
+    if process.returncode:
+        print(output[-3000:])
+        raise SystemExit(f"{' '.join(args)} failed with status {process.returncode}")
+    return elapsed, peak[0], output
