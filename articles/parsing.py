@@ -211,9 +211,13 @@ class ParsedPage:
         return self.hints.url
 
 
-def parse_page(text: str, *, source_name: str = "", size: int | None = None) -> ParsedPage:
-    """Parse the decoded text of one page. ``size`` is the file's size in bytes, when known."""
-    text = normalise_text(text)
+def parse_page(
+    text: str, *, source_name: str = "", size: int | None = None, normalised: bool = False
+) -> ParsedPage:
+    """Parse the decoded text of one page. ``size`` is the file's size in bytes, when known;
+    ``normalised`` says the text already went through ``normalise_text``."""
+    if not normalised:
+        text = normalise_text(text)
     hints = hints_from_name(source_name)
     header = read_header(text.split("\n"))
     kind, listing_kind = decide_kind(header, hints)
@@ -444,9 +448,7 @@ def read_article(page: ParsedPage, lines: list[str]) -> None:
             page.dateline, page.dateline_raw = dateline, raw
             paragraphs[0] = rest
     # A caption printed again further down the body is the same photo, not text.
-    paragraphs = [
-        p for p in paragraphs if p and not any(similar_caption(p, c) for c in captions)
-    ] if captions else [p for p in paragraphs if p]
+    paragraphs = [p for p in paragraphs if p and not is_printed_caption(p, captions)]
     page.media, page.captions, page.paragraphs = media, captions, paragraphs
     if not paragraphs:
         page.problems.append("article has no body text")
@@ -469,6 +471,14 @@ def is_caption_like(text: str, captions: list[str], following=()) -> bool:
         return True
     # Articles without a Media ID print their caption twice before the body.
     return bool(following) and block_text(following[0]) == text
+
+
+def is_printed_caption(paragraph: str, captions: list[str]) -> bool:
+    """A body paragraph that repeats one of the captions (length is checked first: it is cheap)."""
+    size = len(paragraph)
+    return any(
+        len(c) / 2 <= size <= len(c) * 2 and similar_caption(paragraph, c) for c in captions
+    )
 
 
 def similar_caption(a: str, b: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -108,18 +108,9 @@ def tag_vocabulary():
     ]
 
 
-_worker_matcher: TagMatcher | None = None
-
-
-def _init_worker(vocabulary):
-    global _worker_matcher
-    _worker_matcher = TagMatcher(vocabulary)
-
-
-def parse_source(source: SourceFile, matcher: TagMatcher | None = None) -> ParsedFile:
-    """Parse one read file and find its tags. Runs in worker processes, so it touches no database."""
-    matcher = matcher if matcher is not None else _worker_matcher
-    page = parsing.parse_page(source.text, source_name=source.name, size=source.size)
+def parse_source(source: SourceFile, matcher: TagMatcher | None) -> ParsedFile:
+    """Parse one read file and find the tags it mentions."""
+    page = parsing.parse_page(source.text, source_name=source.name, size=source.size, normalised=True)
     tag_ids = set()
     if matcher and page.kind == parsing.ARTICLE:
         captions = [f"{m.caption} {m.credit}" for m in page.media]
@@ -127,13 +118,23 @@ def parse_source(source: SourceFile, matcher: TagMatcher | None = None) -> Parse
     return ParsedFile(source=source, page=page, tag_ids=tag_ids)
 
 
-def _parse_many(sources, matcher, pool):
-    if pool is None:
-        return [parse_source(s, matcher) for s in sources]
-    return list(pool.map(parse_source, sources, chunksize=32))
-
-
 # --- Ingest --------------------------------------------------------------------------------
+
+# Each worker process of a large ingest holds its own Ingester and database connection, so
+# that reading, parsing and writing run on every core and the database gets parallel streams.
+_worker: Ingester | None = None
+
+
+def _start_worker(options):
+    global _worker
+    _worker = Ingester(**options, jobs=1)
+
+
+def _worker_batch(paths):
+    try:
+        return list(_worker.ingest_files(paths))
+    finally:
+        connections.close_all()
 
 
 class Ingester:
@@ -149,47 +150,81 @@ class Ingester:
         self.tag_names = dict(Tag.objects.values_list("id", "name"))
         self.sections: dict[str, int] = {}
         self.authors: dict[str, int] = {}
-        self.pool = None
-        self.touched = False
 
     def run(self, paths):
-        batch: list[SourceFile] = []
+        """Ingest files and folders; yield an outcome per file as its batch commits.
+
+        A run that fits in one batch, or runs inside a transaction (tests), stays in this
+        process; larger runs hand whole batches to worker processes, a bounded number at a time.
+        """
+        written = False
+        pool, pending = None, deque()
         try:
-            for kind, path in walk(paths):
-                if kind == "skipped":
-                    yield FileOutcome(path, SKIPPED, "not a .txt page file")
+            for entry in self._batches(paths):
+                if isinstance(entry, FileOutcome):
+                    yield entry
                     continue
-                if kind == "missing":
-                    yield FileOutcome(path, REFUSED, "no such file or folder")
-                    continue
-                try:
-                    batch.append(read_source(path, self.max_bytes))
-                except Refused as refusal:
-                    yield FileOutcome(path, REFUSED, str(refusal))
-                    continue
-                if len(batch) >= self.batch_size:
-                    yield from self._ingest_batch(batch)
-                    batch = []
-            if batch:
-                yield from self._ingest_batch(batch)
+                if pool is None and self._parallel():
+                    pool = self._start_pool()
+                if pool is None:
+                    outcomes = self.ingest_files(entry)
+                else:
+                    pending.append(pool.submit(_worker_batch, entry))
+                    if len(pending) < self.jobs * 2:
+                        continue
+                    outcomes = pending.popleft().result()
+                for outcome in outcomes:
+                    written |= outcome.status in (CREATED, UPDATED)
+                    yield outcome
+            while pending:
+                for outcome in pending.popleft().result():
+                    written |= outcome.status in (CREATED, UPDATED)
+                    yield outcome
         finally:
-            if self.pool is not None:
-                self.pool.shutdown()
-            if self.touched and not self.dry_run:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            if written and not self.dry_run:
                 counts_refresh()
 
-    def _pool_for(self, count):
-        if self.jobs < 2 or count < 64 or connections["default"].in_atomic_block:
-            return None
-        if self.pool is None:
-            # Children must not share the parent's database connection.
-            connections.close_all()
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, initializer=_init_worker, initargs=(tag_vocabulary(),)
-            )
-        return self.pool
+    def _batches(self, paths):
+        """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""
+        batch = []
+        for kind, path in walk(paths):
+            if kind == "skipped":
+                yield FileOutcome(path, SKIPPED, "not a .txt page file")
+            elif kind == "missing":
+                yield FileOutcome(path, REFUSED, "no such file or folder")
+            else:
+                batch.append(path)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
 
-    def _ingest_batch(self, batch):
+    def _parallel(self):
+        connection = connections["default"]
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        return self.jobs > 1 and not connection.in_atomic_block and not in_memory
+
+    def _start_pool(self):
+        # Children open connections of their own; they must not inherit this one.
+        connections.close_all()
+        options = {"dry_run": self.dry_run, "force": self.force, "batch_size": self.batch_size}
+        return ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker, initargs=(options,))
+
+    def ingest_files(self, paths):
+        """Read, parse and store one batch of files; yield an outcome per file."""
+        sources = []
+        for path in paths:
+            try:
+                sources.append(read_source(path, self.max_bytes))
+            except Refused as refusal:
+                yield FileOutcome(path, REFUSED, str(refusal))
+        if sources:
+            yield from self._ingest_batch(sources)
+
+    def _ingest_batch(self, batch, retrying=False):
         known = self._known_hashes({s.content_hash for s in batch})
         fresh, seen_in_batch = [], {}
         for source in batch:
@@ -207,31 +242,35 @@ class Ingester:
                 continue
             seen_in_batch[source.content_hash] = source.path
             fresh.append(source)
-        if not fresh:
-            return
-        parsed = _parse_many(fresh, self.matcher, self._pool_for(len(fresh)))
-        refused = []
-        for item in parsed:
+        writable = []
+        for source in fresh:
+            try:
+                item = parse_source(source, self.matcher)
+            except Exception as error:  # the parser is built never to raise; report, never crash
+                yield FileOutcome(source.path, REFUSED, f"could not be parsed: {error!r}")
+                continue
             reason = refusal_reason(item.page)
             if reason:
-                refused.append(FileOutcome(item.source.path, REFUSED, reason, item.page.problems))
-        yield from refused
-        writable = [item for item in parsed if not refusal_reason(item.page)]
+                yield FileOutcome(source.path, REFUSED, reason, item.page.problems)
+            else:
+                writable.append(item)
+        if not writable:
+            return
         if self.dry_run:
             yield from self._dry_run_outcomes(writable)
             return
         try:
             with transaction.atomic():
                 outcomes = self._write(writable)
-        except Exception:
-            # One bad file must not cost the batch: retry each file in its own transaction.
-            outcomes = []
+        except Exception as error:
+            if retrying:
+                yield FileOutcome(batch[0].path, REFUSED, f"could not be stored: {error}")
+                return
+            # One bad file must not cost the batch: retry each file on its own. A file that a
+            # concurrent batch stored meanwhile is then found as a duplicate.
             for item in writable:
-                try:
-                    with transaction.atomic():
-                        outcomes.extend(self._write([item]))
-                except Exception as error:  # reported to the operator, never a traceback
-                    outcomes.append(FileOutcome(item.source.path, REFUSED, f"could not be stored: {error}"))
+                yield from self._ingest_batch([item.source], retrying=True)
+            return
         yield from outcomes
 
     def _known_hashes(self, hashes):
@@ -264,7 +303,6 @@ class Ingester:
     # --- writing one batch, inside a transaction ---
 
     def _write(self, items):
-        self.touched = True
         outcomes = []
         media_ids = self._store_media([m for item in items for m in item.page.media])
         articles = [i for i in items if i.page.kind == parsing.ARTICLE]

@@ -19,13 +19,20 @@ WORD_RE = re.compile(r"[^\W_]+")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9.&-]{1,9}$")
 
 
+COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+
+
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower case without accents: "Erdoğan" and "Erdogan" are one word."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_text(word)
+
+
+def fold_text(text: str) -> str:
+    text = text.lower()
+    if text.isascii():
+        return text
+    return COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words_of(text: str) -> list[str]:
@@ -36,7 +43,7 @@ class TagMatcher:
     """Built once from (name, key) pairs; ``find(text)`` returns the keys it mentions."""
 
     def __init__(self, names):
-        # first word -> list of (following words, keys); folded for names, exact for acronyms
+        # first word -> {following words: keys}; folded for names, exact for acronyms
         self.folded: dict[str, dict[tuple[str, ...], set]] = {}
         self.exact: dict[str, dict[tuple[str, ...], set]] = {}
         for name, key in names:
@@ -54,27 +61,28 @@ class TagMatcher:
 
     def find(self, *texts: str) -> set:
         """Keys of every name that occurs in any of the texts."""
-        found = set()
-        for text in texts:
-            if text:
-                words = words_of(text)
-                self._scan(words, [fold(w) for w in words], found)
-        return found
-
-    def _scan(self, words, folded, found):
-        start, count = 0, len(words)
-        while start < count:
-            best_length, best_keys = 0, None
-            for table, sequence in ((self.folded, folded), (self.exact, words)):
-                tails = table.get(sequence[start])
-                if tails is None:
-                    continue
-                for tail, keys in tails.items():
-                    length = len(tail) + 1
-                    if length > best_length and tuple(sequence[start + 1:start + length]) == tail:
-                        best_length, best_keys = length, keys
-            if best_keys:
+        text = "\n".join(t for t in texts if t)
+        words = words_of(text)
+        folded = [w.lower() for w in words] if text.isascii() else [fold(w) for w in words]
+        # Candidate starts first (a set lookup per word), then longest match, leftmost first.
+        starts = sorted(
+            [(i, self.folded[w], folded) for i, w in enumerate(folded) if w in self.folded]
+            + [(i, self.exact[w], words) for i, w in enumerate(words) if w in self.exact],
+            key=lambda c: c[0],
+        )
+        found, free_from = set(), 0
+        best_at, best_length, best_keys = -1, 0, None
+        for start, tails, sequence in starts:
+            if start != best_at and best_keys is not None:
                 found |= best_keys
-                start += best_length
-            else:
-                start += 1
+                free_from = best_at + best_length
+                best_keys, best_length = None, 0
+            if start < free_from:
+                continue
+            for tail, keys in tails.items():
+                length = len(tail) + 1
+                if length > best_length and tuple(sequence[start + 1:start + length]) == tail:
+                    best_at, best_length, best_keys = start, length, keys
+        if best_keys is not None:
+            found |= best_keys
+        return found
