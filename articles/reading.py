@@ -9,11 +9,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 
 from .parsing import normalise_text
 
 PAGE_SUFFIX = ".txt"
+# Characters that do not occur in text: control characters and the replacement character.
+BINARY_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
 class Refused(Exception):
@@ -150,5 +153,4 @@ def _control_share(text: str) -> float:
     sample = text[:4096]
     if not sample:
         return 0.0
-    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
-    return controls / len(sample)
+    return len(BINARY_CHARS_RE.findall(sample)) / len(sample)

@@ -34,6 +34,7 @@ from .models import (
     Section,
     Tag,
 )
+from .bulk import insert_rows
 from .reading import Refused, SourceFile, read_source, walk
 from .tagging import TagMatcher
 
@@ -387,10 +388,10 @@ class Ingester:
                 media_pk = media_ids.get(media_fingerprint(block))
                 if media_pk and media_pk not in seen:
                     seen.add(media_pk)
-                    links.append(ArticleMedia(article_id=article.pk, media_id=media_pk, position=position))
-            tag_links += [ArticleTag(article_id=article.pk, tag_id=t, sort_date=article.sort_date) for t in item.tag_ids]
-        ArticleMedia.objects.bulk_create(links)
-        ArticleTag.objects.bulk_create(tag_links)
+                    links.append((article.pk, media_pk, position))
+            tag_links += [(article.pk, tag_id, article.sort_date) for tag_id in item.tag_ids]
+        insert_rows(ArticleMedia, ["article", "media", "position"], links)
+        insert_rows(ArticleTag, ["article", "tag", "sort_date"], tag_links)
         outcomes += [FileOutcome(i.source.path, CREATED, problems=i.page.problems) for _, i in new]
         outcomes += [FileOutcome(i.source.path, UPDATED, problems=i.page.problems) for _, i in updated]
         return outcomes
