@@ -11,7 +11,20 @@ so an ingest, an admin edit or a bulk update cannot forget it:
 The rest of the archive calls the functions at the bottom of this module and never asks
 which database it runs on.
 """
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .query import Atom, Query, name_atom, name_key, parse_query
+
+UNDATED = dt.date(1900, 1, 1)
 
 FTS_TABLE = "articles_article_fts"
 SEARCH_CONFIG = "english"
@@ -98,3 +111,312 @@ def uninstall_index(schema_editor):
     statements = POSTGRES_UNINSTALL if is_postgres(schema_editor.connection) else SQLITE_UNINSTALL
     for sql in statements:
         schema_editor.execute(sql)
+
+
+# --- Searching ----------------------------------------------------------------------------
+
+# A search ranks and counts facets over the newest CANDIDATES matches at most: for a word in
+# most of a million articles, ranking every match costs seconds (see the project's
+# PERFORMANCE notes). Result counts are exact up to COUNT_CAP and shown as "more than" above.
+CANDIDATES = 5000
+COUNT_CAP = 10000
+CACHE_SECONDS = 120
+MARK_START, MARK_END = "\ue000", "\ue001"
+ORDERS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet filters, already resolved to ids; a value that names nothing matches nothing."""
+
+    section: int | None = None
+    author: int | None = None
+    year: int | None = None
+    tag: int | None = None
+    agency: str | None = None
+    matches_nothing: bool = False
+
+    def sql(self):
+        clauses, params = [], []
+        if self.matches_nothing:
+            clauses.append("1 = 0")
+        if self.section is not None:
+            clauses.append("a.section_id = %s")
+            params.append(self.section)
+        if self.author is not None:
+            clauses.append("a.author_id = %s")
+            params.append(self.author)
+        if self.year is not None:
+            clauses.append("a.published_on >= %s AND a.published_on < %s")
+            params += [dt.date(self.year, 1, 1), dt.date(self.year + 1, 1, 1)]
+        if self.tag is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM articles_articletag t WHERE t.article_id = a.id AND t.tag_id = %s)"
+            )
+            params.append(self.tag)
+        if self.agency is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM articles_articlemedia am JOIN articles_mediaitem m ON m.id = am.media_id"
+                " WHERE am.article_id = a.id AND m.agency = %s)"
+            )
+            params.append(self.agency)
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+@dataclass
+class Candidate:
+    id: int
+    sort_date: dt.date
+    section_id: int | None
+    author_id: int | None
+    rank: float
+
+
+@dataclass
+class Matches:
+    """The outcome of a search, before any page of it is shown."""
+
+    ids: list[int]
+    total: int
+    total_capped: bool
+    candidates_capped: bool
+    facets: dict
+
+
+class PostgresSearch:
+    """Weighted tsvector with GIN; ts_rank_cd for relevance, ts_headline for snippets."""
+
+    def tsquery(self, query: Query):
+        def atom(a):
+            function = "phraseto_tsquery" if a.is_phrase else "plainto_tsquery"
+            return f"{function}('{SEARCH_CONFIG}', %s)", [a.text]
+
+        def any_of(atoms):
+            parts = [atom(a) for a in atoms]
+            return "(" + " || ".join(p for p, _ in parts) + ")", [x for _, ps in parts for x in ps]
+
+        pieces = [any_of(c.atoms) for c in query.clauses]
+        if query.excluded:
+            sql, params = any_of(query.excluded)
+            pieces.append((f"!!{sql}", params))
+        return "(" + " && ".join(p for p, _ in pieces) + ")", [x for _, ps in pieces for x in ps]
+
+    def match_sql(self, query, table="a"):
+        sql, params = self.tsquery(query)
+        return f"{table}.search_vector @@ {sql}", params
+
+    def candidates(self, query, filters, order, limit):
+        tsq, tsq_params = self.tsquery(query)
+        where, where_params = filters.sql()
+        direction = "ASC" if order == "oldest" else "DESC"
+        # Rank in the outer query, so that only the rows kept are ranked, whatever the plan.
+        sql = (
+            f"SELECT c.id, c.sort_date, c.section_id, c.author_id, ts_rank_cd(c.search_vector, {tsq}) FROM ("
+            f" SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector FROM articles_article a"
+            f" WHERE a.search_vector @@ {tsq}{where}"
+            f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s) c"
+        )
+        return _rows(sql, [*tsq_params, *tsq_params, *where_params, limit])
+
+    def count(self, query, filters, cap):
+        match, params = self.match_sql(query)
+        where, where_params = filters.sql()
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {match}{where} LIMIT %s) c"
+        return _rows(sql, [*params, *where_params, cap])[0][0]
+
+    def headlines(self, query, ids):
+        tsq, params = self.tsquery(query)
+        marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
+        sql = (
+            f"SELECT a.id, ts_headline('{SEARCH_CONFIG}', a.title, {tsq}, 'HighlightAll=true, {marks}'),"
+            f" ts_headline('{SEARCH_CONFIG}', a.body, {tsq},"
+            f" 'MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=\" … \", {marks}')"
+            f" FROM articles_article a WHERE a.id = ANY(%s)"
+        )
+        return {row[0]: (row[1], row[2]) for row in _rows(sql, [*params, *params, list(ids)])}
+
+    def ids_sql(self, ids):
+        return "= ANY(%s)", [list(ids)]
+
+
+class SqliteSearch:
+    """FTS5 with BM25 ranking (title 10, tags and captions 4, body 1), snippet() and highlight()."""
+
+    def fts_query(self, query: Query):
+        def atom(a):
+            return '"' + a.text.replace('"', '""') + '"'
+
+        def any_of(atoms):
+            return "(" + " OR ".join(atom(a) for a in atoms) + ")"
+
+        text = " AND ".join(any_of(c.atoms) for c in query.clauses)
+        if query.excluded:
+            text = f"({text}) NOT {any_of(query.excluded)}"
+        return text
+
+    def match_sql(self, query, table="a"):
+        return f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [self.fts_query(query)]
+
+    def candidates(self, query, filters, order, limit):
+        where, where_params = filters.sql()
+        direction = "ASC" if order == "oldest" else "DESC"
+        sql = (
+            f"SELECT a.id, a.sort_date, a.section_id, a.author_id, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"
+            f" FROM {FTS_TABLE} f JOIN articles_article a ON a.id = f.rowid"
+            f" WHERE {FTS_TABLE} MATCH %s{where}"
+            f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
+        )
+        return _rows(sql, [self.fts_query(query), *where_params, limit])
+
+    def count(self, query, filters, cap):
+        match, params = self.match_sql(query)
+        where, where_params = filters.sql()
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {match}{where} LIMIT %s)"
+        return _rows(sql, [*params, *where_params, cap])[0][0]
+
+    def headlines(self, query, ids):
+        id_sql, id_params = self.ids_sql(ids)
+        sql = (
+            f"SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s), snippet({FTS_TABLE}, 2, %s, %s, ' … ', 30)"
+            f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid {id_sql}"
+        )
+        params = [MARK_START, MARK_END, MARK_START, MARK_END, self.fts_query(query), *id_params]
+        return {row[0]: (row[1], row[2]) for row in _rows(sql, params)}
+
+    def ids_sql(self, ids):
+        return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
+def backend():
+    return PostgresSearch() if is_postgres() else SqliteSearch()
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# --- What the rest of the archive calls ------------------------------------------------------
+
+
+def parse(text) -> Query:
+    """Parse a searcher's query, expanding tag names to all their variants."""
+    return parse_query(text, variants=tag_variants())
+
+
+def tag_variants():
+    """atom -> the other names of the tag it names (built from Tag names and aliases, cached)."""
+    version = index_version()
+    cached = _variants_cache.get("map")
+    if cached is None or cached[0] != version:
+        from .models import Tag
+
+        by_key: dict[tuple, list[Atom]] = {}
+        for tag in Tag.objects.only("name", "aliases"):
+            atoms = [name_atom(n) for n in tag.names]
+            atoms = [a for a in atoms if a.words]
+            for a in atoms:
+                by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
+        _variants_cache["map"] = cached = (version, by_key)
+    by_key = cached[1]
+    return lambda atom: by_key.get(name_key(atom.words), [])
+
+
+_variants_cache: dict = {}
+
+
+def index_version():
+    """A number that changes whenever articles or tags change, keying the caches."""
+    return cache.get_or_set("archive-search-version", 1, None)
+
+
+def invalidate():
+    """Forget cached searches and name variants: call after articles or tags change."""
+    try:
+        cache.incr("archive-search-version")
+    except ValueError:
+        cache.set("archive-search-version", 2, None)
+
+
+def filter_queryset(queryset, text):
+    """Narrow an Article queryset to the articles matching a query (admin search uses this)."""
+    query = parse(text)
+    if not query:
+        return queryset.none()
+    sql, params = backend().match_sql(query, table=queryset.model._meta.db_table)
+    return queryset.extra(where=[sql], params=params)
+
+
+def find(query: Query, filters: Filters, order: str) -> Matches:
+    """Match a parsed query: ordered ids (at most CANDIDATES), total, and facet counts."""
+    key = "archive-search:" + hashlib.sha1(
+        repr((index_version(), query, filters, order)).encode("utf-8")
+    ).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _find(query, filters, order)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _find(query, filters, order):
+    engine = backend()
+    rows = [Candidate(*row) for row in engine.candidates(query, filters, order, CANDIDATES + 1)]
+    capped = len(rows) > CANDIDATES
+    rows = rows[:CANDIDATES]
+    if capped:
+        total = engine.count(query, filters, COUNT_CAP + 1)
+    else:
+        total = len(rows)
+    if order == "relevance":
+        rows.sort(key=lambda c: (-c.rank, -c.sort_date.toordinal(), -c.id))
+    return Matches(
+        ids=[c.id for c in rows],
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+        candidates_capped=capped,
+        facets=facet_counts(engine, rows),
+    )
+
+
+def facet_counts(engine, rows):
+    """Counts per section, author, year, tag and photo agency among the candidates."""
+    facets = {
+        "section": Counter(c.section_id for c in rows if c.section_id),
+        "author": Counter(c.author_id for c in rows if c.author_id),
+        "year": Counter(c.sort_date.year for c in rows if c.sort_date > UNDATED),
+    }
+    if rows:
+        id_sql, params = engine.ids_sql([c.id for c in rows])
+        facets["tag"] = Counter(dict(_rows(
+            f"SELECT tag_id, count(*) FROM articles_articletag WHERE article_id {id_sql} GROUP BY tag_id",
+            params,
+        )))
+        facets["agency"] = Counter(dict(_rows(
+            "SELECT m.agency, count(DISTINCT am.article_id) FROM articles_articlemedia am"
+            f" JOIN articles_mediaitem m ON m.id = am.media_id WHERE am.article_id {id_sql}"
+            " AND m.agency <> '' GROUP BY m.agency",
+            params,
+        )))
+    else:
+        facets["tag"], facets["agency"] = Counter(), Counter()
+    return facets
+
+
+def highlighted(query: Query, ids):
+    """id -> (title HTML, snippet HTML) for the rows of one page; matches in <mark>."""
+    return {
+        pk: (marked_html(title), marked_html(snippet))
+        for pk, (title, snippet) in backend().headlines(query, ids).items()
+    }
+
+
+def marked_html(text):
+    """Escape text, then turn the search markers into <mark> elements."""
+    if not text:
+        return ""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    if html.count("<mark>") != html.count("</mark>"):
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return mark_safe(html)
