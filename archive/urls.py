@@ -6,3 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
+
+handler404 = "articles.views.not_found"
+handler500 = "articles.views.server_error"

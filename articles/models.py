@@ -147,6 +147,44 @@ class ArticleQuerySet(models.QuerySet):
         """What a row of any article list shows, fetched without a query per row."""
         return self.select_related("section", "author").defer("body", "index_terms")
 
+    def newer_than(self, article):
+        """The next article in date order, or None (one query on the date index)."""
+        return self.filter(
+            Q(sort_date__gt=article.sort_date) | Q(sort_date=article.sort_date, id__gt=article.id),
+            sort_date__gte=article.sort_date,
+        ).order_by("sort_date", "id").only("id", "slug", "title", "sort_date").first()
+
+    def older_than(self, article):
+        return self.filter(
+            Q(sort_date__lt=article.sort_date) | Q(sort_date=article.sort_date, id__lt=article.id),
+            sort_date__lte=article.sort_date,
+        ).order_by("-sort_date", "-id").only("id", "slug", "title", "sort_date").first()
+
+    def related_to(self, article, tags, limit=5, per_tag=20):
+        """Articles sharing the most tags with ``article``, in one bounded query.
+
+        Candidates are the articles nearest in date within each of the article's three rarest
+        tags (rare tags say more than "Syria"); they are ranked by how many tags they share.
+        """
+        rare = sorted((t for t in tags if t.article_count > 1), key=lambda t: t.article_count)[:3]
+        if not rare:
+            return []
+        parts, params = [], []
+        for tag in rare:
+            for op, direction in (("<=", "DESC"), (">", "ASC")):
+                parts.append(
+                    "SELECT * FROM (SELECT article_id FROM articles_articletag"
+                    f" WHERE tag_id = %s AND sort_date {op} %s ORDER BY sort_date {direction} LIMIT %s)"
+                )
+                params += [tag.pk, article.sort_date, per_tag]
+        sql = (
+            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, count(*) AS shared"
+            f" FROM ({' UNION ALL '.join(parts)}) c JOIN articles_article a ON a.id = c.article_id"
+            " WHERE a.id <> %s GROUP BY a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date"
+            " ORDER BY shared DESC, a.sort_date DESC, a.id DESC LIMIT %s"
+        )
+        return list(self.model.objects.raw(sql, [*params, article.pk, limit]))
+
 
 class Article(models.Model):
     class DateSource(models.TextChoices):

@@ -12,6 +12,7 @@ The rest of the archive calls the functions at the bottom of this module and nev
 which database it runs on.
 """
 import datetime as dt
+import difflib
 import hashlib
 import json
 from collections import Counter
@@ -22,7 +23,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .query import Atom, Query, name_atom, name_key, parse_query
+from .query import WORD_RE, Atom, Query, name_atom, name_key, parse_query
 
 UNDATED = dt.date(1900, 1, 1)
 
@@ -420,3 +421,36 @@ def marked_html(text):
     if html.count("<mark>") != html.count("</mark>"):
         html = html.replace("<mark>", "").replace("</mark>", "")
     return mark_safe(html)
+
+
+def suggest(query: Query):
+    """A corrected query built from tag names and title words, if it finds anything."""
+    vocabulary = _suggestion_vocabulary()
+    changed, words = False, []
+    for word in query.words:
+        if word in vocabulary or len(word) < 4:
+            words.append(word)
+            continue
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        changed |= bool(close)
+        words.append(close[0] if close else word)
+    if not changed:
+        return None
+    text = " ".join(dict.fromkeys(words))
+    corrected = parse(text)
+    if corrected and backend().count(corrected, Filters(), 1):
+        return text
+    return None
+
+
+def _suggestion_vocabulary():
+    from .models import Article, Tag
+
+    key = f"archive-suggest:{index_version()}"
+    vocabulary = cache.get(key)
+    if vocabulary is None:
+        names = [n for tag in Tag.objects.only("name", "aliases") for n in tag.names]
+        titles = Article.objects.order_by("-sort_date", "-id").values_list("title", flat=True)[:5000]
+        vocabulary = sorted({w.lower() for text in [*names, *titles] for w in WORD_RE.findall(text) if len(w) > 2})
+        cache.set(key, vocabulary, 3600)
+    return vocabulary

@@ -1,0 +1,228 @@
+"""Keyset ("seek") pagination with page numbers: page 40,000 costs what page 1 costs.
+
+Every link the pages print carries a cursor: the sort key of a row next to the wanted page, a
+direction, and a short skip (at most a few pages, for the numbered links near the current
+page). The database seeks to the key on its index and reads one page; it never counts its way
+through the pages before. "Last" reads the list backwards from its end, so it is as cheap as
+"First". A page number typed without a cursor is served with OFFSET, which is exact but grows
+with depth; no link of the archive produces one beyond the first page.
+
+Bad input (a page that is not a number, beyond the last page, a damaged cursor) is a 404.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+
+PER_PAGE = 20
+NEARBY = 2  # numbered links on each side of the current page
+MAX_PAGE = 10**7
+
+
+@dataclass
+class PageLink:
+    number: int | None
+    params: dict
+    label: str = ""
+    current: bool = False
+
+
+@dataclass
+class KeysetPage:
+    object_list: list
+    number: int
+    count: int | None
+    count_capped: bool
+    per_page: int
+    has_next: bool
+    has_previous: bool
+    links: dict = field(default_factory=dict)
+    nearby: list = field(default_factory=list)
+
+    @property
+    def num_pages(self):
+        if self.count is None or self.count_capped:
+            return None
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    @property
+    def end_index(self):
+        return self.start_index + len(self.object_list) - 1 if self.object_list else 0
+
+
+class Keyset:
+    """Orders a queryset by ``fields`` (all ascending or all descending; the last one unique)."""
+
+    def __init__(self, fields):
+        self.descending = fields[0].startswith("-")
+        self.names = [f.lstrip("-") for f in fields]
+
+    def ordering(self, backwards=False):
+        descending = self.descending != backwards
+        return [f"-{n}" if descending else n for n in self.names]
+
+    def key_of(self, obj):
+        return [getattr(obj, name) for name in self.names]
+
+    def beyond(self, key, backwards=False):
+        """Rows strictly after ``key`` in this order (before it when ``backwards``).
+
+        Written as "first <= v AND (first < v OR rest beyond)" so that the database seeks on the
+        index with the first condition instead of filtering every row before the key.
+        """
+        less = self.descending != backwards
+        op, op_eq = ("lt", "lte") if less else ("gt", "gte")
+        first, *rest = self.names
+        tail = Q(**{f"{first}__{op}": key[0]})
+        prefix = Q(**{first: key[0]})
+        for name, value in zip(rest, key[1:]):
+            tail |= prefix & Q(**{f"{name}__{op}": value})
+            prefix &= Q(**{name: value})
+        return Q(**{f"{first}__{op_eq}": key[0]}) & tail
+
+
+def encode_cursor(key, backwards, skip=0):
+    payload = {"k": [_plain(v) for v in key], "b": int(backwards), "s": skip}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token, keyset, kinds):
+    """The (key, backwards, skip) a cursor holds; Http404 when it is damaged."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+        values = payload["k"]
+        backwards, skip = bool(payload["b"]), int(payload["s"])
+        if not isinstance(values, list) or len(values) != len(keyset.names) or not 0 <= skip <= PER_PAGE * 10:
+            raise ValueError
+        key = [_typed(v, kind) for v, kind in zip(values, kinds)]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Http404("This page link is damaged.") from None
+    return key, backwards, skip
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _typed(value, kind):
+    if kind is dt.date:
+        return dt.date.fromisoformat(value)
+    if kind is int and not isinstance(value, int):
+        raise ValueError
+    if kind is str and not isinstance(value, str):
+        raise ValueError
+    return value
+
+
+def page_number(raw):
+    """The page parameter as a number; Http404 for anything but 1, 2, 3 ..."""
+    if raw in (None, ""):
+        return 1
+    if not str(raw).isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise Http404("There is no such page.")
+    return int(raw)
+
+
+def paginate(params, queryset, fields, *, count=None, count_capped=False, per_page=PER_PAGE):
+    """One page of ``queryset`` in ``fields`` order, chosen by the request's GET ``params``.
+
+    ``count`` is the number of rows when known cheaply (a stored count), else None;
+    ``count_capped`` says the true count is larger than ``count``.
+    """
+    keyset = Keyset(fields)
+    number = page_number(params.get("page"))
+    cursor = params.get("cursor")
+    num_pages = None if count is None or count_capped else max(1, math.ceil(count / per_page))
+    if num_pages is not None and number > num_pages:
+        raise Http404("There is no such page.")
+    if cursor == "end":
+        size = _last_page_size(count, per_page) if num_pages else per_page
+        rows = list(queryset.order_by(*keyset.ordering(backwards=True))[: size + 1])
+        has_previous = len(rows) > size
+        rows = rows[:size]
+        rows.reverse()
+        has_next = False
+        number = num_pages  # None when the count is not known: the page is "the last page"
+    elif cursor:
+        key, backwards, skip = decode_cursor(cursor, keyset, key_types(queryset.model, keyset))
+        ordered = queryset.filter(keyset.beyond(key, backwards)).order_by(*keyset.ordering(backwards))
+        rows = list(ordered[skip: skip + per_page + 1])
+        extra = len(rows) > per_page
+        rows = rows[:per_page]
+        if backwards:
+            rows.reverse()
+            has_previous, has_next = extra, True
+        else:
+            has_previous, has_next = True, extra
+    else:
+        start = (number - 1) * per_page
+        rows = list(queryset.order_by(*keyset.ordering())[start: start + per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        has_previous = number > 1
+    if not rows and (number or 0) > 1:
+        raise Http404("There is no such page.")
+    page = KeysetPage(rows, number, count, count_capped, per_page, has_next, has_previous)
+    _add_links(page, keyset, num_pages)
+    return page
+
+
+def key_types(model, keyset):
+    """Python types of the key fields, to check a cursor's values against."""
+    kinds = []
+    for name in keyset.names:
+        internal = model._meta.get_field(name).get_internal_type()
+        kinds.append(dt.date if internal == "DateField" else str if internal in ("CharField", "SlugField", "TextField") else int)
+    return kinds
+
+
+def _last_page_size(count, per_page):
+    return count - (max(1, math.ceil(count / per_page)) - 1) * per_page or per_page
+
+
+def _add_links(page, keyset, num_pages):
+    rows = page.object_list
+    links = {}
+    if page.has_previous:
+        links["first"] = PageLink(1, {"page": None, "cursor": None}, "First")
+    if page.has_previous and rows:
+        previous = page.number - 1 if page.number else None
+        links["previous"] = PageLink(previous, {
+            "page": previous if previous and previous > 1 else None,
+            "cursor": encode_cursor(keyset.key_of(rows[0]), True) if previous != 1 else None,
+        }, "Previous")
+    if page.has_next and rows:
+        links["next"] = PageLink(page.number + 1, {
+            "page": page.number + 1, "cursor": encode_cursor(keyset.key_of(rows[-1]), False),
+        }, "Next")
+        links["last"] = PageLink(num_pages, {"page": num_pages, "cursor": "end"}, "Last")
+    page.links = links
+    nearby = []
+    if rows and page.number:
+        # Numbered links near the current page, reached from this page's first or last row.
+        for step in range(NEARBY, 0, -1):
+            number = page.number - step
+            if number == 1:
+                nearby.append(PageLink(1, {"page": None, "cursor": None}))
+            elif number > 1:
+                cursor = encode_cursor(keyset.key_of(rows[0]), True, (step - 1) * page.per_page)
+                nearby.append(PageLink(number, {"page": number, "cursor": cursor}))
+        nearby.append(PageLink(page.number, {}, current=True))
+        for step in range(1, NEARBY + 1):
+            number = page.number + step
+            if page.has_next and (step == 1 or num_pages is not None and number <= num_pages):
+                cursor = encode_cursor(keyset.key_of(rows[-1]), False, (step - 1) * page.per_page)
+                nearby.append(PageLink(number, {"page": number, "cursor": cursor}))
+    page.nearby = nearby
