@@ -63,7 +63,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
     @property
-    def order(self):
+    def ordering(self):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return data.get("order") or "newest"
 

@@ -175,6 +175,7 @@ class ArticleQuerySet(models.QuerySet):
                 parts.append(
                     "SELECT * FROM (SELECT article_id FROM articles_articletag"
                     f" WHERE tag_id = %s AND sort_date {op} %s ORDER BY sort_date {direction} LIMIT %s)"
+                    f" AS near{len(parts)}"
                 )
                 params += [tag.pk, article.sort_date, per_tag]
         sql = (
@@ -265,6 +266,11 @@ class Article(models.Model):
     @property
     def paragraphs(self):
         return [p for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def source_name(self):
+        """The file name it was ingested from, without the folders of the ingesting machine."""
+        return self.source_path.replace("\\", "/").rsplit("/", 1)[-1]
 
     @property
     def date_is_certain(self):

@@ -63,7 +63,7 @@ class ArticleListView(KeysetListMixin, FilterView):
             page = None
         else:
             total, capped = counts.for_filters(filterset)
-            page = self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.order])
+            page = self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
         kwargs["object_list"] = page.object_list if page else []
         return super().get_context_data(page=page, **kwargs)
 

@@ -1,0 +1,50 @@
+"""Building an archive for tests: the real seed and test pages, plus generated articles."""
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+
+from articles import search, services
+from articles.models import Article, ArticleTag, Section, Tag
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+SEEDS = ROOT / "seeds"
+
+
+def ingest_real_pages():
+    """The seed and every test page, through the real ingest command."""
+    call_command("ingest", str(SEEDS), str(DATA), stdout=StringIO(), stderr=StringIO(), no_progress=True)
+
+
+def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), title="Generated article"):
+    """``count`` dated articles, one a day from ``start``, optionally in a section and tag."""
+    articles = [
+        Article(
+            title=f"{title} {i:05d}",
+            slug=f"generated-{i}",
+            body=f"Paragraph of generated article {i}.",
+            section=section,
+            published_on=start + dt.timedelta(days=i),
+            sort_date=start + dt.timedelta(days=i),
+            date_source=Article.DateSource.CAPTION,
+            source_path=f"generated/{title}/{i}.txt",
+            content_hash=f"{title}-{start}-{i}",
+        )
+        for i in range(count)
+    ]
+    Article.objects.bulk_create(articles)
+    if tag is not None:
+        ArticleTag.objects.bulk_create(ArticleTag(article=a, tag=tag, sort_date=a.sort_date) for a in articles)
+    services.counts_refresh()
+    search.invalidate()
+    return articles
+
+
+def section(slug="news-middle-east", name="Middle East"):
+    return Section.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def tag(slug="syria"):
+    return Tag.objects.get(slug=slug)
