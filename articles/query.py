@@ -38,9 +38,14 @@ STOP_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Atom:
-    """A word or a phrase: the words in order."""
+    """A word or a phrase: the words in order, and the phrase as written.
+
+    The written form matters to PostgreSQL, which indexes "el-Zour" as the compound and its
+    parts; a phrase must be parsed the way the text was to match it.
+    """
 
     words: tuple[str, ...]
+    raw: str = field(default="", compare=False)
 
     @property
     def is_phrase(self):
@@ -48,7 +53,7 @@ class Atom:
 
     @property
     def text(self):
-        return " ".join(self.words)
+        return self.raw or " ".join(self.words)
 
 
 @dataclass
@@ -94,7 +99,7 @@ def parse_query(text: str, variants=None) -> Query:
         if not words:
             continue
         is_phrase = match["phrase"] is not None
-        atoms = [Atom(words)] if is_phrase else [Atom((w,)) for w in words]
+        atoms = [Atom(words, plain_text(raw))] if is_phrase else [Atom((w,)) for w in words]
         for atom in atoms:
             if not atom.is_phrase and atom.words[0] in STOP_WORDS:
                 query.dropped_stop_words.append(atom.words[0])
@@ -138,4 +143,9 @@ def name_key(words) -> tuple[str, ...]:
 
 def name_atom(name: str) -> Atom:
     """A tag name or alias as an atom of a query."""
-    return Atom(tuple(w.lower() for w in WORD_RE.findall(name)))
+    return Atom(tuple(w.lower() for w in WORD_RE.findall(name)), plain_text(name))
+
+
+def plain_text(text: str) -> str:
+    """A phrase with everything but words, hyphens and apostrophes between them made spaces."""
+    return " ".join(re.findall(r"[^\W_]+(?:[-'’.][^\W_]+)*", text))
