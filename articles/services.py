@@ -21,7 +21,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.text import slugify
 
-from . import parsing
+from . import parsing, search
 from .models import (
     UNDATED_SORT_DATE,
     ArchiveMonth,
@@ -186,6 +186,7 @@ class Ingester:
                 pool.shutdown(cancel_futures=True)
             if written and not self.dry_run:
                 counts_refresh()
+                search.invalidate()
 
     def _batches(self, paths):
         """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""

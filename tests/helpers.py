@@ -1,5 +1,6 @@
 """Building an archive for tests: the real seed and test pages, plus generated articles."""
 import datetime as dt
+import importlib
 from io import StringIO
 from pathlib import Path
 
@@ -40,6 +41,14 @@ def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), t
     services.counts_refresh()
     search.invalidate()
     return articles
+
+
+def load_tag_vocabulary():
+    """The starting vocabulary, as its data migration loads it."""
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0003_tag_vocabulary")
+    migration.load(apps, None)
 
 
 def section(slug="news-middle-east", name="Middle East"):
