@@ -6,7 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test migrate ingest superuser bench-ingest clean
+.PHONY: run serve test migrate ingest superuser bench bench-ingest bench-search clean
+
+WORKERS ?= 2
+BIND ?= 127.0.0.1:8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +28,15 @@ run: $(VENV)/.installed-run
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ingest seeds/
 	$(MANAGE) runserver 127.0.0.1:8000
+
+## serve: production server: gunicorn + whitenoise, DEBUG off. Needs DJANGO_SECRET_KEY and
+## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS; REDIS_URL to share the cache between workers.
+serve: export DJANGO_DEBUG := 0
+serve: $(VENV)/.installed-run
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test

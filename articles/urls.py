@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.decorators.cache import cache_control, never_cache
 
 from . import views
 
@@ -6,20 +7,25 @@ app_name = "articles"
 
 SLUG = r"[-\w]+"
 
+# Readers' pages change only when an ingest or an editor changes the archive: browsers and
+# proxies may keep them five minutes, and revalidate with the ETag afterwards.
+public = cache_control(public=True, max_age=300)
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/", views.ArticleListView.as_view(), name="article-list"),
-    path("articles/<int:pk>/<str:slug>/", views.ArticleDetailView.as_view(), name="article"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("media/", views.PhotoListView.as_view(), name="photo-list"),
-    path("media/<int:media_id>/", views.PhotoDetailView.as_view(), name="photo"),
-    path("photos/<int:pk>/", views.PhotoDetailView.as_view(), name="photo-unnumbered"),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
-    path("sections/<str:slug>/", views.SectionDetailView.as_view(), name="section"),
-    path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author"),
-    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
-    path("archive/<int:year>/", views.YearArchiveView.as_view(), name="archive-year"),
-    path("archive/<int:year>/<int:month>/", views.YearArchiveView.as_view(), name="archive-month"),
+    path("", public(views.HomeView.as_view()), name="home"),
+    path("health/", views.health, name="health"),
+    path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
+    path("articles/<int:pk>/<str:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
+    path("search/", never_cache(views.SearchView.as_view()), name="search"),
+    path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
+    path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
+    path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),
+    path("tags/<str:slug>/", public(views.TagDetailView.as_view()), name="tag"),
+    path("sections/<str:slug>/", public(views.SectionDetailView.as_view()), name="section"),
+    path("authors/<str:slug>/", public(views.AuthorDetailView.as_view()), name="author"),
+    path("archive/", public(views.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/<int:year>/", public(views.YearArchiveView.as_view()), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", public(views.YearArchiveView.as_view()), name="archive-month"),
     # The original site's addresses answer with a permanent redirect to their page here.
     re_path(rf"^(?P<kind>tag|category|author)/(?P<slug>{SLUG})(?:/page/(?P<number>\d+))?/?$",
             views.legacy_listing, name="legacy-listing"),

@@ -1,7 +1,9 @@
 import math
 import re
 
-from django.http import Http404
+from django.db import DatabaseError, connection
+from django.http import Http404, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -192,6 +194,18 @@ class SearchView(TemplateView):
         response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def redirect_post_id(value):

@@ -1,0 +1,111 @@
+"""Production serving: security headers, caching, health, and settings that refuse to misstart."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from django.db import DatabaseError
+from django.test import TestCase
+
+from .helpers import ingest_real_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SecurityHeaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_every_page_sends_security_headers(self):
+        from articles.models import Article, MediaItem, Tag
+
+        urls = ["/", Article.objects.first().get_absolute_url(), "/articles/", "/search/?q=syria",
+                MediaItem.objects.exclude(media_id=None).first().get_absolute_url(),
+                Tag.objects.get(slug="syria").get_absolute_url(), "/archive/", "/no/such/page/", "/health/"]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                csp = response["Content-Security-Policy"]
+                self.assertIn("default-src 'self'", csp)
+                self.assertIn("script-src 'self'", csp)
+                self.assertIn("frame-ancestors 'none'", csp)
+                self.assertNotIn("unsafe-inline", csp)
+                self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(response["Referrer-Policy"], "same-origin")
+                self.assertEqual(response["X-Frame-Options"], "DENY")
+
+    def test_pages_carry_no_inline_script_or_style(self):
+        from articles.models import Article
+
+        for url in ["/", Article.objects.first().get_absolute_url(), "/search/?q=syria", "/no/such/page/"]:
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                self.assertNotIn("<script", html)
+                self.assertNotIn("<style", html)
+                self.assertNotIn(" style=", html)
+
+
+class CachingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_reader_pages_are_cacheable_and_answer_304(self):
+        from articles.models import Article, MediaItem, Tag
+
+        for url in [Article.objects.first().get_absolute_url(), Tag.objects.get(slug="syria").get_absolute_url(),
+                    MediaItem.objects.exclude(media_id=None).first().get_absolute_url(), "/archive/2016/"]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response["Cache-Control"], "public, max-age=300")
+                again = self.client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+                self.assertEqual(again.status_code, 304)
+
+    def test_search_admin_and_health_are_never_cached(self):
+        for url in ["/search/?q=syria", "/admin/", "/health/"]:
+            with self.subTest(url=url):
+                cache_control = self.client.get(url)["Cache-Control"]
+                self.assertIn("no-store", cache_control)
+                self.assertIn("private", cache_control)
+
+
+class HealthTests(TestCase):
+    def test_health_reports_the_database(self):
+        response = self.client.get("/health/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+
+    def test_health_is_503_when_the_database_fails(self):
+        with mock.patch("articles.views.connection.cursor", side_effect=DatabaseError("gone")):
+            response = self.client.get("/health/")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["status"], "unavailable")
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+class ProductionSettingsTests(TestCase):
+    PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-enough",
+                  "DJANGO_ALLOWED_HOSTS": "archive.example"}
+
+    def test_refuses_to_start_without_secret_key_or_hosts(self):
+        for missing in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+            with self.subTest(missing=missing):
+                env = {k: v for k, v in self.PRODUCTION.items() if k != missing}
+                result = run_manage("check", **env)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(missing, result.stderr)
+
+    def test_check_deploy_is_clean_with_and_without_tls(self):
+        for extra in ({}, {"DJANGO_HTTPS": "1"}):
+            with self.subTest(https=bool(extra)):
+                result = run_manage("check", "--deploy", "--fail-level", "WARNING", **self.PRODUCTION, **extra)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                self.assertIn("no issues", result.stdout)
