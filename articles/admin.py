@@ -1,0 +1,624 @@
+"""The staff side of the archive: Django admin for articles, photos, tags, sections and authors.
+
+History is django-reversion's. Every save in the admin records a revision, and an article's
+revision holds its tag and photo links too, so an earlier version can be viewed and restored
+whole. Saving an article marks it as edited by staff (a later ingest keeps it) and recomputes
+what search and the counts derive from it, through ``editing``.
+
+Every list and change page runs a fixed number of queries however large the archive: rows
+bring their section and author along, the photo count is stored, the date drill-down reads
+the stored month counts, and search goes through the full-text index.
+"""
+import datetime as dt
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from . import editing, search
+from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
+
+# An article's revision holds its tag and photo links, so that a restore brings them back.
+reversion.register(ArticleTag)
+reversion.register(ArticleMedia)
+reversion.register(Article, follow=("articletag_set", "articlemedia_set"))
+
+# A search with at most this many matches lists them by id. A count of more stops here: an
+# exact count of a word in most of the archive costs a scan of it.
+SEARCH_CAP = 2000
+
+# Tags offered in the article list's tag filter: the most used ones (any tag is one click away
+# from the tag list's article counts).
+FILTER_TAGS = 25
+
+
+def photo_label(media):
+    """How a photo is named where an editor chooses it: its Media ID and the start of its caption."""
+    caption = Truncator(media.caption).chars(90)
+    if media.media_id and caption:
+        return f"{media.media_id} · {caption}"
+    return caption or str(media)
+
+
+class ArchiveVersionAdmin(VersionAdmin):
+    """VersionAdmin that first saves the current state when the history does not hold it.
+
+    Objects enter the archive through ingest, which records no history; without this, the
+    first edit of an article could never be undone.
+    """
+
+    history_latest_first = True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.record_current(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            self.record_current(request, object_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            self.record_current(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the list in one revision; the actions here record their own.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def record_current(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_change_permission(request, obj):
+            record_current(obj)
+
+
+def record_current(obj):
+    """Save ``obj`` as it is now as a version, unless its latest version already holds it."""
+    latest = Version.objects.get_for_object(obj).first()
+    if latest is not None and _holds(latest, obj):
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(obj)
+        reversion.set_comment("As it was before this edit: written by ingest or by an admin action.")
+        if getattr(obj, "updated_at", None):
+            reversion.set_date_created(obj.updated_at)
+
+
+def _holds(version, obj):
+    """Whether a version has the object's current values (timestamps aside)."""
+    fields = [f for f in obj._meta.concrete_fields if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))]
+    saved = version.field_dict
+    return all(saved.get(f.attname) == getattr(obj, f.attname) for f in fields)
+
+
+# --- Widgets -----------------------------------------------------------------------------------
+
+
+class ChosenOptionsMixin:
+    """An autocomplete widget that renders its chosen options from objects already loaded.
+
+    Django's widget looks the chosen options up with one query per widget; in an inline that
+    is a query per row. The form hands the widget the objects it holds (``chosen``).
+    """
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.chosen is None or selected != {str(obj.pk) for obj in self.chosen}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required or self.allow_multiple_selected else [self.create_option(name, "", "", False, 0)]
+        for obj in self.chosen:
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class PhotoSelect(ChosenOptionsMixin, AutocompleteSelect):
+    """Choose a photo by Media ID or caption; the results show both."""
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:articles_article_photo_autocomplete")
+
+
+class TagSelectMultiple(ChosenOptionsMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class PhotoAutocompleteView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": photo_label(obj)}
+
+
+# --- Articles ----------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    # Tags are linked through ArticleTag (which carries the article's date), which the admin
+    # cannot edit as a plain field; this field chooses them and the admin saves the links.
+    tag_choices = forms.ModelMultipleChoiceField(
+        Tag.objects.all(),
+        required=False,
+        label="Tags",
+        widget=TagSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        help_text="Type to find a tag by any of its names.",
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            tags = list(self.instance.tags.all())
+            self.fields["tag_choices"].initial = tags
+            self.fields["tag_choices"].widget.chosen = tags
+
+
+class ArticleMediaForm(forms.ModelForm):
+    class Meta:
+        model = ArticleMedia
+        fields = ["position", "media"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["media"]
+        field.label_from_instance = photo_label
+        if self.instance.media_id:
+            # The inline's rows come with their photo (select_related); the widget reuses it.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.chosen = [self.instance.media]
+
+
+class PhotoInline(admin.TabularInline):
+    model = ArticleMedia
+    form = ArticleMediaForm
+    fields = ["position", "media", "credit"]
+    readonly_fields = ["credit"]
+    extra = 0
+    verbose_name = "photo"
+    verbose_name_plural = "photos (in order of position)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("media").order_by("position", "id")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "media":
+            kwargs["widget"] = PhotoSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="credit")
+    def credit(self, link):
+        return link.media.credit if link.media_id else ""
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = ArchiveMonth.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(year), str(year)) for year in years] + [("undated", "Undated")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "undated":
+            return queryset.filter(published_on__isnull=True)
+        if value and value.isdigit():
+            year = int(value)
+            # sort_date is the publication date of dated articles, and it is indexed.
+            return queryset.filter(sort_date__gte=dt.date(year, 1, 1), sort_date__lt=dt.date(year + 1, 1, 1))
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = list(Tag.objects.order_by("-article_count", "name").values_list("pk", "name")[:FILTER_TAGS])
+        value = self.value()
+        if value and value.isdigit() and int(value) not in {pk for pk, _ in tags}:
+            tags += Tag.objects.filter(pk=value).values_list("pk", "name")
+        return [(str(pk), name) for pk, name in tags]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(articletag__tag_id=value)
+
+
+class HasPhotoFilter(admin.SimpleListFilter):
+    title = "photos"
+    parameter_name = "photos"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With photos"), ("no", "Without photos")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(photo_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(photo_count=0)
+        return queryset
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # A list never shows bodies: leave the largest columns in the database.
+        return super().get_queryset(request, exclude_parameters).defer("body", "index_terms")
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to SEARCH_CAP + 1 rows; ``capped`` says the count stopped there."""
+
+    def __init__(self, *args, known_capped=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if known_capped:
+            self.count = SEARCH_CAP + 1
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: SEARCH_CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > SEARCH_CAP
+
+
+class AddTagForm(forms.Form):
+    tag = forms.ModelChoiceField(
+        Tag.objects.all(),
+        widget=AutocompleteSelect(ArticleTag._meta.get_field("tag"), admin.site),
+        help_text="Type to find a tag by any of its names.",
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(ArchiveVersionAdmin):
+    form = ArticleForm
+    inlines = [PhotoInline]
+    change_list_template = "admin/articles/article/change_list.html"
+    list_display = ["title", "date", "section", "author", "photo_count", "is_truncated", "staff_edited"]
+    list_select_related = ["section", "author"]
+    list_filter = ["section", YearFilter, TagFilter, HasPhotoFilter, "is_truncated", "staff_edited"]
+    list_per_page = 50
+    # The changelist's drill-down; its links are computed by date_drilldown below.
+    date_hierarchy = "sort_date"
+    # Search goes through the full-text index (get_search_results); Django only needs a
+    # non-empty search_fields to show the search box.
+    search_fields = ["title"]
+    search_help_text = (
+        'Full-text search, as on the site: words, "a phrase", either OR other, -exclude. '
+        "A tag's name finds its other names too."
+    )
+    # Counting the whole table beside the filtered count, and facet counts, cost a scan each.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    autocomplete_fields = ["section", "author"]
+    readonly_fields = [
+        "slug", "original_url", "source_path", "content_hash", "ingested_at", "updated_at", "photo_count", "staff_edited",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "dateline", "body"]}),
+        ("Date and filing", {"fields": [("published_on", "date_source"), ("section", "author"), "tag_choices", "is_truncated"]}),
+        ("Source", {"fields": [
+            ("source_path", "original_url"), ("slug", "content_hash"), ("ingested_at", "updated_at"),
+            ("photo_count", "staff_edited"),
+        ]}),
+    ]
+    actions = ["add_tag"]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_urls(self):
+        photo_autocomplete = PhotoAutocompleteView.as_view(admin_site=self.admin_site)
+        return [
+            path(
+                "photo-autocomplete/",
+                self.admin_site.admin_view(photo_autocomplete),
+                name="articles_article_photo_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = search.filter_queryset(queryset, search_term)
+        # Listing newest first, PostgreSQL walks the date index and tests each article until a
+        # page is full: quick when most articles match, a scan of the table when few do. Few
+        # matches are found on the search index first and listed by id.
+        ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        if len(ids) <= SEARCH_CAP:
+            return queryset.filter(pk__in=ids), False
+        request.search_capped = True  # the paginator need not count again
+        return found, False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if request.GET.get(SEARCH_VAR, "").strip():
+            capped = getattr(request, "search_capped", False)
+            return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, known_capped=capped)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["date_drilldown"] = date_drilldown(context["cl"])
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if "published_on" in form.changed_data and "date_source" not in form.changed_data:
+            obj.date_source = Article.DateSource.EDITOR if obj.published_on else Article.DateSource.UNKNOWN
+        obj.staff_edited = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        article.tags.set(form.cleaned_data["tag_choices"], through_defaults={"sort_date": article.sort_date})
+        filed = {"published_on", "section", "author", "tag_choices"}
+        editing.article_edited(article, counts_changed=not change or bool(filed & set(form.changed_data)))
+        if reversion.is_active():
+            # The revision holds the article as refreshed, with its links as saved.
+            reversion.add_to_revision(article)
+
+    @admin.display(description="date", ordering="sort_date")
+    def date(self, article):
+        if not article.published_on:
+            return format_html('<span class="quiet">undated</span>')
+        return format_html(
+            '{}<br><span class="quiet">{}</span>',
+            formats.date_format(article.published_on, "j M Y"),
+            article.get_date_source_display(),
+        )
+
+    @admin.display(description="ingested")
+    def ingested_at(self, article):
+        return formats.date_format(article.created_at, "DATETIME_FORMAT")
+
+    @admin.action(description="Add a tag to the selected articles", permissions=["change"])
+    def add_tag(self, request, queryset):
+        form = AddTagForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            tag = form.cleaned_data["tag"]
+            added = editing.tag_add(tag, queryset.values_list("pk", flat=True))
+            self.log_change(request, tag, f"Added to {added} articles.")
+            self.message_user(request, f"Tagged {added} more articles with “{tag}”.", messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/articles/article/add_tag.html", {
+            **self.admin_site.each_context(request),
+            "title": "Add a tag to articles",
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+            "count": queryset.count(),
+            "sample": queryset.select_related(None).only("pk", "title")[:10],
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+def date_drilldown(cl):
+    """The date hierarchy's links, from the stored month counts rather than the article table.
+
+    Django's own drill-down scans the whole table twice (first and last date, distinct years).
+    Years and months here are those holding any article, whatever other filters are set; days
+    are read from the chosen month's articles only, on the date index.
+    """
+    year, month, day = (cl.params.get(f"sort_date__{part}") for part in ("year", "month", "day"))
+
+    def link(filters):
+        return cl.get_query_string(filters, ["sort_date__"])
+
+    if year and month and day:
+        date = dt.date(int(year), int(month), int(day))
+        return {
+            "show": True,
+            "back": {"link": link({"sort_date__year": year, "sort_date__month": month}),
+                     "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT"))},
+            "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
+        }
+    if year and month:
+        return {
+            "show": True,
+            "back": {"link": link({"sort_date__year": year}), "title": year},
+            "choices": [
+                {"link": link({"sort_date__year": year, "sort_date__month": month, "sort_date__day": d.day}),
+                 "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT"))}
+                for d in cl.queryset.dates("sort_date", "day")
+            ],
+        }
+    if year:
+        months = ArchiveMonth.objects.filter(year=year).order_by("month").values_list("month", flat=True)
+        return {
+            "show": True,
+            "back": {"link": link({}), "title": "All dates"},
+            "choices": [
+                {"link": link({"sort_date__year": year, "sort_date__month": m}),
+                 "title": capfirst(formats.date_format(dt.date(int(year), m, 1), "YEAR_MONTH_FORMAT"))}
+                for m in months
+            ],
+        }
+    years = ArchiveMonth.objects.order_by("year").values_list("year", flat=True).distinct()
+    return {
+        "show": True,
+        "back": None,
+        "choices": [{"link": link({"sort_date__year": str(y)}), "title": str(y)} for y in years],
+    }
+
+
+# --- Photos ------------------------------------------------------------------------------------
+
+
+@admin.register(MediaItem)
+class MediaItemAdmin(ArchiveVersionAdmin):
+    list_display = ["label", "caption_excerpt", "agency", "taken_on", "used_in"]
+    list_filter = ["agency"]
+    list_per_page = 50
+    search_fields = ["caption", "credit"]
+    search_help_text = "A Media ID, or words of the caption or credit."
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    fields = [
+        "media_id", "title", "slug", "caption", "credit", "agency", "taken_on",
+        "articles_using", "source_path", "fingerprint", "content_hash", "created_at", "updated_at",
+    ]
+    readonly_fields = ["articles_using", "fingerprint", "content_hash", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        # Counted for the rows shown only: a subquery per row on the (media, article) index.
+        used = ArticleMedia.objects.filter(media=OuterRef("pk")).order_by().values("media").annotate(n=Count("*"))
+        return super().get_queryset(request).annotate(article_total=Coalesce(Subquery(used.values("n")[:1]), Value(0)))
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term.isdigit() and len(term) >= 5:
+            return queryset.filter(media_id=int(term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"caption", "credit"} & set(form.changed_data):
+            editing.captions_changed(obj.articles.values_list("pk", flat=True))
+
+    def delete_model(self, request, obj):
+        article_ids = list(obj.articles.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        editing.captions_changed(article_ids)
+
+    def delete_queryset(self, request, queryset):
+        article_ids = list(ArticleMedia.objects.filter(media__in=queryset).values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        editing.captions_changed(article_ids)
+
+    @admin.display(description="photo", ordering="media_id")
+    def label(self, media):
+        return f"Media ID {media.media_id}" if media.media_id else f"Photo {media.pk}"
+
+    @admin.display(description="caption")
+    def caption_excerpt(self, media):
+        return Truncator(media.caption).chars(120)
+
+    @admin.display(description="articles")
+    def used_in(self, media):
+        return media.article_total
+
+    @admin.display(description="articles using it")
+    def articles_using(self, media):
+        articles = media.articles.only("pk", "title")[:50]
+        return format_html_join(
+            "", '<div><a href="{}">{}</a></div>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
+        ) or "—"
+
+
+# --- Tags, sections and authors -------------------------------------------------------------
+
+
+@admin.register(Tag)
+class TagAdmin(ArchiveVersionAdmin):
+    list_display = ["name", "kind", "alias_summary", "articles"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "kind", "aliases", "article_count", "updated_at"]
+    readonly_fields = ["article_count", "updated_at"]
+    actions = ["merge_tags"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        renamed = change and "name" in form.changed_data
+        editing.tags_changed(obj.articles.values_list("pk", flat=True) if renamed else ())
+
+    def delete_model(self, request, obj):
+        article_ids = list(obj.articles.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        editing.tags_changed(article_ids)
+
+    def delete_queryset(self, request, queryset):
+        article_ids = list(ArticleTag.objects.filter(tag__in=queryset).values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        editing.tags_changed(article_ids)
+
+    @admin.display(description="other names")
+    def alias_summary(self, tag):
+        return Truncator(", ".join(tag.alias_list)).chars(80)
+
+    @admin.display(description="articles", ordering="article_count")
+    def articles(self, tag):
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?tag={}">{}</a>', url, tag.pk, formats.number_format(tag.article_count, force_grouping=True))
+
+    @admin.action(description="Merge the selected tags into one", permissions=["change", "delete"])
+    def merge_tags(self, request, queryset):
+        tags = list(queryset.order_by("-article_count", "name"))
+        if len(tags) < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        kept = next((t for t in tags if str(t.pk) == request.POST.get("kept")), None)
+        if kept is None or "apply" not in request.POST:
+            return TemplateResponse(request, "admin/articles/tag/merge_tags.html", {
+                **self.admin_site.each_context(request),
+                "title": "Merge tags",
+                "opts": self.model._meta,
+                "tags": tags,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
+        others = [t for t in tags if t != kept]
+        record_current(kept)
+        names = ", ".join(t.name for t in others)
+        with reversion.create_revision():
+            moved = editing.tags_merge(kept, others)
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Merged {names} into this tag.")
+        self.log_change(request, kept, f"Merged {names} into this tag.")
+        self.log_deletions(request, others)
+        self.message_user(
+            request, f"Merged {names} into “{kept}”: {moved} articles now carry it.", messages.SUCCESS
+        )
+        return None
+
+
+class NamedEntityAdmin(ArchiveVersionAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["article_count"]
+
+
+@admin.register(Section)
+class SectionAdmin(NamedEntityAdmin):
+    pass
+
+
+@admin.register(Author)
+class AuthorAdmin(NamedEntityAdmin):
+    pass
