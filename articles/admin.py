@@ -20,6 +20,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -43,6 +44,14 @@ reversion.register(Article, follow=("articletag_set", "articlemedia_set"))
 # exact count of a word in most of the archive costs a scan of it.
 SEARCH_CAP = 2000
 
+# How the article list names the source of a date, in a few words.
+DATE_SOURCE_SHORT = {
+    Article.DateSource.BYLINE: "by-line",
+    Article.DateSource.CAPTION: "from caption",
+    Article.DateSource.MEDIA_ID: "est. from Media ID",
+    Article.DateSource.EDITOR: "set by editor",
+}
+
 # Tags offered in the article list's tag filter: the most used ones (any tag is one click away
 # from the tag list's article counts).
 FILTER_TAGS = 25
@@ -56,6 +65,13 @@ def photo_label(media):
     return caption or str(media)
 
 
+class MultilineField(forms.CharField):
+    """Text as the archive stores it: browsers send CRLF line ends, paragraphs split on LF."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ArchiveVersionAdmin(VersionAdmin):
     """VersionAdmin that first saves the current state when the history does not hold it.
 
@@ -64,6 +80,7 @@ class ArchiveVersionAdmin(VersionAdmin):
     """
 
     history_latest_first = True
+    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
@@ -159,14 +176,17 @@ class ArticleForm(forms.ModelForm):
         Tag.objects.all(),
         required=False,
         label="Tags",
-        widget=TagSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        widget=TagSelectMultiple(Article._meta.get_field("tags"), admin.site, attrs={"data-width": "48em"}),
         help_text="Type to find a tag by any of its names.",
     )
 
     class Meta:
         model = Article
         fields = "__all__"
-        widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +200,7 @@ class ArticleMediaForm(forms.ModelForm):
     class Meta:
         model = ArticleMedia
         fields = ["position", "media"]
+        labels = {"media": "photo"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,6 +215,7 @@ class ArticleMediaForm(forms.ModelForm):
 class PhotoInline(admin.TabularInline):
     model = ArticleMedia
     form = ArticleMediaForm
+    template = "admin/articles/article/photo_inline.html"
     fields = ["position", "media", "credit"]
     readonly_fields = ["credit"]
     extra = 0
@@ -205,7 +227,7 @@ class PhotoInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "media":
-            kwargs["widget"] = PhotoSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = PhotoSelect(db_field, self.admin_site, attrs={"data-width": "36em"}, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="credit")
@@ -267,6 +289,16 @@ class HasPhotoFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TitledBooleanFilter(admin.BooleanFieldListFilter):
+    """A yes/no filter titled as the list's column is."""
+
+    titles = {"is_truncated": "truncated", "staff_edited": "edited by staff"}
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.titles.get(field_path, self.title)
+
+
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # A list never shows bodies: leave the largest columns in the database.
@@ -303,9 +335,12 @@ class ArticleAdmin(ArchiveVersionAdmin):
     form = ArticleForm
     inlines = [PhotoInline]
     change_list_template = "admin/articles/article/change_list.html"
-    list_display = ["title", "date", "section", "author", "photo_count", "is_truncated", "staff_edited"]
+    list_display = ["title", "date", "section", "author", "photos", "truncated", "edited"]
     list_select_related = ["section", "author"]
-    list_filter = ["section", YearFilter, TagFilter, HasPhotoFilter, "is_truncated", "staff_edited"]
+    list_filter = [
+        "section", YearFilter, TagFilter, HasPhotoFilter,
+        ("is_truncated", TitledBooleanFilter), ("staff_edited", TitledBooleanFilter),
+    ]
     list_per_page = 50
     # The changelist's drill-down; its links are computed by date_drilldown below.
     date_hierarchy = "sort_date"
@@ -394,10 +429,22 @@ class ArticleAdmin(ArchiveVersionAdmin):
         if not article.published_on:
             return format_html('<span class="quiet">undated</span>')
         return format_html(
-            '{}<br><span class="quiet">{}</span>',
+            '<span class="nowrap">{}</span><br><span class="quiet mini">{}</span>',
             formats.date_format(article.published_on, "j M Y"),
-            article.get_date_source_display(),
+            DATE_SOURCE_SHORT.get(article.date_source, ""),
         )
+
+    @admin.display(description="photos", ordering="photo_count")
+    def photos(self, article):
+        return article.photo_count
+
+    @admin.display(description="truncated", boolean=True, ordering="is_truncated")
+    def truncated(self, article):
+        return article.is_truncated
+
+    @admin.display(description="edited", boolean=True, ordering="staff_edited")
+    def edited(self, article):
+        return article.staff_edited
 
     @admin.display(description="ingested")
     def ingested_at(self, article):
@@ -545,7 +592,7 @@ class MediaItemAdmin(ArchiveVersionAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ArchiveVersionAdmin):
-    list_display = ["name", "kind", "alias_summary", "articles"]
+    list_display = ["name", "kind", "alias_summary", "article_total"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -573,7 +620,7 @@ class TagAdmin(ArchiveVersionAdmin):
         return Truncator(", ".join(tag.alias_list)).chars(80)
 
     @admin.display(description="articles", ordering="article_count")
-    def articles(self, tag):
+    def article_total(self, tag):
         url = reverse("admin:articles_article_changelist")
         return format_html('<a href="{}?tag={}">{}</a>', url, tag.pk, formats.number_format(tag.article_count, force_grouping=True))
 

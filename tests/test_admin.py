@@ -171,6 +171,15 @@ class ArticleEditTests(AdminTestCase):
         for word in ["zanzibar", "okapi"]:
             self.assertEqual(list(search.filter_queryset(Article.objects.all(), word)), [article], word)
         self.assertEqual(Tag.objects.get(pk=tag.pk).article_count, 1)
+        tag_list = self.client.get(reverse("admin:articles_tag_changelist"), {"q": "zanzibar"})
+        self.assertContains(tag_list, f'<a href="/admin/articles/article/?tag={tag.pk}">1</a>', html=True)
+
+    def test_body_typed_in_a_browser_keeps_its_paragraphs(self):
+        article = make_article(1)
+        self.edit(article, body="First paragraph.\r\n\r\nSecond paragraph.\r\n")
+        article.refresh_from_db()
+        self.assertEqual(article.body, "First paragraph.\n\nSecond paragraph.")
+        self.assertEqual(article.paragraphs, ["First paragraph.", "Second paragraph."])
 
     def test_new_date_is_marked_as_set_by_an_editor_and_moves_the_counts(self):
         tag = make_tag("Ard Nimr")
