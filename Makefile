@@ -54,9 +54,20 @@ ingest: migrate
 superuser: migrate
 	$(MANAGE) createsuperuser
 
-## bench-ingest: generate N pages (default 100000) and time ingest into PostgreSQL
+## bench: generate N pages (default 100000) and measure ingest, pages, search and load on
+## PostgreSQL; prints a table and writes bench/results.json. Not part of make test.
+BENCH := $(BIN)/python bench/run.py $(if $(N),--n $(N),)
+
+bench: $(VENV)/.installed-run
+	$(BENCH)
+
+## bench-ingest: first and unchanged ingest of N generated pages: files/s and peak memory
 bench-ingest: $(VENV)/.installed-run
-	$(BIN)/python bench/ingest.py $(if $(N),--n $(N),)
+	$(BENCH) --only ingest
+
+## bench-search: p50/p95 of ~60 queries beside a naive icontains search (reuses the ingest)
+bench-search: $(VENV)/.installed-run
+	$(BENCH) --only ingest,search --reuse
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -118,8 +118,9 @@ def uninstall_index(schema_editor):
 
 # A search ranks and counts facets over the newest CANDIDATES matches at most: for a word in
 # most of a million articles, ranking every match costs seconds (see the project's
-# PERFORMANCE notes). Result counts are exact up to COUNT_CAP and shown as "more than" above.
-CANDIDATES = 5000
+# PERFORMANCE notes). Beyond them the total is PostgreSQL's estimate ("about"), or on SQLite a
+# count capped at COUNT_CAP ("more than").
+CANDIDATES = 3000
 COUNT_CAP = 10000
 CACHE_SECONDS = 120
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -179,7 +180,7 @@ class Matches:
 
     ids: list[int]
     total: int
-    total_capped: bool
+    total_kind: str  # "exact", "about" (PostgreSQL's estimate) or "more than" (a capped count)
     candidates_capped: bool
     facets: dict
 
@@ -207,17 +208,37 @@ class PostgresSearch:
         return f"{table}.search_vector @@ {sql}", params
 
     def candidates(self, query, filters, order, limit):
+        """The first ``limit`` matches in date order, ranked; and PostgreSQL's estimate of all.
+
+        PostgreSQL's own plans ignore the cost of reading each row's search vector, so it
+        scans the whole table for rare and frequent words alike. The plan is chosen here from
+        its estimate of the matches instead: a frequent query walks the date index and stops
+        after ``limit`` matches; a rare one collects its few matches from the GIN index and
+        sorts them. Each costs about the same at the crossing point, sqrt(12 * limit * rows)
+        matches (reading a search vector costs about twelve times a bitmap heap visit).
+        """
         tsq, tsq_params = self.tsquery(query)
         where, where_params = filters.sql()
         direction = "ASC" if order == "oldest" else "DESC"
-        # Rank in the outer query, so that only the rows kept are ranked, whatever the plan.
+        match = f"FROM articles_article a WHERE a.search_vector @@ {tsq}{where}"
+        # Rank in the outer query, so that only the rows kept are ranked.
         sql = (
             f"SELECT c.id, c.sort_date, c.section_id, c.author_id, ts_rank_cd(c.search_vector, {tsq}) FROM ("
-            f" SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector FROM articles_article a"
-            f" WHERE a.search_vector @@ {tsq}{where}"
+            f" SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector {match}"
             f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s) c"
         )
-        return _rows(sql, [*tsq_params, *tsq_params, *where_params, limit])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", [*tsq_params, *where_params])
+            plan = cursor.fetchone()[0]
+            estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+            walk_dates = estimate ** 2 > 12 * limit * table_rows()
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            if walk_dates:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+            else:
+                cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(sql, [*tsq_params, *tsq_params, *where_params, limit])
+            return cursor.fetchall(), estimate
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -267,7 +288,7 @@ class SqliteSearch:
             f" WHERE {FTS_TABLE} MATCH %s{where}"
             f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
         )
-        return _rows(sql, [self.fts_query(query), *where_params, limit])
+        return _rows(sql, [self.fts_query(query), *where_params, limit]), None
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -290,6 +311,24 @@ class SqliteSearch:
 
 def backend():
     return PostgresSearch() if is_postgres() else SqliteSearch()
+
+
+def table_rows():
+    """PostgreSQL's count of article rows as of its last ANALYZE (cached for ten minutes)."""
+    rows = cache.get("archive-article-reltuples")
+    if rows is None:
+        rows = max(1, int(_rows("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass", [])[0][0]))
+        cache.set("archive-article-reltuples", rows, 600)
+    return rows
+
+
+def analyze():
+    """Refresh the planner's statistics after a large ingest: search plans depend on them."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("ANALYZE articles_article, articles_articletag, articles_articlemedia, articles_mediaitem")
+        else:
+            cursor.execute("ANALYZE")
 
 
 def _rows(sql, params):
@@ -363,19 +402,23 @@ def find(query: Query, filters: Filters, order: str) -> Matches:
 
 def _find(query, filters, order):
     engine = backend()
-    rows = [Candidate(*row) for row in engine.candidates(query, filters, order, CANDIDATES + 1)]
+    found, estimate = engine.candidates(query, filters, order, CANDIDATES + 1)
+    rows = [Candidate(*row) for row in found]
     capped = len(rows) > CANDIDATES
     rows = rows[:CANDIDATES]
-    if capped:
-        total = engine.count(query, filters, COUNT_CAP + 1)
+    if not capped:
+        total, kind = len(rows), "exact"
+    elif estimate is not None:
+        total, kind = max(estimate, CANDIDATES), "about"
     else:
-        total = len(rows)
+        counted = engine.count(query, filters, COUNT_CAP + 1)
+        total, kind = min(counted, COUNT_CAP), "more than" if counted > COUNT_CAP else "exact"
     if order == "relevance":
         rows.sort(key=lambda c: (-c.rank, -c.sort_date.toordinal(), -c.id))
     return Matches(
         ids=[c.id for c in rows],
-        total=min(total, COUNT_CAP),
-        total_capped=total > COUNT_CAP,
+        total=total,
+        total_kind=kind,
         candidates_capped=capped,
         facets=facet_counts(engine, rows),
     )

@@ -41,6 +41,9 @@ from .tagging import TagMatcher
 CREATED, UPDATED, UNCHANGED, DUPLICATE, KEPT = "created", "updated", "unchanged", "duplicate", "kept"
 LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "skipped"
 
+# After this many new or changed articles, refresh the database's planner statistics.
+ANALYZE_AFTER = 1000
+
 # Sections and authors the original site's URLs name by slug, with the names its by-lines use.
 SECTION_NAMES = {
     "news-middle-east": "Middle East",
@@ -158,7 +161,7 @@ class Ingester:
         A run that fits in one batch, or runs inside a transaction (tests), stays in this
         process; larger runs hand whole batches to worker processes, a bounded number at a time.
         """
-        written = False
+        written = 0
         pool, pending = None, deque()
         try:
             for entry in self._batches(paths):
@@ -175,17 +178,19 @@ class Ingester:
                         continue
                     outcomes = pending.popleft().result()
                 for outcome in outcomes:
-                    written |= outcome.status in (CREATED, UPDATED)
+                    written += outcome.status in (CREATED, UPDATED)
                     yield outcome
             while pending:
                 for outcome in pending.popleft().result():
-                    written |= outcome.status in (CREATED, UPDATED)
+                    written += outcome.status in (CREATED, UPDATED)
                     yield outcome
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             if written and not self.dry_run:
                 counts_refresh()
+                if written >= ANALYZE_AFTER:
+                    search.analyze()
                 search.invalidate()
 
     def _batches(self, paths):

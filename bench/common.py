@@ -16,7 +16,7 @@ DEFAULT_GENERATOR = ROOT.parent / "shared" / "tools" / "make_corpus.py"
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres")
 
 
-def corpus(n, generator=None, folder=None):
+def corpus(n, generator=None, folder=None, seed=None):
     """A folder of n generated pages, made once and reused by later runs."""
     generator = Path(generator or os.environ.get("CORPUS_GENERATOR", DEFAULT_GENERATOR))
     folder = Path(folder or ROOT / "bench" / "corpus" / str(n))
@@ -27,7 +27,8 @@ def corpus(n, generator=None, folder=None):
         sys.exit(f"The corpus generator {generator} is missing; set CORPUS_GENERATOR to make_corpus.py.")
     print(f"Generating {n:,} pages into {folder} ...", flush=True)
     started = time.monotonic()
-    subprocess.run([PYTHON, str(generator), str(folder), str(n)], check=True)
+    extra = ["--seed", str(seed)] if seed is not None else []
+    subprocess.run([PYTHON, str(generator), str(folder), str(n), *extra], check=True)
     done.write_text("ok")
     print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
     return folder

@@ -1,0 +1,390 @@
+"""The archive's benchmark: N generated pages in PostgreSQL, measured the way readers use them.
+
+    python bench/run.py --n 100000                 # everything: make bench
+    python bench/run.py --n 100000 --only search   # make bench-search
+    python bench/run.py --n 100000 --only ingest   # make bench-ingest
+
+Parts:
+  ingest  files/s of a first ingest and of an unchanged re-run, peak memory of the processes
+  pages   server time and query count of home, article, list (first and last page), tag, photo
+  search  p50/p95 server time of the full results page for ~60 queries, beside a naive
+          icontains search over the same data in the same run
+  load    gunicorn (2 workers) under wrk for 30 s over a mix of pages: requests/s, p95, errors;
+          then the same load while a second ingest runs
+Prints one table and writes bench/results.json. Not a test: figures for people to compare.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, corpus, fresh_database, manage, timed_command  # noqa: E402
+from queries import query_set  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.json"
+GOALS = {
+    "ingest_first_files_per_second": 2000,
+    "ingest_unchanged_files_per_second": 10000,
+    "article_ms": 10, "article_queries": 6, "list_ms": 25, "deep_over_first": 1.5,
+    "search_p95_ms": 150, "requests_per_second": 300,
+}
+PRODUCTION_ENV = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
+                  "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+
+
+def database_url(n):
+    base = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+    return f"{base}/archive_bench_{n}"
+
+
+def article_count(url):
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+    except psycopg.Error:
+        return None
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+def bench_ingest(n, folder):
+    url = fresh_database(f"archive_bench_{n}")
+    manage(["migrate", "--noinput", "-v0"], url, check=True)
+    results = {}
+    for label in ("first", "unchanged"):
+        seconds, peak, output = timed_command(["ingest", str(folder), "--no-progress"], url)
+        summary = [line for line in output.splitlines() if line.startswith("Files seen")][-1]
+        seen = int(re.search(r"Files seen: ([\d,]+)", summary)[1].replace(",", ""))
+        results[label] = {"files": seen, "seconds": round(seconds, 1), "files_per_second": round(seen / seconds),
+                          "peak_memory_mb": round(peak / 2**20), "summary": summary}
+        print(f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
+              f"peak {peak / 2**20:,.0f} MB", flush=True)
+    return results
+
+
+# --- in-process measurements -----------------------------------------------------------------
+
+
+def django_setup(url):
+    os.environ.update(PRODUCTION_ENV)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def measure(client, path, params=None, runs=7):
+    """Median server time (ms) and query count of one page, after a warm-up request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(path, params or {})
+    if response.status_code != 200:
+        raise SystemExit(f"{path} {params} answered {response.status_code}")
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.get(path, params or {})
+            times.append((time.perf_counter() - started) * 1000)
+        queries = len(captured.captured_queries)
+    return round(statistics.median(times), 2), queries
+
+
+def last_page_link(client, path):
+    html = client.get(path).content.decode()
+    match = re.search(r'href="(\?[^"]+)" rel="last"', html)
+    return path + match[1].replace("&amp;", "&")
+
+
+def bench_pages():
+    from django.test import Client
+
+    from articles.models import Article, MediaItem, Tag
+
+    client = Client()
+    ids = _sample_ids(random.Random(3))
+    results = {"home": measure(client, "/")}
+    article_times, article_queries = [], []
+    for pk in ids:
+        article = Article.objects.only("id", "slug").get(pk=pk)
+        ms, q = measure(client, article.get_absolute_url(), runs=3)
+        article_times.append(ms)
+        article_queries.append(q)
+    results["article"] = (round(statistics.median(article_times), 2), max(article_queries))
+    results["list_first"] = measure(client, "/articles/")
+    results["list_last"] = measure(client, last_page_link(client, "/articles/"))
+    tag = Tag.objects.order_by("-article_count").first()
+    results["tag_first"] = measure(client, tag.get_absolute_url())
+    results["tag_last"] = measure(client, last_page_link(client, tag.get_absolute_url()))
+    results["year_last"] = measure(client, last_page_link(client, "/archive/2010/"))
+    photo = MediaItem.objects.exclude(media_id=None).order_by("-media_id").first()
+    results["photo"] = measure(client, photo.get_absolute_url())
+    return {name: {"ms": ms, "queries": q} for name, (ms, q) in results.items()}
+
+
+def _sample_ids(rng):
+    from django.db.models import Max, Min
+
+    from articles.models import Article
+
+    bounds = Article.objects.aggregate(low=Min("id"), high=Max("id"))
+    ids = set()
+    while len(ids) < 25:
+        candidate = rng.randint(bounds["low"], bounds["high"])
+        if Article.objects.filter(pk=candidate).exists():
+            ids.add(candidate)
+    return sorted(ids)
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def bench_search(folder, naive_limit=None):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import Q
+    from django.test import Client
+
+    from articles.models import Article
+
+    client = Client()
+    queries = query_set(folder)
+    passes = []
+    for _ in range(2):
+        times = []
+        for label, params in queries:
+            cache.clear()  # no cached results: every query is computed
+            started = time.perf_counter()
+            response = client.get("/search/", params)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"search {params} answered {response.status_code}")
+        passes.append(times)
+    times = passes[-1]
+    by_label = {}
+    for (label, _), ms in zip(queries, times):
+        by_label.setdefault(label, []).append(ms)
+    naive = []
+    naive_queries = queries if naive_limit is None else queries[:: max(1, len(queries) // naive_limit)]
+    for label, params in naive_queries:
+        word = re.findall(r"[a-z]+", params["q"])[0]
+        started = time.perf_counter()
+        matches = Article.objects.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        total = matches.count()
+        list(matches.order_by("-sort_date", "-id").only("id", "title")[:20])
+        naive.append((time.perf_counter() - started) * 1000)
+        del total
+    connection.close()
+    return {
+        "queries": len(queries),
+        "p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "first_pass_p50_ms": round(percentile(passes[0], 0.5), 1),
+        "first_pass_p95_ms": round(percentile(passes[0], 0.95), 1),
+        "by_kind_p50_ms": {k: round(statistics.median(v), 1) for k, v in by_label.items()},
+        "naive_icontains": {"queries": len(naive), "p50_ms": round(percentile(naive, 0.5), 1),
+                            "p95_ms": round(percentile(naive, 0.95), 1)},
+    }
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_urls(folder, count=400):
+    from articles.models import Article, Tag
+
+    rng = random.Random(5)
+    urls = []
+    articles = list(Article.objects.filter(id__in=_sample_ids(rng)).only("id", "slug"))
+    tags = list(Tag.objects.filter(article_count__gt=0).order_by("-article_count")[:20])
+    searches = [params["q"] for _, params in query_set(folder)]
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            urls.append(articles[i % len(articles)].get_absolute_url())
+        elif kind == 1:
+            urls.append("/articles/" if i % 8 == 1 else f"/archive/{2005 + i % 13}/")
+        elif kind == 2:
+            urls.append(tags[i % len(tags)].get_absolute_url())
+        else:
+            from urllib.parse import urlencode
+            urls.append("/search/?" + urlencode({"q": searches[i % len(searches)]}))
+    return urls
+
+
+WRK_SCRIPT = """
+local urls = {}
+for line in io.lines("%s") do urls[#urls + 1] = line end
+local i = 0
+request = function()
+  i = i %% #urls + 1
+  return wrk.format("GET", urls[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%.1f\\n", summary.requests, e.connect, e.read, e.write,
+    e.status, e.timeout, summary.duration, latency:percentile(95)))
+end
+"""
+
+
+def run_wrk(port, url_file, seconds):
+    if not shutil.which("wrk"):
+        raise SystemExit("The load part needs wrk (Debian package wrk).")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % url_file)
+    output = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = [l for l in output.splitlines() if l.startswith("RESULT")][-1].split()
+    requests, connect, read, write, status, timeout, duration_us, p95_us = map(float, line[1:])
+    return {"requests": int(requests), "requests_per_second": round(requests / (duration_us / 1e6)),
+            "p95_ms": round(p95_us / 1000, 1), "errors": int(connect + read + write + status + timeout),
+            "non_2xx_3xx": int(status)}
+
+
+def bench_load(n, url, folder, seconds=30):
+    urls = load_urls(folder)
+    url_file = Path(tempfile.mkstemp(suffix=".txt")[1])
+    url_file.write_text("\n".join(urls) + "\n")
+    port = free_port()
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "archive.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        _wait_for(port)
+        run_wrk(port, url_file, 5)  # warm-up: caches and connections
+        steady = run_wrk(port, url_file, seconds)
+        print(f"  load: {steady}", flush=True)
+        extra = corpus(max(2000, n // 20), folder=ROOT / "bench" / "corpus" / f"extra-{n}", seed=99)
+        ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(extra), "--no-progress"], cwd=ROOT,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        during = run_wrk(port, url_file, seconds)
+        ingest_output = ingest.communicate()[0]
+        during["ingest_summary"] = [l for l in ingest_output.splitlines() if l.startswith("Files seen")][-1:]
+        during["ingest_exit_status"] = ingest.returncode
+        print(f"  load during ingest: {during}", flush=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"steady": steady, "during_ingest": during, "urls": len(urls), "seconds": seconds}
+
+
+def _wait_for(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def report(results):
+    n = results["n"]
+    print(f"\nArchive benchmark at {n:,} generated articles (PostgreSQL, 2 cores)")
+    print(f"{'measure':<44} {'value':>14}   goal")
+    rows = []
+    ingest = results.get("ingest")
+    if ingest:
+        rows += [
+            ("ingest, first run (files/s)", f"{ingest['first']['files_per_second']:,}", "≥ 2,000"),
+            ("ingest, unchanged re-run (files/s)", f"{ingest['unchanged']['files_per_second']:,}", "≥ 10,000"),
+            ("ingest, peak memory first / unchanged (MB)",
+             f"{ingest['first']['peak_memory_mb']} / {ingest['unchanged']['peak_memory_mb']}", ""),
+        ]
+    pages = results.get("pages")
+    if pages:
+        for name in ("home", "article", "list_first", "list_last", "tag_first", "tag_last", "year_last", "photo"):
+            goal = {"article": "≤ 10 ms, ≤ 6 q"}.get(name, "≤ 25 ms" if "list" in name or "tag" in name else "")
+            rows.append((f"{name.replace('_', ' ')} (ms, queries)", f"{pages[name]['ms']} ms, {pages[name]['queries']} q", goal))
+        rows.append(("list: last page / first page", f"{pages['list_last']['ms'] / pages['list_first']['ms']:.2f}", "≤ 1.5"))
+    search = results.get("search")
+    if search:
+        rows += [
+            (f"search p50 / p95 ({search['queries']} queries, ms)", f"{search['p50_ms']} / {search['p95_ms']}", "p95 ≤ 150"),
+            ("naive icontains p50 / p95 (ms)",
+             f"{search['naive_icontains']['p50_ms']} / {search['naive_icontains']['p95_ms']}", ""),
+            ("icontains p50 / our p50", f"{search['naive_icontains']['p50_ms'] / search['p50_ms']:.0f}×", "large"),
+        ]
+    load = results.get("load")
+    if load:
+        rows += [
+            ("gunicorn 2 workers, mix: req/s, p95 ms, errors",
+             f"{load['steady']['requests_per_second']}, {load['steady']['p95_ms']}, {load['steady']['errors']}", "≥ 300, 0 errors"),
+            ("same while ingesting: req/s, p95 ms, errors",
+             f"{load['during_ingest']['requests_per_second']}, {load['during_ingest']['p95_ms']}, {load['during_ingest']['errors']}", "0 errors"),
+        ]
+    for name, value, goal in rows:
+        print(f"{name:<44} {value:>14}   {goal}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="generated pages (default 100,000)")
+    parser.add_argument("--only", default="ingest,pages,search,load", help="parts to run, comma separated")
+    parser.add_argument("--reuse", action="store_true", help="reuse an already ingested database of N pages")
+    parser.add_argument("--naive-limit", type=int, default=None, help="run icontains on only this many queries")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    folder = corpus(args.n)
+    url = database_url(args.n)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = results if results.get("n") == args.n else {}
+    results["n"] = args.n
+    if "ingest" in parts and not (args.reuse and article_count(url)):
+        results["ingest"] = bench_ingest(args.n, folder)
+    if parts & {"pages", "search", "load"}:
+        if not article_count(url):
+            raise SystemExit(f"No ingested database at {url}: run the ingest part first.")
+        django_setup(url)
+    if "pages" in parts:
+        results["pages"] = bench_pages()
+        print(f"  pages: {results['pages']}", flush=True)
+    if "search" in parts:
+        results["search"] = bench_search(folder, args.naive_limit)
+        print(f"  search: {results['search']}", flush=True)
+    if "load" in parts:
+        results["load"] = bench_load(args.n, url, folder)
+    results["machine"] = {"cpus": os.cpu_count(), "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    report(results)
+    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
