@@ -2,21 +2,27 @@ from django.urls import path, re_path
 from django.views.decorators.cache import cache_control, never_cache
 
 from . import views
+from .pagecache import cached_page
 
 app_name = "articles"
 
 SLUG = r"[-\w]+"
 
 # Readers' pages change only when an ingest or an editor changes the archive: browsers and
-# proxies may keep them five minutes, and revalidate with the ETag afterwards.
-public = cache_control(public=True, max_age=300)
+# proxies may keep them five minutes, and revalidate with the ETag afterwards; the server keeps
+# them rendered until the archive changes.
+
+
+def public(view):
+    return cache_control(public=True, max_age=300)(cached_page(view))
+
 
 urlpatterns = [
     path("", public(views.HomeView.as_view()), name="home"),
     path("health/", views.health, name="health"),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
     path("articles/<int:pk>/<str:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
-    path("search/", never_cache(views.SearchView.as_view()), name="search"),
+    path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
     path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
     path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),

@@ -109,3 +109,28 @@ class ProductionSettingsTests(TestCase):
                 result = run_manage("check", "--deploy", "--fail-level", "WARNING", **self.PRODUCTION, **extra)
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
                 self.assertIn("no issues", result.stdout)
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_rendered_page_is_served_from_cache_until_the_archive_changes(self):
+        from django.core.cache import cache
+        from django.test import override_settings
+
+        from articles import search
+        from articles.models import Article
+
+        cache.clear()
+        article = Article.objects.get(title="U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        with override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300):
+            first = self.client.get(article.get_absolute_url())
+            with self.assertNumQueries(0):
+                again = self.client.get(article.get_absolute_url())
+            self.assertEqual(first.content, again.content)
+            Article.objects.filter(pk=article.pk).update(title="Corrected headline")
+            search.invalidate()
+            self.assertContains(self.client.get(article.get_absolute_url()), "Corrected headline")
+            self.assertEqual(self.client.get("/no/such/page/").status_code, 404)

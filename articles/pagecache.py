@@ -1,0 +1,33 @@
+"""Readers' pages kept rendered in the cache until the archive changes.
+
+The key holds search.index_version(), which ingest and editors' saves move on, so a cached
+page never outlives the content it shows by more than the cache's own spread between server
+processes (see settings.CACHES). Only complete, successful GET responses are kept.
+"""
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import search
+
+
+def cached_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
+        if request.method not in ("GET", "HEAD") or not seconds:
+            return view(request, *args, **kwargs)
+        path = request.get_full_path().encode("utf-8", "surrogateescape")
+        key = f"archive-page:{search.index_version()}:{hashlib.sha1(path).hexdigest()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, response, seconds)
+        return response
+
+    return wrapper
