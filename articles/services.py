@@ -405,7 +405,7 @@ class Ingester:
     def _fill_article(self, article, item):
         page, source = item.page, item.source
         hints = page.hints
-        article.title = page.title or first_words(page.body)
+        article.title = (page.title or first_words(page.body))[:500]
         article.slug = (hints.post_slug or slugify(article.title))[:255] or "article"
         article.body = page.body
         article.dateline = page.dateline[:200]

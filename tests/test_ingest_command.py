@@ -156,6 +156,31 @@ class RefusalTests(IngestTestMixin, TestCase):
         self.assertEqual(Article.objects.get().title, "<script>alert('x')</script> Jets")
 
 
+class FailedBatchTests(IngestTestMixin, TestCase):
+    def test_a_file_that_cannot_be_stored_costs_only_itself(self):
+        from unittest import mock
+
+        from articles.services import Ingester
+
+        text = SEED.read_text(encoding="utf-8")
+        for name in ("a.txt", "bad.txt", "c.txt"):
+            self.page(name, text.replace("Dozens of", f"{name} of"))
+        original = Ingester._fill_article
+
+        def fill(ingester, article, item):
+            if item.source.path.endswith("bad.txt"):
+                raise ValueError("simulated database refusal")
+            return original(ingester, article, item)
+
+        out = StringIO()
+        with mock.patch.object(Ingester, "_fill_article", fill):
+            with self.assertRaisesMessage(CommandError, "1 file(s) were refused"):
+                call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
+        self.assertIn("2 created", out.getvalue())
+        self.assertRegex(out.getvalue(), r"refused .*bad\.txt: could not be stored: simulated database refusal")
+        self.assertEqual(Article.objects.count(), 2)
+
+
 class BatchRecoveryTests(IngestTestMixin, TransactionTestCase):
     def test_interrupted_run_finishes_on_rerun_without_duplicates(self):
         text = SEED.read_text(encoding="utf-8")

@@ -238,6 +238,18 @@ class ListPagingTests(TestCase):
                 with self.assertNumQueries(queries):
                     self.client.get(url + last)
 
+    def test_year_archive_and_photo_index_have_constant_queries(self):
+        # The year page reads its month counts and a page of articles.
+        url = reverse("articles:archive-year", args=[2010])
+        with self.assertNumQueries(2):
+            response = self.client.get(url)
+        with self.assertNumQueries(2):
+            self.client.get(url + self.next_href(response))
+        photos = reverse("articles:photo-list")
+        self.client.get(photos)  # counts the photos once; the count is then cached
+        with self.assertNumQueries(1):
+            self.client.get(photos)
+
     def test_filters_stay_in_pagination_links(self):
         response = self.client.get(reverse("articles:article-list"), {"section": self.section.slug, "has_photo": ""})
         self.assertIn(f"section={self.section.slug}", self.next_href(response))
