@@ -52,25 +52,29 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(KeysetListMixin, FilterView):
+class FilteredListView(KeysetListMixin, FilterView):
+    """A FilterView paged by keyset; a filter form in error shows its errors and no list."""
+
+    def get_context_data(self, **kwargs):
+        filterset = self.filterset
+        page = None if filterset.is_bound and not filterset.is_valid() else self.filtered_page(filterset)
+        kwargs["object_list"] = page.object_list if page else []
+        return super().get_context_data(page=page, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        return None, None, queryset, False  # paged by the keyset instead
+
+
+class ArticleListView(FilteredListView):
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return Article.objects.for_listing()
 
-    def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        if filterset.is_bound and not filterset.is_valid():
-            page = None
-        else:
-            total, capped = counts.for_filters(filterset)
-            page = self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
-        kwargs["object_list"] = page.object_list if page else []
-        return super().get_context_data(page=page, **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        return None, None, queryset, False
+    def filtered_page(self, filterset):
+        total, capped = counts.for_filters(filterset)
+        return self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
 
 
 class ArticleDetailView(DetailView):
@@ -150,21 +154,13 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(calendar=counts.calendar(), **kwargs)
 
 
-class PhotoListView(KeysetListMixin, FilterView):
+class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"
 
-    def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        page = None
-        if not filterset.is_bound or filterset.is_valid():
-            total, capped = counts.cached_count("photos", filterset.qs)
-            page = self.page_of(filterset.qs, total, capped, fields=["-id"])
-        kwargs["object_list"] = page.object_list if page else []
-        return super().get_context_data(page=page, **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        return None, None, queryset, False
+    def filtered_page(self, filterset):
+        total, capped = counts.cached_count("photos", filterset.qs)
+        return self.page_of(filterset.qs, total, capped, fields=["-id"])
 
 
 class PhotoDetailView(DetailView):

@@ -13,26 +13,22 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 @register.simple_tag(takes_context=True)
 def page_url(context, link):
     """The current address with a page link's parameters (None removes a parameter)."""
-    params = context["request"].GET.copy()
-    for key, value in link.params.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return _with(context["request"].GET, link.params)
 
 
 @register.simple_tag(takes_context=True)
 def with_param(context, key, value):
     """The current address with one parameter set (or removed when value is None), page reset."""
-    params = context["request"].GET.copy()
-    for name in ("page", "cursor"):
-        params.pop(name, None)
-    if value is None:
-        params.pop(key, None)
-    else:
-        params[key] = value
+    return _with(context["request"].GET, {"page": None, "cursor": None, key: value})
+
+
+def _with(query, changes):
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 
