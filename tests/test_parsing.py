@@ -195,3 +195,36 @@ class EdgeCaseTests(SimpleTestCase):
             "Select Page\n\nLondon – The paper’s Arabic edition led with «سوريا» on Monday.\n"
         )
         self.assertIn("سوريا", page.body)
+
+
+class DamagedPageTests(SimpleTestCase):
+    """Real pages damaged at random (cut, lines lost or doubled, junk inserted) never crash it."""
+
+    def test_mutated_golden_pages_parse_without_error(self):
+        import random
+
+        rng = random.Random(2024)
+        junk = ["\x00", "\ufffd", "Media ID:", "Caption:", "Select Page", "...", "—", "|", "by  |", "(AP Photo/",
+                "Middle-east Arab News Opinion | Asharq Al-awsat", "\r", "\t", "سوريا", "<b>"]
+        for text_path, _ in golden_cases():
+            text = text_path.read_text(encoding="utf-8", errors="replace")
+            for _ in range(25):
+                lines = text.split("\n")
+                operation = rng.randrange(5)
+                if operation == 0:
+                    mutated = text[: rng.randrange(len(text) + 1)]
+                elif operation == 1 and lines:
+                    del lines[rng.randrange(len(lines))]
+                    mutated = "\n".join(lines)
+                elif operation == 2 and lines:
+                    i = rng.randrange(len(lines))
+                    lines.insert(i, lines[i])
+                    mutated = "\n".join(lines)
+                elif operation == 3:
+                    i = rng.randrange(len(text) + 1)
+                    mutated = text[:i] + rng.choice(junk) + text[i:]
+                else:
+                    mutated = "\n".join(rng.sample(lines, len(lines)))
+                with self.subTest(case=text_path.name, operation=operation):
+                    page = parse_page(mutated, source_name=text_path.name)
+                    self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
