@@ -35,6 +35,10 @@ from reversion.models import Version
 from . import editing, search
 from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
 
+admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
+admin.site.site_title = "Archive editors"
+admin.site.index_title = "The archive's content"
+
 # An article's revision holds its tag and photo links, so that a restore brings them back.
 reversion.register(ArticleTag)
 reversion.register(ArticleMedia)
