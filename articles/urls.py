@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path, re_path
-from django.views.generic import RedirectView
 from django.views.decorators.cache import cache_control, never_cache
 
 from . import views
@@ -22,7 +20,7 @@ def public(view):
 urlpatterns = [
     path("", public(views.HomeView.as_view()), name="home"),
     path("health/", views.health, name="health"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
     path("articles/<int:pk>/<str:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -202,6 +203,11 @@ def health(request):
     except DatabaseError as error:
         return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the archive's icon is a hashed static file."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def redirect_post_id(value):
