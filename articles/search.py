@@ -120,7 +120,7 @@ def uninstall_index(schema_editor):
 # most of a million articles, ranking every match costs seconds (see the project's
 # PERFORMANCE notes). Beyond them the total is PostgreSQL's estimate ("about"), or on SQLite a
 # count capped at COUNT_CAP ("more than").
-CANDIDATES = 3000
+CANDIDATES = 2000
 COUNT_CAP = 10000
 CACHE_SECONDS = 120
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -181,16 +181,20 @@ class Matches:
     ids: list[int]
     total: int
     total_kind: str  # "exact", "about" (PostgreSQL's estimate) or "more than" (a capped count)
-    candidates_capped: bool
+    candidates_capped: bool  # ranked, highlighted and faceted among the newest CANDIDATES
     facets: dict
 
 
 class PostgresSearch:
     """Weighted tsvector with GIN; ts_rank_cd for relevance, ts_headline for snippets."""
 
-    def tsquery(self, query: Query):
+    def tsquery(self, query: Query, relaxed=False):
+        """The query as tsquery SQL. ``relaxed`` reads phrases as all their words, anywhere:
+        a phrase must be checked against each row's word positions, which the index does not
+        hold, while all-the-words is answered by the index alone."""
+
         def atom(a):
-            function = "phraseto_tsquery" if a.is_phrase else "plainto_tsquery"
+            function = "phraseto_tsquery" if a.is_phrase and not relaxed else "plainto_tsquery"
             return f"{function}('{SEARCH_CONFIG}', %s)", [a.text]
 
         def any_of(atoms):
@@ -198,17 +202,22 @@ class PostgresSearch:
             return "(" + " || ".join(p for p, _ in parts) + ")", [x for _, ps in parts for x in ps]
 
         pieces = [any_of(c.atoms) for c in query.clauses]
-        if query.excluded:
-            sql, params = any_of(query.excluded)
+        excluded = [a for a in query.excluded if not (relaxed and a.is_phrase)]
+        if excluded:
+            sql, params = any_of(excluded)
             pieces.append((f"!!{sql}", params))
         return "(" + " && ".join(p for p, _ in pieces) + ")", [x for _, ps in pieces for x in ps]
+
+    @staticmethod
+    def has_phrases(query):
+        return any(a.is_phrase for c in query.clauses for a in c.atoms) or any(a.is_phrase for a in query.excluded)
 
     def match_sql(self, query, table="a"):
         sql, params = self.tsquery(query)
         return f"{table}.search_vector @@ {sql}", params
 
     def candidates(self, query, filters, order, limit):
-        """The first ``limit`` matches in date order, ranked; and PostgreSQL's estimate of all.
+        """The first ``limit`` matches in date order, ranked; and an estimate of all matches.
 
         PostgreSQL's own plans ignore the cost of reading each row's search vector, so it
         scans the whole table for rare and frequent words alike. The plan is chosen here from
@@ -216,19 +225,32 @@ class PostgresSearch:
         after ``limit`` matches; a rare one collects its few matches from the GIN index and
         sorts them. Each costs about the same at the crossing point, sqrt(12 * limit * rows)
         matches (reading a search vector costs about twelve times a bitmap heap visit).
+
+        A query with phrases is first matched with all their words (the index answers that
+        alone), and the phrases are checked on those candidates only: checking a phrase reads
+        the row, and a phrase of common words may occur in no row at all. Its matches are then
+        those among the newest ``limit`` articles that have all its words.
         """
-        tsq, tsq_params = self.tsquery(query)
+        exact, exact_params = self.tsquery(query)
+        relaxed, relaxed_params = self.tsquery(query, relaxed=True)
         where, where_params = filters.sql()
         direction = "ASC" if order == "oldest" else "DESC"
-        match = f"FROM articles_article a WHERE a.search_vector @@ {tsq}{where}"
-        # Rank in the outer query, so that only the rows kept are ranked.
+        match = f"FROM articles_article a WHERE a.search_vector @@ {relaxed}{where}"
+        inner = (
+            f"SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector {match}"
+            f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
+        )
+        inner_params = [*relaxed_params, *where_params, limit]
+        # Rank in the outer query, so that only the rows kept are ranked. The last row carries
+        # the number of candidates read, which tells whether the limit was reached.
         sql = (
-            f"SELECT c.id, c.sort_date, c.section_id, c.author_id, ts_rank_cd(c.search_vector, {tsq}) FROM ("
-            f" SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector {match}"
-            f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s) c"
+            f"WITH c AS MATERIALIZED ({inner})"
+            f" SELECT id, sort_date, section_id, author_id, ts_rank_cd(search_vector, {exact}), NULL FROM c"
+            f" WHERE search_vector @@ {exact}"
+            f" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, count(*) FROM c"
         )
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", [*tsq_params, *where_params])
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", [*relaxed_params, *where_params])
             plan = cursor.fetchone()[0]
             estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
             walk_dates = estimate ** 2 > 12 * limit * table_rows()
@@ -237,8 +259,12 @@ class PostgresSearch:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
             else:
                 cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(sql, [*tsq_params, *tsq_params, *where_params, limit])
-            return cursor.fetchall(), estimate
+            cursor.execute(sql, [*inner_params, *exact_params, *exact_params])
+            rows = cursor.fetchall()
+        read = rows.pop()[5]
+        if self.has_phrases(query) and read:
+            estimate = round(estimate * len(rows) / read)
+        return rows, estimate, read
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -288,7 +314,8 @@ class SqliteSearch:
             f" WHERE {FTS_TABLE} MATCH %s{where}"
             f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
         )
-        return _rows(sql, [self.fts_query(query), *where_params, limit]), None
+        rows = _rows(sql, [self.fts_query(query), *where_params, limit])
+        return rows, None, len(rows)
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -402,14 +429,13 @@ def find(query: Query, filters: Filters, order: str) -> Matches:
 
 def _find(query, filters, order):
     engine = backend()
-    found, estimate = engine.candidates(query, filters, order, CANDIDATES + 1)
-    rows = [Candidate(*row) for row in found]
-    capped = len(rows) > CANDIDATES
-    rows = rows[:CANDIDATES]
+    found, estimate, read = engine.candidates(query, filters, order, CANDIDATES + 1)
+    capped = read > CANDIDATES
+    rows = [Candidate(*row[:5]) for row in found][:CANDIDATES]
     if not capped:
         total, kind = len(rows), "exact"
     elif estimate is not None:
-        total, kind = max(estimate, CANDIDATES), "about"
+        total, kind = max(estimate, len(rows)), "about"
     else:
         counted = engine.count(query, filters, COUNT_CAP + 1)
         total, kind = min(counted, COUNT_CAP), "more than" if counted > COUNT_CAP else "exact"

@@ -14,6 +14,7 @@ Parts:
 Prints one table and writes bench/results.json. Not a test: figures for people to compare.
 """
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -82,6 +83,8 @@ def bench_ingest(n, folder):
 
 def django_setup(url):
     os.environ.update(PRODUCTION_ENV)
+    # Measure the views' own work: no rendered page comes from the cache here.
+    os.environ["ARCHIVE_PAGE_CACHE_SECONDS"] = "0"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
@@ -274,8 +277,32 @@ def bench_load(n, url, folder, seconds=30):
     urls = load_urls(folder)
     url_file = Path(tempfile.mkstemp(suffix=".txt")[1])
     url_file.write_text("\n".join(urls) + "\n")
+    results = {"urls": len(urls), "seconds": seconds}
+    uncached = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "0"}
+    with gunicorn(uncached) as port:
+        run_wrk(port, url_file, 5)
+        results["uncached"] = run_wrk(port, url_file, seconds)
+        print(f"  load, no page cache: {results['uncached']}", flush=True)
+    cached = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "300"}
+    with gunicorn(cached) as port:
+        run_wrk(port, url_file, 5)  # warm-up: caches and connections
+        results["steady"] = run_wrk(port, url_file, seconds)
+        print(f"  load: {results['steady']}", flush=True)
+        extra = corpus(max(2000, n // 20), folder=ROOT / "bench" / "corpus" / f"extra-{n}", seed=99)
+        ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(extra), "--no-progress"], cwd=ROOT,
+                                  env=cached, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        during = run_wrk(port, url_file, seconds)
+        ingest_output = ingest.communicate()[0]
+        during["ingest_summary"] = [l for l in ingest_output.splitlines() if l.startswith("Files seen")][-1:]
+        during["ingest_exit_status"] = ingest.returncode
+        results["during_ingest"] = during
+        print(f"  load during ingest: {during}", flush=True)
+    return results
+
+
+@contextlib.contextmanager
+def gunicorn(env):
     port = free_port()
-    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "archive.wsgi", "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
@@ -283,21 +310,10 @@ def bench_load(n, url, folder, seconds=30):
     )
     try:
         _wait_for(port)
-        run_wrk(port, url_file, 5)  # warm-up: caches and connections
-        steady = run_wrk(port, url_file, seconds)
-        print(f"  load: {steady}", flush=True)
-        extra = corpus(max(2000, n // 20), folder=ROOT / "bench" / "corpus" / f"extra-{n}", seed=99)
-        ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(extra), "--no-progress"], cwd=ROOT,
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        during = run_wrk(port, url_file, seconds)
-        ingest_output = ingest.communicate()[0]
-        during["ingest_summary"] = [l for l in ingest_output.splitlines() if l.startswith("Files seen")][-1:]
-        during["ingest_exit_status"] = ingest.returncode
-        print(f"  load during ingest: {during}", flush=True)
+        yield port
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return {"steady": steady, "during_ingest": during, "urls": len(urls), "seconds": seconds}
 
 
 def _wait_for(port, timeout=30):
@@ -346,6 +362,8 @@ def report(results):
         rows += [
             ("gunicorn 2 workers, mix: req/s, p95 ms, errors",
              f"{load['steady']['requests_per_second']}, {load['steady']['p95_ms']}, {load['steady']['errors']}", "≥ 300, 0 errors"),
+            ("  same without the page cache",
+             f"{load['uncached']['requests_per_second']}, {load['uncached']['p95_ms']}, {load['uncached']['errors']}", ""),
             ("same while ingesting: req/s, p95 ms, errors",
              f"{load['during_ingest']['requests_per_second']}, {load['during_ingest']['p95_ms']}, {load['during_ingest']['errors']}", "0 errors"),
         ]
