@@ -44,6 +44,15 @@ class Author(NamedEntity):
         return reverse("articles:author", args=[self.slug])
 
 
+class TagQuerySet(models.QuerySet):
+    def named_by_alias_slug(self, slug):
+        """The tag one of whose aliases has this slug (a tag merged into it), or None."""
+        for tag in self.only("id", "slug", "aliases").exclude(aliases=""):
+            if any(slugify(alias) == slug for alias in tag.alias_list):
+                return tag
+        return None
+
+
 class Tag(models.Model):
     class Kind(models.TextChoices):
         PLACE = "place", "Place"
@@ -64,6 +73,8 @@ class Tag(models.Model):
     )
     article_count = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

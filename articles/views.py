@@ -106,6 +106,16 @@ class TagDetailView(KeysetListMixin, DetailView):
     model = Tag
     template_name = "articles/tag_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A tag merged into another lives on as one of its aliases.
+            merged_into = Tag.objects.named_by_alias_slug(kwargs["slug"])
+            if merged_into is None:
+                raise
+            return redirect(merged_into, permanent=True)
+
     def get_context_data(self, **kwargs):
         rows = ArticleTag.objects.filter(tag=self.object)
         page = self.page_of(rows, self.object.article_count, fields=["-sort_date", "-article_id"])
@@ -226,7 +236,11 @@ def redirect_post_id(value):
 def legacy_listing(request, kind, slug, number=None):
     """/tag/<slug>/, /category/<slug>/, /author/<slug>/ and their /page/<n>/ forms."""
     model = {"tag": Tag, "category": Section, "author": Author}[kind]
-    obj = get_object_or_404(model, slug=slug)
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None and model is Tag:
+        obj = Tag.objects.named_by_alias_slug(slug)
+    if obj is None:
+        raise Http404("The archive has no such tag, section or author.")
     url = obj.get_absolute_url()
     if number:
         # The original site listed 10 articles a page, the archive lists PER_PAGE.

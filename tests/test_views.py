@@ -143,6 +143,13 @@ class LegacyUrlTests(TestCase):
         )
         self.assertMovedTo("/?p=55358541", "/media/55358541/")
 
+    def test_a_merged_tags_addresses_lead_to_the_tag_it_was_merged_into(self):
+        kept = Tag.objects.get(slug="isis")
+        kept.aliases += "\nIslamic State in Iraq"
+        kept.save()
+        self.assertMovedTo("/tags/islamic-state-in-iraq/", "/tags/isis/")
+        self.assertMovedTo("/tag/islamic-state-in-iraq/page/2/", "/tags/isis/")
+
     def test_unknown_legacy_urls_get_a_helpful_404(self):
         for url in ["/tag/no-such-tag/", "/nobody/opinion/no-such-post/", "/?p=12345678", "/?p=abc",
                     "/x/y/z/attachment/nothing/", "/no/such/page/at/all/"]:
