@@ -13,6 +13,7 @@ which database it runs on.
 """
 import datetime as dt
 import difflib
+from contextlib import contextmanager, nullcontext
 import hashlib
 import json
 from collections import Counter
@@ -97,6 +98,17 @@ SQLITE_UNINSTALL = [
 ]
 
 
+# PostgreSQL estimates a word's matches from the most common words of a sample of rows; the
+# default keeps about 1,000 of them, and every rarer word is guessed at a fixed share. Searches
+# choose their plan from these estimates (see PostgresSearch.candidates): keep ten times more.
+POSTGRES_STATISTICS = [
+    "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS 1000",
+]
+POSTGRES_STATISTICS_UNDO = [
+    "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS -1",
+]
+
+
 def is_postgres(conn=None):
     return (conn or connection).vendor == "postgresql"
 
@@ -106,6 +118,12 @@ def install_index(schema_editor):
     statements = POSTGRES_INSTALL if is_postgres(schema_editor.connection) else SQLITE_INSTALL
     for sql in statements:
         schema_editor.execute(sql)
+
+
+def tune_statistics(schema_editor, undo=False):
+    if is_postgres(schema_editor.connection):
+        for sql in POSTGRES_STATISTICS_UNDO if undo else POSTGRES_STATISTICS:
+            schema_editor.execute(sql)
 
 
 def uninstall_index(schema_editor):
@@ -121,6 +139,16 @@ def uninstall_index(schema_editor):
 # PERFORMANCE notes). Beyond them the total is PostgreSQL's estimate ("about"), or on SQLite a
 # count capped at COUNT_CAP ("more than").
 CANDIDATES = 2000
+# PostgreSQL's candidate query aims to stay within BUDGET_MS. Measured at a million articles
+# on 2 cores with stock settings: a bitmap heap visit costs about BITMAP_ROW_US per match, a
+# row checked while walking the date index about WALK_ROW_US (it reads the row's vector).
+BUDGET_MS = 50
+BITMAP_ROW_US = 4
+WALK_ROW_US = 13
+FILTER_ROW_US = 10  # a tag or agency filter's lookup, per row read
+MIN_WINDOW = 200
+# Facets count the newest FACET_ROWS candidates: their cost then stays bounded too.
+FACET_ROWS = 1000
 COUNT_CAP = 10000
 CACHE_SECONDS = 120
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -149,7 +177,7 @@ class Filters:
             clauses.append("a.author_id = %s")
             params.append(self.author)
         if self.year is not None:
-            clauses.append("a.published_on >= %s AND a.published_on < %s")
+            clauses.append("a.sort_date >= %s AND a.sort_date < %s")  # the date index's column
             params += [dt.date(self.year, 1, 1), dt.date(self.year + 1, 1, 1)]
         if self.tag is not None:
             clauses.append(
@@ -181,8 +209,9 @@ class Matches:
     ids: list[int]
     total: int
     total_kind: str  # "exact", "about" (PostgreSQL's estimate) or "more than" (a capped count)
-    candidates_capped: bool  # ranked, highlighted and faceted among the newest CANDIDATES
+    window: int | None  # when set, ranked among only the newest `window` matches
     facets: dict
+    faceted: int | None  # when set, facets count only the newest `faceted` matches
 
 
 class PostgresSearch:
@@ -208,6 +237,24 @@ class PostgresSearch:
             pieces.append((f"!!{sql}", params))
         return "(" + " && ".join(p for p, _ in pieces) + ")", [x for _, ps in pieces for x in ps]
 
+    @contextmanager
+    def session(self):
+        """One transaction for a search's queries, with settings fit for them: enough memory
+        for an exact bitmap of a frequent word (a lossy one rereads every row of its pages),
+        and no JIT or parallel workers, whose start-up costs more than these queries."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
+            )
+            yield
+
+    @staticmethod
+    def estimate(cursor, from_where, params):
+        """PostgreSQL's estimate of the rows a FROM ... WHERE ... clause selects."""
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {from_where}", params)
+        plan = cursor.fetchone()[0]
+        return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+
     @staticmethod
     def has_phrases(query):
         return any(a.is_phrase for c in query.clauses for a in c.atoms) or any(a.is_phrase for a in query.excluded)
@@ -217,54 +264,73 @@ class PostgresSearch:
         return f"{table}.search_vector @@ {sql}", params
 
     def candidates(self, query, filters, order, limit):
-        """The first ``limit`` matches in date order, ranked; and an estimate of all matches.
+        """The newest matches in date order, ranked, with an estimate of all matches.
 
-        PostgreSQL's own plans ignore the cost of reading each row's search vector, so it
-        scans the whole table for rare and frequent words alike. The plan is chosen here from
-        its estimate of the matches instead: a frequent query walks the date index and stops
-        after ``limit`` matches; a rare one collects its few matches from the GIN index and
-        sorts them. Each costs about the same at the crossing point, sqrt(12 * limit * rows)
-        matches (reading a search vector costs about twelve times a bitmap heap visit).
+        Returns (rows, estimate, capped, window): at most ``window`` rows, the newest matches,
+        ``capped`` when there are more. PostgreSQL's own plans ignore the cost of reading each
+        row's search vector, so it scans the whole table for rare and frequent words alike. The
+        plan is chosen here instead, from its estimate of the matches, to keep the work within
+        a budget (see BUDGET_MS):
+
+        - few matches: collect them all from the GIN index, sort them by date;
+        - many: walk the date index, checking each row, and stop after ``window`` matches. The
+          window shrinks for a middling word, so that the rows read stay within the budget:
+          such a search ranks and counts its facets among its newest few hundred matches.
 
         A query with phrases is first matched with all their words (the index answers that
-        alone), and the phrases are checked on those candidates only: checking a phrase reads
-        the row, and a phrase of common words may occur in no row at all. Its matches are then
-        those among the newest ``limit`` articles that have all its words.
+        alone) and the phrases are checked on those candidates only: checking a phrase reads
+        the row, and a phrase of common words may occur in no row at all.
         """
         exact, exact_params = self.tsquery(query)
         relaxed, relaxed_params = self.tsquery(query, relaxed=True)
         where, where_params = filters.sql()
         direction = "ASC" if order == "oldest" else "DESC"
         match = f"FROM articles_article a WHERE a.search_vector @@ {relaxed}{where}"
-        inner = (
-            f"SELECT a.id, a.sort_date, a.section_id, a.author_id, a.search_vector {match}"
-            f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
-        )
-        inner_params = [*relaxed_params, *where_params, limit]
-        # Rank in the outer query, so that only the rows kept are ranked. The last row carries
-        # the number of candidates read, which tells whether the limit was reached.
-        sql = (
-            f"WITH c AS MATERIALIZED ({inner})"
-            f" SELECT id, sort_date, section_id, author_id, ts_rank_cd(search_vector, {exact}), NULL FROM c"
-            f" WHERE search_vector @@ {exact}"
-            f" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, count(*) FROM c"
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", [*relaxed_params, *where_params])
-            plan = cursor.fetchone()[0]
-            estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-            walk_dates = estimate ** 2 > 12 * limit * table_rows()
+        with connection.cursor() as cursor:
+            estimate = max(1, self.estimate(cursor, match, [*relaxed_params, *where_params]))
+            # Both plans read the rows of the words and the year (the indexes' part), then check
+            # the tag and agency filters on each, which costs a lookup more per row.
+            year_sql, year_params = Filters(year=filters.year).sql()
+            indexed = estimate
+            if where != year_sql:
+                indexed = self.estimate(cursor, f"FROM articles_article a WHERE a.search_vector @@ {relaxed}{year_sql}",
+                                        [*relaxed_params, *year_params])
+            domain = table_rows()
+            if year_sql:
+                domain = self.estimate(cursor, f"FROM articles_article a WHERE TRUE{year_sql}", year_params)
+            check_us = FILTER_ROW_US if where != year_sql else 0
+            bitmap_us = indexed * (BITMAP_ROW_US + check_us)
+            walked_per_match = max(domain, 1) / estimate
+            walk_window = int(min(limit, max(MIN_WINDOW, BUDGET_MS * 1000 / (WALK_ROW_US + check_us) / walked_per_match)))
+            walk_us = walk_window * walked_per_match * (WALK_ROW_US + check_us)
+            walk_dates = bitmap_us > BUDGET_MS * 1000 and walk_us < bitmap_us
+            window = walk_window if walk_dates else limit
+            columns = "a.id, a.sort_date, a.section_id, a.author_id, a.search_vector"
+            order_by = f"ORDER BY sort_date {direction}, id {direction} LIMIT %s"
+            if walk_dates:
+                candidates = f"SELECT {columns} {match} {order_by}"
+            else:
+                # OFFSET 0 keeps the matching apart from the ordering: the matches come from
+                # the GIN index, and only then are they sorted by date.
+                candidates = f"SELECT * FROM (SELECT {columns} {match} OFFSET 0) matches {order_by}"
+            # Rank in the outer query, so that only the rows kept are ranked. The last row
+            # carries the number of candidates read, which tells whether the window was filled.
+            sql = (
+                f"WITH c AS MATERIALIZED ({candidates})"
+                f" SELECT id, sort_date, section_id, author_id, ts_rank_cd(search_vector, {exact}), NULL FROM c"
+                f" WHERE search_vector @@ {exact}"
+                f" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, count(*) FROM c"
+            )
             cursor.execute("SET LOCAL enable_seqscan = off")
             if walk_dates:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
-            else:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(sql, [*inner_params, *exact_params, *exact_params])
+            cursor.execute(sql, [*relaxed_params, *where_params, window, *exact_params, *exact_params])
             rows = cursor.fetchall()
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
         read = rows.pop()[5]
         if self.has_phrases(query) and read:
             estimate = round(estimate * len(rows) / read)
-        return rows, estimate, read
+        return rows, estimate, read >= window, window
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -290,6 +356,9 @@ class PostgresSearch:
 class SqliteSearch:
     """FTS5 with BM25 ranking (title 10, tags and captions 4, body 1), snippet() and highlight()."""
 
+    def session(self):
+        return nullcontext()
+
     def fts_query(self, query: Query):
         def atom(a):
             return '"' + a.text.replace('"', '""') + '"'
@@ -314,8 +383,8 @@ class SqliteSearch:
             f" WHERE {FTS_TABLE} MATCH %s{where}"
             f" ORDER BY a.sort_date {direction}, a.id {direction} LIMIT %s"
         )
-        rows = _rows(sql, [self.fts_query(query), *where_params, limit])
-        return rows, None, len(rows)
+        rows = _rows(sql, [self.fts_query(query), *where_params, limit + 1])
+        return rows[:limit], None, len(rows) > limit, limit
 
     def count(self, query, filters, cap):
         match, params = self.match_sql(query)
@@ -429,9 +498,13 @@ def find(query: Query, filters: Filters, order: str) -> Matches:
 
 def _find(query, filters, order):
     engine = backend()
-    found, estimate, read = engine.candidates(query, filters, order, CANDIDATES + 1)
-    capped = read > CANDIDATES
-    rows = [Candidate(*row[:5]) for row in found][:CANDIDATES]
+    with engine.session():
+        return _find_in(engine, query, filters, order)
+
+
+def _find_in(engine, query, filters, order):
+    found, estimate, capped, window = engine.candidates(query, filters, order, CANDIDATES)
+    rows = [Candidate(*row[:5]) for row in found]
     if not capped:
         total, kind = len(rows), "exact"
     elif estimate is not None:
@@ -439,39 +512,42 @@ def _find(query, filters, order):
     else:
         counted = engine.count(query, filters, COUNT_CAP + 1)
         total, kind = min(counted, COUNT_CAP), "more than" if counted > COUNT_CAP else "exact"
+    facets, faceted = facet_counts(engine, rows)
     if order == "relevance":
         rows.sort(key=lambda c: (-c.rank, -c.sort_date.toordinal(), -c.id))
     return Matches(
         ids=[c.id for c in rows],
         total=total,
         total_kind=kind,
-        candidates_capped=capped,
-        facets=facet_counts(engine, rows),
+        window=window if capped else None,
+        facets=facets,
+        faceted=faceted if faceted < total else None,
     )
 
 
 def facet_counts(engine, rows):
-    """Counts per section, author, year, tag and photo agency among the candidates."""
+    """Counts per section, author, year, tag and photo agency among the newest candidates."""
+    rows = rows[:FACET_ROWS]
     facets = {
         "section": Counter(c.section_id for c in rows if c.section_id),
         "author": Counter(c.author_id for c in rows if c.author_id),
         "year": Counter(c.sort_date.year for c in rows if c.sort_date > UNDATED),
+        "tag": Counter(),
+        "agency": Counter(),
     }
     if rows:
         id_sql, params = engine.ids_sql([c.id for c in rows])
-        facets["tag"] = Counter(dict(_rows(
-            f"SELECT tag_id, count(*) FROM articles_articletag WHERE article_id {id_sql} GROUP BY tag_id",
-            params,
-        )))
-        facets["agency"] = Counter(dict(_rows(
-            "SELECT m.agency, count(DISTINCT am.article_id) FROM articles_articlemedia am"
-            f" JOIN articles_mediaitem m ON m.id = am.media_id WHERE am.article_id {id_sql}"
-            " AND m.agency <> '' GROUP BY m.agency",
-            params,
-        )))
-    else:
-        facets["tag"], facets["agency"] = Counter(), Counter()
-    return facets
+        counted = _rows(
+            f"SELECT 'tag', CAST(tag_id AS TEXT), count(*) FROM articles_articletag WHERE article_id {id_sql}"
+            " GROUP BY tag_id"
+            " UNION ALL SELECT 'agency', m.agency, count(DISTINCT am.article_id) FROM articles_articlemedia am"
+            f" JOIN articles_mediaitem m ON m.id = am.media_id WHERE am.article_id {id_sql} AND m.agency <> ''"
+            " GROUP BY m.agency",
+            [*params, *params],
+        )
+        for facet, value, count in counted:
+            facets[facet][int(value) if facet == "tag" else value] = count
+    return facets, len(rows)
 
 
 def highlighted(query: Query, ids):

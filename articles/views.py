@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import counts, search
+from . import counts
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -194,8 +194,7 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
         return super().get_context_data(
-            form=form, results=form.results(self.request.GET), search_query=self.request.GET.get("q", ""),
-            candidates=search.CANDIDATES, **kwargs
+            form=form, results=form.results(self.request.GET), search_query=self.request.GET.get("q", ""), **kwargs
         )
 
     def render_to_response(self, context, **response_kwargs):

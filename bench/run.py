@@ -187,6 +187,7 @@ def bench_search(folder, naive_limit=None):
     by_label = {}
     for (label, _), ms in zip(queries, times):
         by_label.setdefault(label, []).append(ms)
+    slowest = sorted(zip(times, queries), key=lambda pair: -pair[0])[:5]
     naive = []
     naive_queries = queries if naive_limit is None else queries[:: max(1, len(queries) // naive_limit)]
     for label, params in naive_queries:
@@ -205,6 +206,7 @@ def bench_search(folder, naive_limit=None):
         "first_pass_p50_ms": round(percentile(passes[0], 0.5), 1),
         "first_pass_p95_ms": round(percentile(passes[0], 0.95), 1),
         "by_kind_p50_ms": {k: round(statistics.median(v), 1) for k, v in by_label.items()},
+        "slowest": [{"ms": round(ms, 1), "kind": label, "params": params} for ms, (label, params) in slowest],
         "naive_icontains": {"queries": len(naive), "p50_ms": round(percentile(naive, 0.5), 1),
                             "p95_ms": round(percentile(naive, 0.95), 1)},
     }
