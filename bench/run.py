@@ -290,7 +290,9 @@ def bench_load(n, url, folder, seconds=30):
         run_wrk(port, url_file, 5)  # warm-up: caches and connections
         results["steady"] = run_wrk(port, url_file, seconds)
         print(f"  load: {results['steady']}", flush=True)
-        extra = corpus(max(2000, n // 20), folder=ROOT / "bench" / "corpus" / f"extra-{n}", seed=99)
+        # New pages each run (a fresh seed), so that the second ingest really writes.
+        seed = int(time.time())
+        extra = corpus(max(2000, n // 20), folder=Path(tempfile.mkdtemp(prefix="archive-extra-")), seed=seed)
         ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(extra), "--no-progress"], cwd=ROOT,
                                   env=cached, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         during = run_wrk(port, url_file, seconds)
@@ -298,6 +300,7 @@ def bench_load(n, url, folder, seconds=30):
         during["ingest_summary"] = [l for l in ingest_output.splitlines() if l.startswith("Files seen")][-1:]
         during["ingest_exit_status"] = ingest.returncode
         results["during_ingest"] = during
+        shutil.rmtree(extra, ignore_errors=True)
         print(f"  load during ingest: {during}", flush=True)
     return results
 
