@@ -56,6 +56,16 @@ class SeedIngestTests(IngestTestMixin, TestCase):
         self.assertLessEqual({"Syria", "Russia", "United States", "ISIS"}, tags)
         self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
 
+    def test_counts_follow_articles_that_go(self):
+        from articles.models import ArchiveMonth
+        from articles.services import counts_refresh
+
+        ingest(SEED)
+        Article.objects.all().delete()
+        counts_refresh()
+        self.assertEqual(Tag.objects.get(name="Syria").article_count, 0)
+        self.assertFalse(ArchiveMonth.objects.exists())
+
     def test_samples_land_as_articles_listings_and_photo_pages(self):
         samples = [p for p in DATA.glob("*.txt") if p.name.startswith(("article-", "category-", "tag-", "other-"))]
         if not samples:
