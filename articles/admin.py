@@ -529,8 +529,34 @@ def date_drilldown(cl):
 # --- Photos ------------------------------------------------------------------------------------
 
 
+class ReindexOnDeleteMixin:
+    """Deleting photos or tags changes their articles' search text: re-index those articles.
+
+    ``links`` is the link model to the articles, ``link_field`` its field naming the deleted
+    object, and ``reindex`` the editing function to call with the article ids.
+    """
+
+    links = None
+    link_field = ""
+    reindex = staticmethod(lambda article_ids: None)
+
+    def linked_article_ids(self, objects):
+        return list(self.links.objects.filter(**{f"{self.link_field}__in": objects}).values_list("article_id", flat=True))
+
+    def delete_model(self, request, obj):
+        article_ids = self.linked_article_ids([obj])
+        super().delete_model(request, obj)
+        self.reindex(article_ids)
+
+    def delete_queryset(self, request, queryset):
+        article_ids = self.linked_article_ids(queryset)
+        super().delete_queryset(request, queryset)
+        self.reindex(article_ids)
+
+
 @admin.register(MediaItem)
-class MediaItemAdmin(ArchiveVersionAdmin):
+class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
+    links, link_field, reindex = ArticleMedia, "media", staticmethod(editing.captions_changed)
     list_display = ["label", "caption_excerpt", "agency", "taken_on", "used_in"]
     list_filter = ["agency"]
     list_per_page = 50
@@ -560,15 +586,6 @@ class MediaItemAdmin(ArchiveVersionAdmin):
         if change and {"caption", "credit"} & set(form.changed_data):
             editing.captions_changed(obj.articles.values_list("pk", flat=True))
 
-    def delete_model(self, request, obj):
-        article_ids = list(obj.articles.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        editing.captions_changed(article_ids)
-
-    def delete_queryset(self, request, queryset):
-        article_ids = list(ArticleMedia.objects.filter(media__in=queryset).values_list("article_id", flat=True))
-        super().delete_queryset(request, queryset)
-        editing.captions_changed(article_ids)
 
     @admin.display(description="photo", ordering="media_id")
     def label(self, media):
@@ -595,7 +612,8 @@ class MediaItemAdmin(ArchiveVersionAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ArchiveVersionAdmin):
+class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
+    links, link_field, reindex = ArticleTag, "tag", staticmethod(editing.tags_changed)
     list_display = ["name", "kind", "alias_summary", "article_total"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
@@ -609,15 +627,6 @@ class TagAdmin(ArchiveVersionAdmin):
         renamed = change and "name" in form.changed_data
         editing.tags_changed(obj.articles.values_list("pk", flat=True) if renamed else ())
 
-    def delete_model(self, request, obj):
-        article_ids = list(obj.articles.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        editing.tags_changed(article_ids)
-
-    def delete_queryset(self, request, queryset):
-        article_ids = list(ArticleTag.objects.filter(tag__in=queryset).values_list("article_id", flat=True))
-        super().delete_queryset(request, queryset)
-        editing.tags_changed(article_ids)
 
     @admin.display(description="other names")
     def alias_summary(self, tag):

@@ -389,3 +389,23 @@ class QueryCountTests(AdminTestCase):
             self.client.get(change_url(few))
         with self.assertNumQueries(7):
             self.client.get(change_url(many))
+
+
+class DeletionTests(AdminTestCase):
+    def test_deleting_a_tag_or_photo_reindexes_its_articles(self):
+        tag = make_tag("Kusayyir Front")
+        photo = make_photo(7, caption="Smoke over the harbour")
+        article = make_article(70, tags=[tag], photos=[photo])
+        self.assertIn("Kusayyir Front", article.index_terms)
+        self.assertIn("Smoke over the harbour", article.index_terms)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("admin:articles_tag_delete", args=[tag.pk]), {"post": "yes"})
+            self.client.post(
+                reverse("admin:articles_mediaitem_changelist"),
+                {"action": "delete_selected", "_selected_action": [photo.pk], "post": "yes"},
+            )
+        article.refresh_from_db()
+        self.assertNotIn("Kusayyir Front", article.index_terms)
+        self.assertNotIn("Smoke over the harbour", article.index_terms)
+        self.assertEqual(article.photo_count, 0)
+        self.assertFalse(search.filter_queryset(Article.objects.all(), '"kusayyir front"').exists())
