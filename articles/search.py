@@ -214,7 +214,18 @@ class Matches:
     faceted: int | None  # when set, facets count only the newest `faceted` matches
 
 
-class PostgresSearch:
+class SearchBackend:
+    """What both databases do alike, given their own ``match_sql``."""
+
+    def count(self, query, filters, cap):
+        """Matches of a query, counted up to ``cap``."""
+        match, params = self.match_sql(query)
+        where, where_params = filters.sql()
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {match}{where} LIMIT %s) counted"
+        return _rows(sql, [*params, *where_params, cap])[0][0]
+
+
+class PostgresSearch(SearchBackend):
     """Weighted tsvector with GIN; ts_rank_cd for relevance, ts_headline for snippets."""
 
     def tsquery(self, query: Query, relaxed=False):
@@ -332,12 +343,6 @@ class PostgresSearch:
             estimate = round(estimate * len(rows) / read)
         return rows, estimate, read >= window, window
 
-    def count(self, query, filters, cap):
-        match, params = self.match_sql(query)
-        where, where_params = filters.sql()
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {match}{where} LIMIT %s) c"
-        return _rows(sql, [*params, *where_params, cap])[0][0]
-
     def headlines(self, query, ids):
         tsq, params = self.tsquery(query)
         marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
@@ -353,7 +358,7 @@ class PostgresSearch:
         return "= ANY(%s)", [list(ids)]
 
 
-class SqliteSearch:
+class SqliteSearch(SearchBackend):
     """FTS5 with BM25 ranking (title 10, tags and captions 4, body 1), snippet() and highlight()."""
 
     def session(self):
@@ -385,12 +390,6 @@ class SqliteSearch:
         )
         rows = _rows(sql, [self.fts_query(query), *where_params, limit + 1])
         return rows[:limit], None, len(rows) > limit, limit
-
-    def count(self, query, filters, cap):
-        match, params = self.match_sql(query)
-        where, where_params = filters.sql()
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {match}{where} LIMIT %s)"
-        return _rows(sql, [*params, *where_params, cap])[0][0]
 
     def headlines(self, query, ids):
         id_sql, id_params = self.ids_sql(ids)
