@@ -52,14 +52,6 @@ class KeysetPage:
             return None
         return max(1, math.ceil(self.count / self.per_page))
 
-    @property
-    def start_index(self):
-        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
-
-    @property
-    def end_index(self):
-        return self.start_index + len(self.object_list) - 1 if self.object_list else 0
-
 
 class Keyset:
     """Orders a queryset by ``fields`` (all ascending or all descending; the last one unique)."""

@@ -333,12 +333,12 @@ class Ingester:
                 by_fingerprint[key] = block
         if not by_fingerprint:
             return {}
-        existing = dict(
-            MediaItem.objects.filter(fingerprint__in=by_fingerprint).values_list("fingerprint", "id")
-        )
-        missing_caption = set(
-            MediaItem.objects.filter(fingerprint__in=by_fingerprint, caption="").values_list("fingerprint", flat=True)
-        )
+        known = MediaItem.objects.filter(fingerprint__in=by_fingerprint).values_list("fingerprint", "id", "caption")
+        existing, missing_caption = {}, set()
+        for key, pk, caption in known:
+            existing[key] = pk
+            if not caption:
+                missing_caption.add(key)
         new = [
             MediaItem(
                 media_id=block.media_id,

@@ -55,5 +55,5 @@ def section(slug="news-middle-east", name="Middle East"):
     return Section.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 
-def tag(slug="syria"):
-    return Tag.objects.get(slug=slug)
+def tag(slug="generated", name="Generated"):
+    return Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]

@@ -166,7 +166,7 @@ class ListPagingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.section = section()
-        cls.tag = tag_or_create()
+        cls.tag = tag()
         make_articles(95, section=cls.section, tag=cls.tag)
 
     def walk(self, url, params=None):
@@ -282,10 +282,6 @@ class ListPagingTests(TestCase):
         response = self.client.get(reverse("articles:article-list"), {"order": "title"})
         titles = [a.title for a in response.context["page"].object_list]
         self.assertEqual(titles, sorted(titles))
-
-
-def tag_or_create():
-    return Tag.objects.get_or_create(slug="generated", defaults={"name": "Generated"})[0]
 
 
 class ErrorPageTests(TestCase):
