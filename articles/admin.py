@@ -415,15 +415,16 @@ class ArticleAdmin(ArchiveVersionAdmin):
     def save_model(self, request, obj, form, change):
         if "published_on" in form.changed_data and "date_source" not in form.changed_data:
             obj.date_source = Article.DateSource.EDITOR if obj.published_on else Article.DateSource.UNKNOWN
-        obj.staff_edited = True
-        super().save_model(request, obj, form, change)
+        editing.article_save(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        article = form.instance
-        article.tags.set(form.cleaned_data["tag_choices"], through_defaults={"sort_date": article.sort_date})
         filed = {"published_on", "section", "author", "tag_choices"}
-        editing.article_edited(article, counts_changed=not change or bool(filed & set(form.changed_data)))
+        editing.article_edited(
+            form.instance, tags=form.cleaned_data["tag_choices"],
+            counts_changed=not change or bool(filed & set(form.changed_data)),
+        )
+        article = form.instance
         if reversion.is_active():
             # The revision holds the article as refreshed, with its links as saved.
             reversion.add_to_revision(article)

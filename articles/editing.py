@@ -1,13 +1,11 @@
 """Writes by editors: what an edit in the admin changes beyond the rows the editor touched.
 
-An article's search text (``index_terms``: its tag names and photo captions) and its photo count
-are derived from its tags and photos; ingest computes them as it writes, and an edit of tags,
-photos or captions must recompute them the same way. The database triggers then re-index the
-article. Counts readers see are refreshed once the edit has committed.
+An article's derived columns (its search text, photo count and the date copied onto its tag
+links) are recomputed by ``services``, exactly as ingest computes them; the database triggers
+then re-index the article. Counts readers see are refreshed once the edit has committed.
 """
 import json
 from collections import defaultdict
-from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -15,42 +13,25 @@ from django.db.models import Q
 from reversion.models import Version
 
 from . import search, services
-from .models import Article, ArticleMedia, ArticleTag, Tag
-
-# Articles recomputed per round trip; also keeps every IN (...) list well under SQLite's limit.
-BATCH = 1000
+from .models import Article, ArticleTag, Tag
+from .services import BATCH, batched
 
 
-def article_edited(article, *, counts_changed=True):
-    """Bring what an edited article derives from its tags and photos up to date."""
-    ArticleTag.objects.filter(article=article).exclude(sort_date=article.sort_date).update(sort_date=article.sort_date)
-    articles_refresh([article.pk])
-    article.refresh_from_db(fields=["index_terms", "photo_count"])
+def article_save(article):
+    """Save an article an editor changed: marked as edited by staff, so ingest keeps it."""
+    article.staff_edited = True
+    services.article_derive(article)
+    article.save()
+
+
+def article_edited(article, *, tags=None, counts_changed=True):
+    """After an editor's save: set its tags (when given) and bring what it derives from its
+    tags and photos up to date."""
+    if tags is not None:
+        services.tags_assign([article], [[t.pk for t in tags]], replace=True)
+    services.articles_rederive([article.pk])
+    article.refresh_from_db(fields=["sort_date", "index_terms", "photo_count"])
     _changed(counts_changed)
-
-
-def articles_refresh(article_ids):
-    """Recompute the search text and photo count of articles; return how many changed."""
-    changed = 0
-    for chunk in batched(sorted(set(article_ids)), BATCH):
-        tag_names, captions = defaultdict(list), defaultdict(list)
-        # Tags in id order and captions in page order, as ingest writes them.
-        links = ArticleTag.objects.filter(article_id__in=chunk).order_by("tag_id")
-        for article_id, name in links.values_list("article_id", "tag__name"):
-            tag_names[article_id].append(name)
-        photos = ArticleMedia.objects.filter(article_id__in=chunk).order_by("position", "id")
-        for article_id, caption, credit in photos.values_list("article_id", "media__caption", "media__credit"):
-            captions[article_id].append(f"{caption} {credit}".strip())
-        stale = []
-        for article in Article.objects.filter(pk__in=chunk).only("id", "index_terms", "photo_count"):
-            terms = services.index_terms_for(tag_names[article.pk], captions[article.pk])
-            count = len(captions[article.pk])
-            if (terms, count) != (article.index_terms, article.photo_count):
-                article.index_terms, article.photo_count = terms, count
-                stale.append(article)
-        Article.objects.bulk_update(stale, ["index_terms", "photo_count"])
-        changed += len(stale)
-    return changed
 
 
 def tag_add(tag, article_ids):
@@ -58,17 +39,14 @@ def tag_add(tag, article_ids):
 
     The articles count as edited by staff, so that a re-ingest of a changed file keeps the tag.
     """
-    added = []
     with transaction.atomic():
+        added = []
         for chunk in batched(sorted(set(article_ids)), BATCH):
-            tagged = set(ArticleTag.objects.filter(tag=tag, article_id__in=chunk).values_list("article_id", flat=True))
-            dates = Article.objects.filter(pk__in=chunk).exclude(pk__in=tagged).values_list("id", "sort_date")
-            links = [ArticleTag(article_id=pk, tag=tag, sort_date=sort_date) for pk, sort_date in dates]
-            ArticleTag.objects.bulk_create(links)
-            added += [link.article_id for link in links]
+            articles = list(Article.objects.filter(pk__in=chunk).only("id", "sort_date"))
+            added += [pk for pk, _ in services.tags_assign(articles, [[tag.pk]] * len(articles))]
         for chunk in batched(added, BATCH):
             Article.objects.filter(pk__in=chunk).update(staff_edited=True)
-        articles_refresh(added)
+        services.articles_rederive(added)
         _changed(counts_changed=bool(added))
     return len(added)
 
@@ -102,7 +80,7 @@ def tags_merge(kept, others):
         kept.save()
         _history_retarget(set(other_ids), kept.pk)
         Tag.objects.filter(pk__in=other_ids).delete()
-        articles_refresh(linked)
+        services.articles_rederive(linked)
         _changed(counts_changed=True)
     return len(linked)
 
@@ -149,21 +127,14 @@ def _history_retarget(other_ids, kept_id):
 
 def tags_changed(article_ids=()):
     """After tags were renamed or deleted: re-index their articles, forget cached searches."""
-    articles_refresh(article_ids)
+    services.articles_rederive(article_ids)
     _changed(counts_changed=True)
 
 
 def captions_changed(article_ids):
     """After a photo's caption or credit changed: re-index the articles that show it."""
-    articles_refresh(article_ids)
+    services.articles_rederive(article_ids)
     _changed(counts_changed=False)
-
-
-def batched(items, size):
-    """Tuples of at most ``size`` items (itertools.batched arrives with Python 3.12)."""
-    iterator = iter(items)
-    while chunk := tuple(islice(iterator, size)):
-        yield chunk
 
 
 def _changed(counts_changed):

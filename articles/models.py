@@ -7,7 +7,8 @@ every page view is what makes archive sites slow.
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -257,19 +258,23 @@ class Article(models.Model):
             models.Index(fields=["author", "sort_date", "id"], name="article_author_date_idx"),
             models.Index(fields=["title", "id"], name="article_title_idx"),
             models.Index(fields=["source_path"], name="article_source_path_idx"),
-            models.Index(fields=["original_url"], name="article_original_url_idx"),
             models.Index(fields=["slug"], name="article_slug_idx"),
         ]
-        constraints = [models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique"),
+            # The original address identifies an article: two ingests at once cannot make two.
+            models.UniqueConstraint(
+                fields=["original_url"], condition=~Q(original_url=""), name="article_original_url_unique",
+            ),
+            # services.article_derive sets it; the database makes sure nothing else disagrees.
+            models.CheckConstraint(
+                condition=Q(sort_date=Coalesce(F("published_on"), Value(UNDATED_SORT_DATE))),
+                name="article_sort_date_derived",
+            ),
+        ]
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.sort_date = self.published_on or UNDATED_SORT_DATE
-        if not self.slug:
-            self.slug = slugify(self.title)[:255] or "article"
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.pk, self.slug])

@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 from .parsing import normalise_text
@@ -90,16 +91,36 @@ def _classify(path):
 
 
 def read_source(path: str, max_bytes: int) -> SourceFile:
-    """Read one file as a page; raise Refused with the reason when it cannot be one."""
+    """Read one file as a page; raise Refused with the reason when it cannot be one.
+
+    Only regular files are read: a named pipe or a device called ``*.txt`` would block the run
+    or never end. The file is opened without blocking and checked before a byte is read.
+    """
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise Refused(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})")
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise Refused(f"cannot be read: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise Refused(f"not a regular file ({file_kind(info.st_mode)}), so not a page")
+            if info.st_size > max_bytes:
+                raise Refused(f"file is too large ({info.st_size:,} bytes; the limit is {max_bytes:,})")
+            raw = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise Refused(f"cannot be read: {error.strerror or error}") from None
     return source_from_bytes(path, raw, max_bytes)
+
+
+def file_kind(mode):
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
 
 
 def source_from_bytes(path: str, raw: bytes, max_bytes: int) -> SourceFile:
@@ -118,7 +139,13 @@ def source_from_bytes(path: str, raw: bytes, max_bytes: int) -> SourceFile:
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode page bytes: BOMs first, then UTF-8, then cp1252. Binary data is refused."""
     if raw.startswith(codecs.BOM_UTF8):
-        return _utf8(raw[len(codecs.BOM_UTF8):]), "utf-8-sig"
+        try:
+            return _utf8(raw[len(codecs.BOM_UTF8):]), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            offset = error.start + len(codecs.BOM_UTF8)
+            raise Refused(
+                f"file starts with a UTF-8 byte order mark but is not UTF-8 text (byte {offset:,} is not)"
+            ) from None
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
             body = raw[len(bom):]

@@ -1,27 +1,32 @@
-"""Writes to the archive: ingesting parsed pages, tagging, and the counts readers see.
+"""Every write to the archive goes through this module.
 
-Ingest works in batches. A batch's files are read and hashed first; those whose content the
-archive already holds are settled with one query per table and never parsed again, so an
-unchanged re-run is fast. The rest are parsed (in worker processes for large batches) and
-written in one transaction per batch. If a batch fails, its files are retried one by one, so
-a bad file costs only itself. Nothing is reported as written before its transaction commits.
+Whatever changes an article — an ingest, an editor's save, a tag merge, a data migration or a
+test's factory — calls these functions, so that what an article derives from its date, tags and
+photos (``sort_date``, ``slug``, ``index_terms``, ``photo_count`` and the date copied onto its
+tag links) is computed in one place, the same way for everyone:
+
+- ``article_derive(article, tag_names=…, captions=…)`` fills the derived columns of one article;
+- ``articles_rederive(ids)`` recomputes them from the links in the database (after an edit);
+- ``tags_assign(…)`` links articles to tags with the article's date copied onto the link;
+- ``pages_write(items, force=…)`` stores one batch of parsed pages in one transaction;
+- ``counts_refresh()`` recounts what readers' pages show.
+
+An article is identified by its original address when its file name gives one, else by the file
+it came from; a page's text hash recognises a copy of a page already held.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import time
-from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
 from django.utils.text import slugify
 
-from . import parsing, search
+from . import parsing
+from .bulk import insert_rows
 from .models import (
     UNDATED_SORT_DATE,
     ArchiveMonth,
@@ -34,15 +39,15 @@ from .models import (
     Section,
     Tag,
 )
-from .bulk import insert_rows
-from .reading import Refused, SourceFile, read_source, walk
-from .tagging import TagMatcher
+from .reading import SourceFile
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, KEPT = "created", "updated", "unchanged", "duplicate", "kept"
 LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "skipped"
+WRITTEN = (CREATED, UPDATED)
+KEPT_DETAIL = "edited by staff; kept (use --force to overwrite)"
 
-# After this many new or changed articles, refresh the database's planner statistics.
-ANALYZE_AFTER = 1000
+# Rows per IN (...) list: well under SQLite's limit on parameters, and one round trip each.
+BATCH = 1000
 
 # Sections and authors the original site's URLs name by slug, with the names its by-lines use.
 SECTION_NAMES = {
@@ -78,251 +83,155 @@ class FileOutcome:
 
 
 @dataclass
-class IngestSummary:
-    counts: Counter = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def seen(self):
-        return sum(self.counts.values())
-
-    @property
-    def elapsed(self):
-        return time.monotonic() - self.started
-
-
-@dataclass
 class ParsedFile:
-    """A parsed page with the tags it mentions, as a worker process returns it."""
+    """A read and parsed page with the ids of the tags it mentions: what ``pages_write`` stores."""
 
     source: SourceFile
     page: parsing.ParsedPage
     tag_ids: set
 
 
-# --- Tag vocabulary --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A photo as the archive holds it: what an article's search text takes from it."""
+
+    pk: int
+    caption: str
+    credit: str
+
+    @property
+    def text(self):
+        return f"{self.caption} {self.credit}".strip()
 
 
-def tag_vocabulary():
-    """(name, tag id) for every tag name and alias: what the tagger looks for."""
-    return [
-        (name, tag.pk)
-        for tag in Tag.objects.only("id", "name", "aliases")
-        for name in tag.names
-    ]
+# --- What an article derives -----------------------------------------------------------------
 
 
-def parse_source(source: SourceFile, matcher: TagMatcher | None) -> ParsedFile:
-    """Parse one read file and find the tags it mentions."""
-    page = parsing.parse_page(source.text, source_name=source.name, size=source.size, normalised=True)
-    tag_ids = set()
-    if matcher and page.kind == parsing.ARTICLE:
-        captions = [f"{m.caption} {m.credit}" for m in page.media]
-        tag_ids = matcher.find(page.title or "", page.dateline, page.body, *captions)
-    return ParsedFile(source=source, page=page, tag_ids=tag_ids)
+def article_derive(article, *, tag_names=None, captions=None):
+    """Fill the columns an article derives: its sort date and slug, and — given its tag names
+    (in tag id order) and its photos' caption texts (in page order) — its search text and photo
+    count. The database checks that ``sort_date`` agrees with ``published_on``."""
+    article.sort_date = article.published_on or UNDATED_SORT_DATE
+    if not article.slug:
+        article.slug = slugify(article.title)[:255] or "article"
+    if tag_names is not None and captions is not None:
+        article.index_terms = "\n".join([" ".join(tag_names), *captions]).strip()
+        article.photo_count = len(captions)
+    return article
 
 
-# --- Ingest --------------------------------------------------------------------------------
+def articles_rederive(article_ids):
+    """Recompute the derived columns of articles from their links; return how many changed.
 
-# Each worker process of a large ingest holds its own Ingester and database connection, so
-# that reading, parsing and writing run on every core and the database gets parallel streams.
-_worker: Ingester | None = None
+    The tag links' copies of the article's date are brought up to date too.
+    """
+    changed = 0
+    for chunk in batched(sorted(set(article_ids)), BATCH):
+        tag_names, captions = _linked_names(chunk)
+        stale = []
+        for article in Article.objects.filter(pk__in=chunk).only(
+            "id", "title", "slug", "published_on", "sort_date", "index_terms", "photo_count"
+        ):
+            before = (article.sort_date, article.index_terms, article.photo_count)
+            article_derive(article, tag_names=tag_names.get(article.pk, []), captions=captions.get(article.pk, []))
+            if (article.sort_date, article.index_terms, article.photo_count) != before:
+                stale.append(article)
+        Article.objects.bulk_update(stale, ["sort_date", "index_terms", "photo_count"])
+        _copy_dates_to_tag_links(chunk)
+        changed += len(stale)
+    return changed
 
 
-def _start_worker(options):
-    global _worker
-    _worker = Ingester(**options, jobs=1)
+def _linked_names(article_ids):
+    """Tag names in tag id order and photo texts in position order, per article id."""
+    tag_names, captions = {}, {}
+    links = ArticleTag.objects.filter(article_id__in=article_ids).order_by("tag_id")
+    for article_id, name in links.values_list("article_id", "tag__name"):
+        tag_names.setdefault(article_id, []).append(name)
+    photos = ArticleMedia.objects.filter(article_id__in=article_ids).order_by("position", "id")
+    for article_id, pk, caption, credit in photos.values_list("article_id", "media_id", "media__caption", "media__credit"):
+        captions.setdefault(article_id, []).append(StoredPhoto(pk, caption, credit).text)
+    return tag_names, captions
 
 
-def _worker_batch(paths):
-    try:
-        return list(_worker.ingest_files(paths))
-    finally:
-        connections.close_all()
+def _copy_dates_to_tag_links(article_ids):
+    for article_id, sort_date in Article.objects.filter(pk__in=article_ids).values_list("id", "sort_date"):
+        ArticleTag.objects.filter(article_id=article_id).exclude(sort_date=sort_date).update(sort_date=sort_date)
 
 
-class Ingester:
-    """Ingest files into the archive; ``run(paths)`` yields a FileOutcome per file."""
+def tags_assign(articles, tag_ids, *, replace=False):
+    """Link each article to the tags ``tag_ids[i]`` (an iterable of ids), with its date copied.
 
-    def __init__(self, *, dry_run=False, force=False, batch_size=500, jobs=None):
-        self.dry_run = dry_run
-        self.force = force
-        self.batch_size = batch_size
-        self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-        self.max_bytes = settings.ARCHIVE_INGEST_MAX_BYTES
-        self.matcher = TagMatcher(tag_vocabulary())
-        self.tag_names = dict(Tag.objects.values_list("id", "name"))
-        self.sections: dict[str, int] = {}
-        self.authors: dict[str, int] = {}
+    With ``replace`` the articles' other tag links go; links an article already has are kept.
+    Return the (article id, tag id) links added.
+    """
+    wanted = {article.pk: set(ids) for article, ids in zip(articles, tag_ids)}
+    dates = {article.pk: article.sort_date for article in articles}
+    existing = set()
+    for chunk in batched(sorted(wanted), BATCH):
+        links = ArticleTag.objects.filter(article_id__in=chunk)
+        if replace:
+            gone = [pk for pk, a, t in links.values_list("id", "article_id", "tag_id") if t not in wanted[a]]
+            ArticleTag.objects.filter(pk__in=gone).delete()
+        existing.update(links.values_list("article_id", "tag_id"))
+    rows = [(pk, tag_id, dates[pk]) for pk, ids in wanted.items() for tag_id in sorted(ids) if (pk, tag_id) not in existing]
+    insert_rows(ArticleTag, ["article", "tag", "sort_date"], rows)
+    return [(pk, tag_id) for pk, tag_id, _ in rows]
 
-    def run(self, paths):
-        """Ingest files and folders; yield an outcome per file as its batch commits.
 
-        A run that fits in one batch, or runs inside a transaction (tests), stays in this
-        process; larger runs hand whole batches to worker processes, a bounded number at a time.
-        """
-        written = 0
-        pool, pending = None, deque()
-        try:
-            for entry in self._batches(paths):
-                if isinstance(entry, FileOutcome):
-                    yield entry
-                    continue
-                if pool is None and self._parallel():
-                    pool = self._start_pool()
-                if pool is None:
-                    outcomes = self.ingest_files(entry)
-                else:
-                    pending.append(pool.submit(_worker_batch, entry))
-                    if len(pending) < self.jobs * 2:
-                        continue
-                    outcomes = pending.popleft().result()
-                for outcome in outcomes:
-                    written += outcome.status in (CREATED, UPDATED)
-                    yield outcome
-            while pending:
-                for outcome in pending.popleft().result():
-                    written += outcome.status in (CREATED, UPDATED)
-                    yield outcome
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-            if written and not self.dry_run:
-                counts_refresh()
-                if written >= ANALYZE_AFTER:
-                    search.analyze()
-                search.invalidate()
+def batched(items, size):
+    """Tuples of at most ``size`` items (itertools.batched arrives with Python 3.12)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield tuple(items[start:start + size])
 
-    def _batches(self, paths):
-        """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""
-        batch = []
-        for kind, path in walk(paths):
-            if kind == "skipped":
-                yield FileOutcome(path, SKIPPED, "not a .txt page file")
-            elif kind == "missing":
-                yield FileOutcome(path, REFUSED, "no such file or folder")
-            else:
-                batch.append(path)
-                if len(batch) >= self.batch_size:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
 
-    def _parallel(self):
-        connection = connections["default"]
-        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-        return self.jobs > 1 and not connection.in_atomic_block and not in_memory
+# --- Storing parsed pages --------------------------------------------------------------------
 
-    def _start_pool(self):
-        # Children open connections of their own; they must not inherit this one.
-        connections.close_all()
-        options = {"dry_run": self.dry_run, "force": self.force, "batch_size": self.batch_size}
-        return ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker, initargs=(options,))
 
-    def ingest_files(self, paths):
-        """Read, parse and store one batch of files; yield an outcome per file."""
-        sources = []
-        for path in paths:
-            try:
-                sources.append(read_source(path, self.max_bytes))
-            except Refused as refusal:
-                yield FileOutcome(path, REFUSED, str(refusal))
-        if sources:
-            yield from self._ingest_batch(sources)
-
-    def _ingest_batch(self, batch, retrying=False):
-        known = self._known_hashes({s.content_hash for s in batch})
-        fresh, seen_in_batch = [], {}
-        for source in batch:
-            earlier, staff_edited = known.get(source.content_hash) or (seen_in_batch.get(source.content_hash), False)
-            if earlier:
-                same_file = os.path.normpath(earlier) == os.path.normpath(source.path)
-                if same_file and staff_edited and self.force:
-                    fresh.append(source)
-                elif same_file and staff_edited:
-                    yield FileOutcome(source.path, KEPT, "edited by staff; kept (use --force to overwrite)")
-                elif same_file:
-                    yield FileOutcome(source.path, UNCHANGED)
-                else:
-                    yield FileOutcome(source.path, DUPLICATE, f"same page as {earlier}")
-                continue
-            seen_in_batch[source.content_hash] = source.path
-            fresh.append(source)
-        writable = []
-        for source in fresh:
-            try:
-                item = parse_source(source, self.matcher)
-            except Exception as error:  # the parser is built never to raise; report, never crash
-                yield FileOutcome(source.path, REFUSED, f"could not be parsed: {error!r}")
-                continue
-            reason = refusal_reason(item.page)
-            if reason:
-                yield FileOutcome(source.path, REFUSED, reason, item.page.problems)
-            else:
-                writable.append(item)
-        if not writable:
-            return
-        if self.dry_run:
-            yield from self._dry_run_outcomes(writable)
-            return
-        try:
-            with transaction.atomic():
-                outcomes = self._write(writable)
-        except Exception as error:
-            if retrying:
-                yield FileOutcome(batch[0].path, REFUSED, f"could not be stored: {error}")
-                return
-            # One bad file must not cost the batch: retry each file on its own. A file that a
-            # concurrent batch stored meanwhile is then found as a duplicate.
-            for item in writable:
-                yield from self._ingest_batch([item.source], retrying=True)
-            return
-        yield from outcomes
-
-    def _known_hashes(self, hashes):
-        """content hash -> (source path, edited by staff), for pages the archive already holds."""
-        known = {
-            digest: (path, edited)
-            for digest, path, edited in Article.objects.filter(content_hash__in=hashes).values_list(
-                "content_hash", "source_path", "staff_edited"
-            )
-        }
+def known_pages(hashes):
+    """content hash -> (source path, edited by staff), for pages the archive already holds."""
+    known = {}
+    for chunk in batched(hashes, BATCH):
+        rows = Article.objects.filter(content_hash__in=chunk).values_list("content_hash", "source_path", "staff_edited")
+        known.update((digest, (path, edited)) for digest, path, edited in rows)
         for model in (MediaItem, ListingPage):
-            rows = model.objects.filter(content_hash__in=hashes).values_list("content_hash", "source_path")
+            rows = model.objects.filter(content_hash__in=chunk).values_list("content_hash", "source_path")
             known.update((digest, (path, False)) for digest, path in rows)
-        return known
+    return known
 
-    def _dry_run_outcomes(self, items):
-        existing = set(
-            Article.objects.filter(source_path__in=[i.source.path for i in items]).values_list("source_path", flat=True)
-        )
-        for item in items:
-            kind = item.page.kind
-            if kind == parsing.LISTING:
-                yield FileOutcome(item.source.path, LISTING, problems=item.page.problems)
-            elif kind == parsing.PHOTO:
-                yield FileOutcome(item.source.path, PHOTO_PAGE, problems=item.page.problems)
-            else:
-                status = UPDATED if item.source.path in existing else CREATED
-                yield FileOutcome(item.source.path, status, problems=item.page.problems)
 
-    # --- writing one batch, inside a transaction ---
+def pages_write(items, *, force=False):
+    """Store a batch of parsed pages in one transaction; return a FileOutcome per page.
 
-    def _write(self, items):
-        outcomes = []
-        media_ids = self._store_media([m for item in items for m in item.page.media])
-        articles = [i for i in items if i.page.kind == parsing.ARTICLE]
-        outcomes += self._store_articles(articles, media_ids)
+    The caller decides what to do when it raises (the ingest retries each page on its own).
+    """
+    writer = PageWriter(force=force)
+    with transaction.atomic():
+        photos = writer.photos_store([block for item in items for block in item.page.media])
+        outcomes = writer.articles_store([i for i in items if i.page.kind == parsing.ARTICLE], photos)
         for item in items:
             if item.page.kind == parsing.PHOTO:
-                outcomes.append(self._store_photo_page(item, media_ids))
+                outcomes.append(writer.photo_page_store(item, photos))
             elif item.page.kind == parsing.LISTING:
-                outcomes.append(self._store_listing(item))
-        return outcomes
+                outcomes.append(writer.listing_store(item))
+    return outcomes
 
-    def _store_media(self, blocks):
-        """Create the photos not yet known; return fingerprint -> MediaItem id."""
+
+class PageWriter:
+    """Writes the rows of one batch: photos, articles with their links, photo and listing pages.
+
+    It keeps the ids of the tags, sections and authors it has seen, so that a batch of five
+    hundred pages looks each one up once.
+    """
+
+    def __init__(self, *, force=False):
+        self.force = force
+        self.tag_names = dict(Tag.objects.values_list("id", "name"))
+        self.named: dict[tuple, int] = {}
+
+    def photos_store(self, blocks):
+        """Create the photos not yet known; return fingerprint -> StoredPhoto."""
         by_fingerprint = {}
         for block in blocks:
             if not (block.media_id or block.caption):
@@ -331,133 +240,144 @@ class Ingester:
             current = by_fingerprint.get(key)
             if current is None or (not current.caption and block.caption):
                 by_fingerprint[key] = block
-        if not by_fingerprint:
-            return {}
-        known = MediaItem.objects.filter(fingerprint__in=by_fingerprint).values_list("fingerprint", "id", "caption")
-        existing, missing_caption = {}, set()
-        for key, pk, caption in known:
-            existing[key] = pk
-            if not caption:
-                missing_caption.add(key)
-        new = [
-            MediaItem(
-                media_id=block.media_id,
-                fingerprint=key,
-                caption=block.caption,
-                credit=block.credit,
-                agency=block.agency,
-                taken_on=max(parsing.dates_in(block.caption), default=None),
-            )
-            for key, block in by_fingerprint.items()
-            if key not in existing
-        ]
+        stored = {}
+        for chunk in batched(by_fingerprint, BATCH):
+            for key, pk, caption, credit in MediaItem.objects.filter(fingerprint__in=chunk).values_list(
+                "fingerprint", "id", "caption", "credit"
+            ):
+                stored[key] = StoredPhoto(pk, caption, credit)
+        new = [_media_item(key, block) for key, block in by_fingerprint.items() if key not in stored]
         MediaItem.objects.bulk_create(new)
-        for item in new:
-            existing[item.fingerprint] = item.pk
-        for key in missing_caption:
+        stored.update((m.fingerprint, StoredPhoto(m.pk, m.caption, m.credit)) for m in new)
+        for key, photo in list(stored.items()):
             block = by_fingerprint[key]
-            if block.caption:
-                MediaItem.objects.filter(fingerprint=key).update(
-                    caption=block.caption, credit=block.credit, agency=block.agency,
-                    taken_on=max(parsing.dates_in(block.caption), default=None),
+            if not photo.caption and block.caption:
+                # A page that prints the caption completes a photo first seen without one.
+                MediaItem.objects.filter(pk=photo.pk).update(
+                    caption=block.caption, credit=block.credit, agency=block.agency, taken_on=photo_date(block),
                 )
-        return existing
+                stored[key] = StoredPhoto(photo.pk, block.caption, block.credit)
+        return stored
 
-    def _store_articles(self, items, media_ids):
+    def articles_store(self, items, photos):
+        """Create or update the batch's articles and their links; return their outcomes."""
         if not items:
             return []
-        paths = [i.source.path for i in items]
-        by_path = {a.source_path: a for a in Article.objects.filter(source_path__in=paths)}
-        outcomes, new, updated = [], [], []
+        current = self._current_articles(items)
+        outcomes, chosen = [], {}
         for item in items:
-            current = by_path.get(item.source.path)
-            if current is not None and current.staff_edited and not self.force:
-                outcomes.append(FileOutcome(item.source.path, KEPT, "edited by staff; kept (use --force to overwrite)"))
+            identity = article_identity(item)
+            existing = chosen[identity][0] if identity in chosen else current.get(identity)
+            verdict = self._verdict(existing, item)
+            if verdict is not None:
+                outcomes.append(verdict)
                 continue
-            article = current or Article()
-            self._fill_article(article, item)
-            if current is None:
-                new.append((article, item))
-            else:
-                article.staff_edited = False
-                updated.append((article, item))
-        Article.objects.bulk_create([a for a, _ in new])
-        for article, _ in updated:
-            article.save()
-        changed_ids = [a.pk for a, _ in updated]
-        ArticleMedia.objects.filter(article_id__in=changed_ids).delete()
-        ArticleTag.objects.filter(article_id__in=changed_ids).delete()
-        links, tag_links = [], []
-        for article, item in new + updated:
-            seen = set()
-            for position, block in enumerate(item.page.media):
-                media_pk = media_ids.get(media_fingerprint(block))
-                if media_pk and media_pk not in seen:
-                    seen.add(media_pk)
-                    links.append((article.pk, media_pk, position))
-            tag_links += [(article.pk, tag_id, article.sort_date) for tag_id in item.tag_ids]
-        insert_rows(ArticleMedia, ["article", "media", "position"], links)
-        insert_rows(ArticleTag, ["article", "tag", "sort_date"], tag_links)
-        outcomes += [FileOutcome(i.source.path, CREATED, problems=i.page.problems) for _, i in new]
-        outcomes += [FileOutcome(i.source.path, UPDATED, problems=i.page.problems) for _, i in updated]
+            if identity in chosen:
+                # Two copies of one article in a batch: the fuller one is kept, as it would be
+                # had they come in separate runs.
+                outcomes.append(superseded(chosen[identity][1], item))
+            article = existing or Article()
+            self._fill(article, item, photos)
+            chosen[identity] = (article, item)
+        self._save(chosen.values(), photos)
+        for article, item in chosen.values():
+            status = UPDATED if article.pk in self._existing_ids else CREATED
+            outcomes.append(FileOutcome(item.source.path, status, problems=item.page.problems))
         return outcomes
 
-    def _fill_article(self, article, item):
+    def _current_articles(self, items):
+        """identity -> the article the archive holds under it, for the batch's pages."""
+        urls = [i.page.original_url for i in items if i.page.original_url]
+        paths = [i.source.path for i in items]
+        found = {}
+        for chunk in batched(paths, BATCH):
+            found.update((("path", a.source_path), a) for a in Article.objects.filter(source_path__in=chunk, original_url=""))
+        for chunk in batched(urls, BATCH):
+            found.update((("url", a.original_url), a) for a in Article.objects.filter(original_url__in=chunk))
+        self._existing_ids = {a.pk for a in found.values()}
+        return found
+
+    def _verdict(self, existing, item):
+        """None when the page is to be written over ``existing``, else the outcome that keeps it."""
+        if existing is None:
+            return None
+        path = item.source.path
+        if existing.staff_edited and not self.force:
+            return FileOutcome(path, KEPT, KEPT_DETAIL)
+        if existing.source_path != path and not is_fuller(item.page, existing):
+            return FileOutcome(path, DUPLICATE, f"another copy of the article at {existing.original_url}; "
+                                                f"the archive keeps the fuller text from {existing.source_path}")
+        if existing.source_path == path and item.page.is_truncated and not existing.is_truncated:
+            return FileOutcome(path, KEPT, "cut short where the archive holds the complete text; kept")
+        return None
+
+    def _fill(self, article, item, photos):
         page, source = item.page, item.source
         hints = page.hints
         article.title = (page.title or first_words(page.body))[:500]
         article.slug = (hints.post_slug or slugify(article.title))[:255] or "article"
         article.body = page.body
         article.dateline = page.dateline[:200]
-        article.section_id = self._section_id(hints.section_slug)
-        article.author_id = self._author_id(hints.author_slug)
+        article.section_id = self._named_id(Section, hints.section_slug, SECTION_NAMES)
+        article.author_id = self._named_id(Author, hints.author_slug, AUTHOR_NAMES)
         if page.published_on:
             article.published_on, article.date_source = page.published_on, Article.DateSource.CAPTION
         elif page.estimated_month:
             article.published_on, article.date_source = page.estimated_month, Article.DateSource.MEDIA_ID
         else:
             article.published_on, article.date_source = None, Article.DateSource.UNKNOWN
-        article.sort_date = article.published_on or UNDATED_SORT_DATE
         article.is_truncated = page.is_truncated
         article.original_url = hints.url
         article.source_path = source.path
         article.content_hash = source.content_hash
-        article.photo_count = len({media_fingerprint(m) for m in page.media})
-        article.index_terms = index_terms_for(
-            [self.tag_names[t] for t in sorted(item.tag_ids) if t in self.tag_names],
-            [f"{m.caption} {m.credit}".strip() for m in page.media],
-        )
+        article.staff_edited = False
+        tag_names = [self.tag_names[t] for t in sorted(item.tag_ids) if t in self.tag_names]
+        article_derive(article, tag_names=tag_names, captions=[p.text for p in article_photos(page, photos)])
 
-    def _section_id(self, slug):
-        return self._named_id(Section, self.sections, slug, SECTION_NAMES)
+    def _save(self, chosen, photos):
+        new = [(a, i) for a, i in chosen if a.pk is None]
+        updated = [(a, i) for a, i in chosen if a.pk is not None]
+        Article.objects.bulk_create([a for a, _ in new])
+        for article, _ in updated:
+            article.save()
+        changed_ids = [a.pk for a, _ in updated]
+        for chunk in batched(changed_ids, BATCH):
+            ArticleMedia.objects.filter(article_id__in=chunk).delete()
+            ArticleTag.objects.filter(article_id__in=chunk).delete()
+        links = [
+            (article.pk, photo.pk, position)
+            for article, item in [*new, *updated]
+            for position, photo in enumerate(article_photos(item.page, photos))
+        ]
+        insert_rows(ArticleMedia, ["article", "media", "position"], links)
+        tag_links = [(a.pk, tag_id, a.sort_date) for a, i in [*new, *updated] for tag_id in sorted(i.tag_ids)]
+        insert_rows(ArticleTag, ["article", "tag", "sort_date"], tag_links)
 
-    def _author_id(self, slug):
-        return self._named_id(Author, self.authors, slug, AUTHOR_NAMES)
-
-    @staticmethod
-    def _named_id(model, cache, slug, names):
+    def _named_id(self, model, slug, names):
         if not slug:
             return None
-        if slug not in cache:
+        key = (model, slug)
+        if key not in self.named:
             name = names.get(slug) or slug.replace("-", " ").title()
-            cache[slug] = model.objects.get_or_create(slug=slug, defaults={"name": name})[0].pk
-        return cache[slug]
+            self.named[key] = model.objects.get_or_create(slug=slug, defaults={"name": name})[0].pk
+        return self.named[key]
 
-    def _store_photo_page(self, item, media_ids):
+    def photo_page_store(self, item, photos):
         page, source = item.page, item.source
-        block = page.media[0]
-        media = MediaItem.objects.get(pk=media_ids[media_fingerprint(block)])
-        MediaItem.objects.filter(source_path=source.path).exclude(pk=media.pk).update(
-            source_path="", content_hash=None
+        photo = photos.get(media_fingerprint(page.media[0]))
+        if photo is None:
+            return FileOutcome(source.path, REFUSED, "photo page with neither a caption nor a Media ID")
+        MediaItem.objects.filter(source_path=source.path).exclude(pk=photo.pk).update(source_path="", content_hash=None)
+        MediaItem.objects.filter(pk=photo.pk).update(
+            title=(page.title or "")[:300],
+            slug=page.hints.attachment_slug[:300],
+            source_path=source.path,
+            content_hash=source.content_hash,
+            updated_at=timezone.now(),
         )
-        media.title = (page.title or "")[:300]
-        media.slug = page.hints.attachment_slug[:300]
-        media.source_path = source.path
-        media.content_hash = source.content_hash
-        media.save()
         return FileOutcome(source.path, PHOTO_PAGE, problems=page.problems)
 
-    def _store_listing(self, item):
+    def listing_store(self, item):
         page, source = item.page, item.source
         ListingPage.objects.update_or_create(
             source_path=source.path,
@@ -473,16 +393,34 @@ class Ingester:
         return FileOutcome(source.path, LISTING, problems=page.problems)
 
 
-def refusal_reason(page: parsing.ParsedPage) -> str:
-    """Why a parsed page cannot enter the archive, or "" when it can."""
-    if page.kind == parsing.ARTICLE and not page.paragraphs:
-        if page.title and not page.media:
-            return "page has a title but no text"
-        if not page.title and not page.media:
-            return "no article text found"
-    if page.kind == parsing.PHOTO and not page.media:
-        return "photo page without a caption"
-    return ""
+def superseded(loser, winner):
+    return FileOutcome(loser.source.path, DUPLICATE, f"another copy of the article at {winner.page.original_url}; "
+                                                      f"the archive keeps the fuller text from {winner.source.path}")
+
+
+def article_identity(item):
+    """What identifies a page's article: its original address when known, else its file."""
+    url = item.page.original_url
+    return ("url", url) if url else ("path", item.source.path)
+
+
+def is_fuller(page, article):
+    """Whether a page's text should replace an article's: complete beats cut short, then longer
+    beats shorter. Either order of two copies then gives the same archive."""
+    if page.is_truncated != article.is_truncated:
+        return article.is_truncated
+    return len(page.body) > len(article.body)
+
+
+def article_photos(page, photos):
+    """The stored photos of a page in page order, each once: what the article links and shows."""
+    seen, found = set(), []
+    for block in page.media:
+        photo = photos.get(media_fingerprint(block))
+        if photo is not None and photo.pk not in seen:
+            seen.add(photo.pk)
+            found.append(photo)
+    return found
 
 
 def media_fingerprint(block: parsing.MediaBlock) -> str:
@@ -493,16 +431,21 @@ def media_fingerprint(block: parsing.MediaBlock) -> str:
     return "caption:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:48]
 
 
-def index_terms_for(tag_names, captions):
-    """Text that search weighs above the body: tag names, then captions."""
-    return "\n".join([" ".join(tag_names), *captions]).strip()
+def photo_date(block):
+    return max(parsing.dates_in(block.caption), default=None)
+
+
+def _media_item(key, block):
+    return MediaItem(
+        media_id=block.media_id, fingerprint=key, caption=block.caption, credit=block.credit,
+        agency=block.agency, taken_on=photo_date(block),
+    )
 
 
 def first_words(text, limit=80):
     """A title for an article whose page had none: its first words."""
-    words = text.split()
     title = ""
-    for word in words:
+    for word in text.split():
         if len(title) + len(word) + 1 > limit:
             return title + "…"
         title = f"{title} {word}".strip()
@@ -516,23 +459,33 @@ def counts_refresh():
     """Recount articles per tag, section, author and month; readers' pages show these.
 
     One grouped count per table (about a second at a million articles), and only the rows
-    whose count moved are written.
+    whose count moved are written. Two ingests finishing at once take turns.
     """
-    _store_counts(Tag, ArticleTag.objects.values_list("tag").annotate(n=Count("*")))
-    _store_counts(Section, Article.objects.exclude(section=None).values_list("section").annotate(n=Count("*")))
-    _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
-    months = (
-        Article.objects.filter(published_on__isnull=False)
-        .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
-        .order_by()
-        .values("year", "month")
-        .annotate(n=Count("*"))
-    )
     with transaction.atomic():
+        _take_turns("counts_refresh")
+        _store_counts(Tag, ArticleTag.objects.values_list("tag").annotate(n=Count("*")))
+        _store_counts(Section, Article.objects.exclude(section=None).values_list("section").annotate(n=Count("*")))
+        _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
+        months = (
+            Article.objects.filter(published_on__isnull=False)
+            .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
+            .order_by()
+            .values("year", "month")
+            .annotate(n=Count("*"))
+        )
         ArchiveMonth.objects.all().delete()
         ArchiveMonth.objects.bulk_create(
             ArchiveMonth(year=row["year"], month=row["month"], article_count=row["n"]) for row in months
         )
+
+
+def _take_turns(name):
+    """Serialise a transaction with any other running the same ``name`` (PostgreSQL; SQLite
+    serialises every writing transaction already)."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _store_counts(model, grouped):

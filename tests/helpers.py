@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management import call_command
 
 from articles import search, services
-from articles.models import Article, ArticleTag, Section, Tag
+from articles.models import Article, ArticleMedia, Section, Tag
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -19,25 +19,45 @@ def ingest_real_pages():
     call_command("ingest", str(SEEDS), str(DATA), stdout=StringIO(), stderr=StringIO(), no_progress=True)
 
 
+def article_make(*, tags=(), photos=(), **fields):
+    """One article as the archive's write path leaves it: derived columns and links filled in.
+
+    ``fields`` are Article fields; a title, body, source path and content hash are made up
+    when not given.
+    """
+    fields.setdefault("title", "Generated article")
+    fields.setdefault("body", f"Paragraph of {fields['title']}.")
+    fields.setdefault("source_path", f"generated/{fields['title']}.txt")
+    fields.setdefault("content_hash", fields["source_path"])
+    if fields.get("published_on") and "date_source" not in fields:
+        fields["date_source"] = Article.DateSource.CAPTION
+    article = services.article_derive(Article(**fields))
+    article.save()
+    services.tags_assign([article], [[t.pk for t in tags]])
+    ArticleMedia.objects.bulk_create(ArticleMedia(article=article, media=m, position=i) for i, m in enumerate(photos))
+    services.articles_rederive([article.pk])
+    article.refresh_from_db()
+    return article
+
+
 def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), title="Generated article"):
     """``count`` dated articles, one a day from ``start``, optionally in a section and tag."""
     articles = [
-        Article(
+        services.article_derive(Article(
             title=f"{title} {i:05d}",
             slug=f"generated-{i}",
             body=f"Paragraph of generated article {i}.",
             section=section,
             published_on=start + dt.timedelta(days=i),
-            sort_date=start + dt.timedelta(days=i),
             date_source=Article.DateSource.CAPTION,
             source_path=f"generated/{title}/{i}.txt",
             content_hash=f"{title}-{start}-{i}",
-        )
+        ))
         for i in range(count)
     ]
     Article.objects.bulk_create(articles)
     if tag is not None:
-        ArticleTag.objects.bulk_create(ArticleTag(article=a, tag=tag, sort_date=a.sort_date) for a in articles)
+        services.tags_assign(articles, [[tag.pk]] * len(articles))
     services.counts_refresh()
     search.invalidate()
     return articles

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import editing, search
+from tests.helpers import article_make
+
+from articles import editing, search, services
 from articles.models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.txt"
@@ -18,23 +20,11 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.
 
 def make_article(n, *, body="", tags=(), photos=(), section=None, author=None, published_on=dt.date(2014, 3, 2)):
     """An article as ingest leaves it: links, search text and photo count filled in."""
-    article = Article.objects.create(
-        title=f"Article number {n}",
-        body=body or f"Paragraph of article {n}.",
-        published_on=published_on,
-        date_source=Article.DateSource.CAPTION,
-        section=section,
-        author=author,
-        source_path=f"pages/{n}.txt",
-        content_hash=f"hash-{n}",
+    return article_make(
+        title=f"Article number {n}", body=body or f"Paragraph of article {n}.", published_on=published_on,
+        section=section, author=author, source_path=f"pages/{n}.txt", content_hash=f"hash-{n}",
+        tags=tags, photos=photos,
     )
-    for tag in tags:
-        ArticleTag.objects.create(article=article, tag=tag, sort_date=article.sort_date)
-    for position, media in enumerate(photos):
-        ArticleMedia.objects.create(article=article, media=media, position=position)
-    editing.articles_refresh([article.pk])
-    article.refresh_from_db()
-    return article
 
 
 def make_photo(n, caption="A photo caption"):
@@ -345,7 +335,7 @@ class QueryCountTests(AdminTestCase):
         for n in range(start, start + 12):
             photos = [make_photo(n * 10 + i) for i in range(n % 3)]
             make_article(n, body="ceasefire " * (n % 2), tags=tags[: n % 4], photos=photos, section=section, author=author)
-        editing.services.counts_refresh()
+        services.counts_refresh()
 
     def pages(self):
         article = Article.objects.order_by("-photo_count", "-id").first()

@@ -170,20 +170,20 @@ class FailedBatchTests(IngestTestMixin, TestCase):
     def test_a_file_that_cannot_be_stored_costs_only_itself(self):
         from unittest import mock
 
-        from articles.services import Ingester
+        from articles.services import PageWriter
 
         text = SEED.read_text(encoding="utf-8")
         for name in ("a.txt", "bad.txt", "c.txt"):
             self.page(name, text.replace("Dozens of", f"{name} of"))
-        original = Ingester._fill_article
+        original = PageWriter._fill
 
-        def fill(ingester, article, item):
+        def fill(writer, article, item, photos):
             if item.source.path.endswith("bad.txt"):
                 raise ValueError("simulated database refusal")
-            return original(ingester, article, item)
+            return original(writer, article, item, photos)
 
         out = StringIO()
-        with mock.patch.object(Ingester, "_fill_article", fill):
+        with mock.patch.object(PageWriter, "_fill", fill):
             with self.assertRaisesMessage(CommandError, "1 file(s) were refused"):
                 call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
         self.assertIn("2 created", out.getvalue())

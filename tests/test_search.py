@@ -8,18 +8,15 @@ from articles import search
 from articles.models import Article, ArticleMedia, ArticleTag, MediaItem, Section, Tag
 from articles.query import MAX_QUERY_LENGTH, parse_query
 from articles.services import counts_refresh
+from tests.helpers import article_make
 
 
-def article(title, body, *, date=dt.date(2015, 1, 1), section=None, terms="", tags=(), agency=None):
-    made = Article.objects.create(
-        title=title, body=body, published_on=date, date_source="caption", section=section,
-        index_terms=terms, source_path=f"{title}.txt", content_hash=title,
+def article(title, body, *, date=dt.date(2015, 1, 1), section=None, tags=(), agency=None):
+    photos = [MediaItem.objects.create(fingerprint=f"f-{title}", caption="A photo", agency=agency)] if agency else []
+    made = article_make(
+        title=title, body=body, published_on=date, section=section, source_path=f"{title}.txt",
+        content_hash=title, tags=tags, photos=photos,
     )
-    for tag in tags:
-        ArticleTag.objects.create(article=made, tag=tag, sort_date=made.sort_date)
-    if agency:
-        photo = MediaItem.objects.create(fingerprint=f"f-{title}", caption="A photo", agency=agency)
-        ArticleMedia.objects.create(article=made, media=photo)
     return made
 
 
@@ -45,7 +42,7 @@ class SearchTestCase(TestCase):
         article("Markets", "Traders said a truce would help the markets recover.",
                 date=dt.date(2017, 5, 1), section=cls.opinion, agency="AFP")
         article("Daesh retreats from Palmyra", "The group withdrew east.", date=dt.date(2016, 3, 27),
-                section=cls.news, tags=[cls.isis], terms="ISIS")
+                section=cls.news, tags=[cls.isis])
         article("ISIS claims attack", "The Islamic State group said it carried out the bombing.",
                 date=dt.date(2015, 11, 14), section=cls.news, tags=[cls.isis])
         article("Deir el-Zour besieged", "Regime forces in Deir el-Zour are besieged by militants.",

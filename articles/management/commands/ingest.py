@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.ingesting import Ingester, IngestSummary
 from articles.reading import walk
 from articles.services import (
     CREATED,
@@ -14,8 +15,6 @@ from articles.services import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
-    Ingester,
-    IngestSummary,
 )
 
 SUMMARY_ORDER = [

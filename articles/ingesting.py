@@ -1,0 +1,326 @@
+"""The ingest pipeline: find files → read → parse → tag → write, a batch at a time.
+
+``Ingester.run(paths)`` yields a FileOutcome per file as its batch commits. Each batch is read
+and hashed first; files whose text the archive already holds are settled without parsing, so an
+unchanged re-run is fast. The rest are parsed and tagged, then written by ``services.pages_write``
+in one transaction. If that fails, each file of the batch is written on its own, so a bad file
+costs only itself. Large runs hand whole batches to worker processes (two streams for the
+database); the workers die with the process that started them.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import signal
+import time
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections
+
+from . import parsing, search, services
+from .models import Article, Tag
+from .reading import Refused, read_source, walk
+from .services import (
+    CREATED,
+    DUPLICATE,
+    KEPT,
+    KEPT_DETAIL,
+    LISTING,
+    PHOTO_PAGE,
+    REFUSED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    FileOutcome,
+    ParsedFile,
+)
+from .tagging import TagMatcher
+
+# After this many new or changed articles, refresh the database's planner statistics.
+ANALYZE_AFTER = 1000
+# No page of the original site comes near these; a file beyond them is not a page the search
+# index can hold (PostgreSQL refuses a search vector over 1 MB).
+MAX_PHOTOS = 500
+MAX_INDEX_BYTES = 900_000
+WORD_RE = re.compile(r"\w+")
+
+
+@dataclass
+class IngestSummary:
+    counts: Counter = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def seen(self):
+        return sum(self.counts.values())
+
+    @property
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+
+def tag_vocabulary():
+    """(name, tag id) for every tag name and alias: what the tagger looks for."""
+    return [(name, tag.pk) for tag in Tag.objects.only("id", "name", "aliases") for name in tag.names]
+
+
+def parse_source(source, matcher: TagMatcher | None) -> ParsedFile:
+    """Parse one read file and find the tags it mentions."""
+    page = parsing.parse_page(source.text, source_name=source.name, size=source.size, normalised=True)
+    tag_ids = set()
+    if matcher and page.kind == parsing.ARTICLE:
+        captions = [f"{m.caption} {m.credit}" for m in page.media]
+        tag_ids = matcher.find(page.title or "", page.dateline, page.body, *captions)
+    return ParsedFile(source=source, page=page, tag_ids=tag_ids)
+
+
+def refusal_reason(page: parsing.ParsedPage) -> str:
+    """Why a parsed page cannot enter the archive, in plain words, or "" when it can."""
+    if page.kind == parsing.ARTICLE and not page.paragraphs:
+        if page.title and not page.media:
+            return "page has a title but no text"
+        if not page.title and not page.media:
+            return "no article text found"
+    if page.kind == parsing.PHOTO and not page.media:
+        return "photo page without a caption"
+    if len(page.media) > MAX_PHOTOS:
+        return (f"holds {len(page.media):,} photo blocks; no page of the original site holds more than "
+                f"{MAX_PHOTOS}, so this is not a page the archive can show")
+    size = index_size(page)
+    if size > MAX_INDEX_BYTES:
+        return (f"holds too many different words to search (about {size:,} bytes of search terms; "
+                f"the search index takes at most {MAX_INDEX_BYTES:,})")
+    return ""
+
+
+def index_size(page):
+    """An upper bound of the bytes PostgreSQL's search vector of the page would take.
+
+    A text under 128 KB cannot reach the limit, so only larger pages are counted.
+    """
+    texts = [page.title or "", page.body, *(f"{m.caption} {m.credit}" for m in page.media)]
+    if sum(len(t) for t in texts) < 128 * 1024:
+        return 0
+    words = WORD_RE.findall(" ".join(texts).lower())
+    distinct = set(words)
+    # Each lexeme: its bytes, a 4-byte entry and a 2-byte count; each position 2 bytes (at most
+    # 256 are kept per lexeme).
+    return sum(len(w.encode()) + 6 for w in distinct) + 2 * min(len(words), 256 * len(distinct))
+
+
+# --- Worker processes ------------------------------------------------------------------------
+
+_worker: Ingester | None = None
+_parent_pid: int | None = None
+PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(options, parent_pid):
+    """Set up a worker process: it dies with its parent, and holds an Ingester of its own."""
+    global _worker, _parent_pid
+    _parent_pid = parent_pid
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the check before each batch still stops an orphan
+    _exit_if_orphaned()
+    _worker = Ingester(**options, jobs=1)
+
+
+def _exit_if_orphaned():
+    if os.getppid() != _parent_pid:
+        os._exit(1)
+
+
+def _worker_batch(paths):
+    _exit_if_orphaned()
+    try:
+        return list(_worker.ingest_files(paths))
+    finally:
+        connections.close_all()
+
+
+# --- The driver ------------------------------------------------------------------------------
+
+
+class Ingester:
+    """Ingest files into the archive; ``run(paths)`` yields a FileOutcome per file."""
+
+    def __init__(self, *, dry_run=False, force=False, batch_size=500, jobs=None):
+        self.dry_run = dry_run
+        self.force = force
+        self.batch_size = batch_size
+        self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+        self.max_bytes = settings.ARCHIVE_INGEST_MAX_BYTES
+        self.matcher = TagMatcher(tag_vocabulary())
+
+    def run(self, paths):
+        """Ingest files and folders; yield an outcome per file as its batch commits.
+
+        A run that fits in one batch, or runs inside a transaction (tests), stays in this
+        process; larger runs hand whole batches to worker processes, a bounded number at a time.
+        Counts are recounted at the end of every run that writes, or could have: a run killed
+        earlier leaves them to the next.
+        """
+        written = 0
+        try:
+            for outcome in self._outcomes(paths):
+                written += outcome.status in services.WRITTEN
+                yield outcome
+        finally:
+            if not self.dry_run:
+                self._finish(written)
+
+    def _outcomes(self, paths):
+        pool, pending = None, deque()
+        try:
+            for entry in self._batches(paths):
+                if isinstance(entry, FileOutcome):
+                    yield entry
+                    continue
+                if pool is None and self._parallel():
+                    pool = self._start_pool()
+                if pool is None:
+                    yield from self.ingest_files(entry)
+                    continue
+                pending.append(pool.submit(_worker_batch, entry))
+                if len(pending) >= self.jobs * 2:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _finish(self, written):
+        services.counts_refresh()
+        if written >= ANALYZE_AFTER:
+            search.analyze()
+        search.invalidate()
+
+    def _batches(self, paths):
+        """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""
+        batch = []
+        for kind, path in walk(paths):
+            if kind == "skipped":
+                yield FileOutcome(path, SKIPPED, "not a .txt page file")
+            elif kind == "missing":
+                yield FileOutcome(path, REFUSED, "no such file or folder")
+            else:
+                batch.append(path)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def _parallel(self):
+        connection = connections["default"]
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        return self.jobs > 1 and not connection.in_atomic_block and not in_memory
+
+    def _start_pool(self):
+        # Children open connections of their own; they must not inherit this one.
+        connections.close_all()
+        options = {"dry_run": self.dry_run, "force": self.force, "batch_size": self.batch_size}
+        return ProcessPoolExecutor(
+            max_workers=self.jobs, initializer=_start_worker, initargs=(options, os.getpid()),
+        )
+
+    # --- one batch: read → settle known pages → parse and tag → write ---
+
+    def ingest_files(self, paths):
+        """Read, parse and store one batch of files; yield an outcome per file."""
+        sources = []
+        for path in paths:
+            try:
+                sources.append(read_source(path, self.max_bytes))
+            except Refused as refusal:
+                yield FileOutcome(path, REFUSED, str(refusal))
+            except Exception as error:  # reading is built to refuse, not raise; never crash a run
+                yield FileOutcome(path, REFUSED, f"could not be read: {error}")
+        fresh = yield from self._settle_known(sources)
+        items = yield from self._parse(fresh)
+        if not items:
+            return
+        if self.dry_run:
+            yield from self._dry_run_outcomes(items)
+        else:
+            yield from self._write(items)
+
+    def _settle_known(self, sources):
+        """Yield outcomes for pages the archive already holds; return the others."""
+        known = services.known_pages([s.content_hash for s in sources])
+        fresh, seen_in_batch = [], {}
+        for source in sources:
+            earlier, staff_edited = known.get(source.content_hash) or (seen_in_batch.get(source.content_hash), False)
+            if not earlier:
+                seen_in_batch[source.content_hash] = source.path
+                fresh.append(source)
+                continue
+            same_file = os.path.normpath(earlier) == os.path.normpath(source.path)
+            if same_file and staff_edited and self.force:
+                fresh.append(source)
+            elif same_file and staff_edited:
+                yield FileOutcome(source.path, KEPT, KEPT_DETAIL)
+            elif same_file:
+                yield FileOutcome(source.path, UNCHANGED)
+            else:
+                yield FileOutcome(source.path, DUPLICATE, f"same page as {earlier}")
+        return fresh
+
+    def _parse(self, sources):
+        """Yield outcomes for pages that cannot enter the archive; return the others, parsed."""
+        items = []
+        for source in sources:
+            try:
+                item = parse_source(source, self.matcher)
+            except Exception as error:  # the parser is built never to raise; report, never crash
+                yield FileOutcome(source.path, REFUSED, f"could not be parsed: {error!r}")
+                continue
+            reason = refusal_reason(item.page)
+            if reason:
+                yield FileOutcome(source.path, REFUSED, reason, item.page.problems)
+            else:
+                items.append(item)
+        return items
+
+    def _write(self, items):
+        try:
+            yield from services.pages_write(items, force=self.force)
+        except Exception:  # noqa: BLE001 - one bad file must not cost the batch
+            # Write each file on its own. A file that a concurrent ingest stored meanwhile is
+            # then found as a page the archive holds.
+            for item in items:
+                yield from self._write_alone(item)
+
+    def _write_alone(self, item):
+        fresh = yield from self._settle_known([item.source])
+        if not fresh:
+            return
+        try:
+            yield from services.pages_write([item], force=self.force)
+        except Exception as error:  # noqa: BLE001 - reported as the file's refusal
+            yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
+
+    def _dry_run_outcomes(self, items):
+        paths = [i.source.path for i in items]
+        existing = set(Article.objects.filter(source_path__in=paths).values_list("source_path", flat=True))
+        for item in items:
+            kind = item.page.kind
+            if kind == parsing.LISTING:
+                yield FileOutcome(item.source.path, LISTING, problems=item.page.problems)
+            elif kind == parsing.PHOTO:
+                yield FileOutcome(item.source.path, PHOTO_PAGE, problems=item.page.problems)
+            else:
+                status = UPDATED if item.source.path in existing else CREATED
+                yield FileOutcome(item.source.path, status, problems=item.page.problems)
+
+
+def plain_error(error):
+    """A database's refusal in one line, without its context lines and hints."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
