@@ -1,5 +1,6 @@
 """`manage.py ingest`: what it writes, what it refuses, and that re-running is safe."""
 import codecs
+import os
 import shutil
 import tempfile
 from io import StringIO
@@ -204,3 +205,65 @@ class BatchRecoveryTests(IngestTestMixin, TransactionTestCase):
         self.assertIn("6 unchanged", output)
         self.assertEqual(Article.objects.count(), 7)
         self.assertEqual(MediaItem.objects.count(), 1, "the one photo is shared, not copied")
+
+
+class HostileFileTests(IngestTestMixin, TestCase):
+    """Every bad file gets one line in plain words, and the rest of the run is stored."""
+
+    def run_ingest(self):
+        out = StringIO()
+        with self.assertRaises(CommandError):
+            call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
+        self.assertNotIn("Traceback", out.getvalue())
+        return [line for line in out.getvalue().splitlines() if line.startswith("refused")]
+
+    def test_bom_followed_by_invalid_utf8_is_refused_and_the_good_files_are_stored(self):
+        self.page("bad.txt", codecs.BOM_UTF8 + b"Title | ASHARQ AL-AWSAT\n\nText \xff\xfe broken.\n")
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 1)
+        self.assertIn("byte order mark but is not UTF-8", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_a_named_pipe_is_refused_without_waiting_for_it(self):
+        os.mkfifo(self.folder / "pipe.txt")
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 1)
+        self.assertIn("not a regular file (a named pipe)", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_too_many_words_for_the_search_index_is_refused_in_plain_words(self):
+        words = " ".join(f"w{i:06x}q" for i in range(120_000))
+        self.page("words.txt", SEED.read_text(encoding="utf-8") + "\n" + words + ".\n")
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 1)
+        self.assertIn("too many different words to search", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_tens_of_thousands_of_media_ids_are_refused_in_plain_words(self):
+        blocks = "".join(f"Media ID: {55000000 + i}\nCaption:\n\nPhoto {i}.\n\n" for i in range(30_000))
+        text = SEED.read_text(encoding="utf-8").replace("Select Page\n", "Select Page\n" + blocks, 1)
+        self.page("photos.txt", text)
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 1)
+        self.assertIn("30,001 photo blocks", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertEqual(MediaItem.objects.count(), 1)
+
+
+class CountsTests(IngestTestMixin, TestCase):
+    def test_a_rerun_that_writes_nothing_still_leaves_counts_exact(self):
+        from articles.models import ArchiveMonth
+
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        # As a killed run leaves them: articles written, counts not.
+        Tag.objects.update(article_count=0)
+        ArchiveMonth.objects.all().delete()
+        output = ingest(path)
+        self.assertIn("1 unchanged", output)
+        self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
+        self.assertEqual(ArchiveMonth.objects.get().article_count, 1)

@@ -1,0 +1,124 @@
+"""The one write path: what an article derives is computed the same way by ingest and editors,
+and an article is identified by its original address."""
+import datetime as dt
+import os
+import shutil
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+
+from articles import editing, services
+from articles.models import UNDATED_SORT_DATE, Article, ArticleTag, MediaItem, Tag
+from tests.helpers import article_make
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.txt"
+URL_NAME = "article-theaawsat-news-middle-east-us-led-jets-kill-dozens.txt"
+
+
+def ingest(*paths, **options):
+    out = StringIO()
+    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=StringIO(), no_progress=True, **options)
+    return out.getvalue()
+
+
+class FolderMixin:
+    def setUp(self):
+        super().setUp()
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+
+    def page(self, name, text):
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+class DerivedColumnsTests(FolderMixin, TestCase):
+    def test_a_photo_printed_twice_is_indexed_once_and_an_editors_save_changes_nothing(self):
+        text = SEED.read_text(encoding="utf-8")
+        block = "Media ID: 55358541\nCaption:\n"
+        doubled = text.replace(block, block + "\n" + text.split(block)[1].split("\n\n\n")[0] + "\n\n" + block, 1)
+        ingest(self.page("a.txt", doubled))
+        article = Article.objects.get()
+        caption = MediaItem.objects.get().caption
+        self.assertEqual(article.index_terms.count(caption), 1)
+        self.assertEqual(article.photo_count, 1)
+        self.assertEqual(services.articles_rederive([article.pk]), 0, "an editor's save would change the search text")
+
+    def test_ingest_and_rederive_agree_on_every_derived_column(self):
+        ingest(SEED, Path(__file__).parent / "data")
+        before = list(Article.objects.order_by("pk").values_list("pk", "sort_date", "index_terms", "photo_count"))
+        self.assertEqual(services.articles_rederive(Article.objects.values_list("pk", flat=True)), 0)
+        after = list(Article.objects.order_by("pk").values_list("pk", "sort_date", "index_terms", "photo_count"))
+        self.assertEqual(before, after)
+
+    def test_the_database_refuses_a_sort_date_that_disagrees_with_the_date(self):
+        article = article_make(title="Dated", published_on=dt.date(2014, 5, 1))
+        article.published_on = dt.date(2015, 1, 1)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            article.save()
+        article.sort_date = UNDATED_SORT_DATE
+        article.published_on = None
+        article.save()
+
+    def test_an_editors_new_date_moves_the_article_and_its_tag_links(self):
+        tag = Tag.objects.get(slug="aleppo")
+        article = article_make(title="Dated", published_on=dt.date(2014, 5, 1), tags=[tag])
+        article.published_on = dt.date(2016, 2, 3)
+        editing.article_save(article)
+        editing.article_edited(article, tags=[tag])
+        self.assertEqual(article.sort_date, dt.date(2016, 2, 3))
+        self.assertEqual(ArticleTag.objects.get(article=article).sort_date, dt.date(2016, 2, 3))
+        self.assertTrue(article.staff_edited)
+
+
+class IdentityTests(FolderMixin, TestCase):
+    def full(self):
+        return SEED.read_text(encoding="utf-8")
+
+    def cut(self):
+        return self.full().encode("utf-8")[:2000].decode("utf-8", "ignore")
+
+    def test_a_changed_copy_from_another_folder_updates_the_article_at_its_address(self):
+        ingest(self.page(f"crawl-1/{URL_NAME}", self.full()))
+        fuller = self.full() + "\nA paragraph a later crawl found.\n"
+        output = ingest(self.page(f"crawl-2/{URL_NAME}", fuller))
+        self.assertIn("1 updated", output)
+        article = Article.objects.get()
+        self.assertIn("a later crawl found", article.body)
+        self.assertTrue(article.source_path.endswith(f"crawl-2/{URL_NAME}"))
+
+    def test_a_complete_text_replaces_a_truncated_one_never_the_reverse(self):
+        ingest(self.page(f"cut/{URL_NAME}", self.cut()))
+        self.assertTrue(Article.objects.get().is_truncated)
+        ingest(self.page(f"full/{URL_NAME}", self.full()))
+        self.assertFalse(Article.objects.get().is_truncated)
+        output = ingest(self.folder)
+        self.assertIn("1 duplicate", output)
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(Article.objects.get().is_truncated)
+
+    def test_either_order_of_two_copies_gives_the_same_article(self):
+        for order in (("a-cut", "b-full"), ("a-full", "b-cut")):
+            with self.subTest(order=order):
+                Article.objects.all().delete()
+                for folder in order:
+                    text = self.cut() if folder.endswith("cut") else self.full()
+                    self.page(f"{folder}/{URL_NAME}", text)
+                ingest(self.folder)
+                self.assertEqual(Article.objects.count(), 1)
+                self.assertFalse(Article.objects.get().is_truncated)
+                shutil.rmtree(self.folder)
+                os.mkdir(self.folder)
+
+    def test_an_editors_version_is_kept_against_another_copy(self):
+        ingest(self.page(f"cut/{URL_NAME}", self.cut()))
+        Article.objects.update(title="Corrected by an editor", staff_edited=True)
+        output = ingest(self.page(f"full/{URL_NAME}", self.full()))
+        self.assertIn("1 kept staff edits", output)
+        self.assertEqual(Article.objects.get().title, "Corrected by an editor")
