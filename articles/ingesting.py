@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import IntegrityError, connections
 
 from . import parsing, search, services
 from .models import Article, Tag
@@ -298,14 +298,23 @@ class Ingester:
             for item in items:
                 yield from self._write_alone(item)
 
-    def _write_alone(self, item):
-        fresh = yield from self._settle_known([item.source])
-        if not fresh:
-            return
-        try:
-            yield from services.pages_write([item], force=self.force)
-        except Exception as error:  # noqa: BLE001 - reported as the file's refusal
-            yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
+    def _write_alone(self, item, attempts=3):
+        """Write one page. A unique key that a concurrent ingest holds is only reported once its
+        transaction has committed, so a second attempt finds that ingest's rows and builds on
+        them."""
+        for attempt in range(attempts):
+            fresh = yield from self._settle_known([item.source])
+            if not fresh:
+                return
+            try:
+                yield from services.pages_write([item], force=self.force)
+                return
+            except IntegrityError as error:
+                if attempt == attempts - 1:
+                    yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
+            except Exception as error:  # noqa: BLE001 - reported as the file's refusal
+                yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
+                return
 
     def _dry_run_outcomes(self, items):
         paths = [i.source.path for i in items]
