@@ -19,21 +19,21 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.paginator import Paginator
+from django.core.exceptions import BadRequest
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import editing, search
-from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
+from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag, period
+from .paging import CappedPaginator
 
 admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
 admin.site.site_title = "Archive editors"
@@ -76,6 +76,15 @@ class MultilineField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
+class ArchiveChangeList(ChangeList):
+    """Django's changelist, refusing with a 400 a parameter holding NUL, which no database stores."""
+
+    def __init__(self, request, *args, **kwargs):
+        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+            raise BadRequest("A parameter holds a NUL character.")
+        super().__init__(request, *args, **kwargs)
+
+
 class ArchiveVersionAdmin(VersionAdmin):
     """VersionAdmin that first saves the current state when the history does not hold it.
 
@@ -85,6 +94,9 @@ class ArchiveVersionAdmin(VersionAdmin):
 
     history_latest_first = True
     formfield_overrides = {models.TextField: {"form_class": MultilineField}}
+
+    def get_changelist(self, request, **kwargs):
+        return ArchiveChangeList
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
@@ -239,6 +251,13 @@ class PhotoInline(admin.TabularInline):
         return link.media.credit if link.media_id else ""
 
 
+def id_param(value):
+    """A parameter naming a row by its id, as a number; BadRequest when it is none."""
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise BadRequest("Not an id.")
+    return int(value)
+
+
 class YearFilter(admin.SimpleListFilter):
     title = "year"
     parameter_name = "year"
@@ -250,12 +269,13 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "undated":
-            return queryset.filter(published_on__isnull=True)
-        if value and value.isdigit():
-            year = int(value)
-            # sort_date is the publication date of dated articles, and it is indexed.
-            return queryset.filter(sort_date__gte=dt.date(year, 1, 1), sort_date__lt=dt.date(year + 1, 1, 1))
-        return queryset
+            return queryset.undated()
+        if not value:
+            return queryset
+        try:
+            return queryset.in_period(int(value))
+        except ValueError:
+            raise BadRequest("No such year.") from None
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -265,17 +285,13 @@ class TagFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         tags = list(Tag.objects.order_by("-article_count", "name").values_list("pk", "name")[:FILTER_TAGS])
         value = self.value()
-        if value and value.isdigit() and int(value) not in {pk for pk, _ in tags}:
-            tags += Tag.objects.filter(pk=value).values_list("pk", "name")
+        if value and id_param(value) not in {pk for pk, _ in tags}:
+            tags += Tag.objects.filter(pk=id_param(value)).values_list("pk", "name")
         return [(str(pk), name) for pk, name in tags]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value is None:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(articletag__tag_id=value)
+        return queryset if value is None else queryset.tagged(id_param(value))
 
 
 class HasPhotoFilter(admin.SimpleListFilter):
@@ -286,10 +302,8 @@ class HasPhotoFilter(admin.SimpleListFilter):
         return [("yes", "With photos"), ("no", "Without photos")]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(photo_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(photo_count=0)
+        if self.value() in ("yes", "no"):
+            return queryset.with_photos(self.value() == "yes")
         return queryset
 
 
@@ -303,27 +317,21 @@ class TitledBooleanFilter(admin.BooleanFieldListFilter):
         self.title = self.titles.get(field_path, self.title)
 
 
-class ArticleChangeList(ChangeList):
+class ArticleChangeList(ArchiveChangeList):
+    def __init__(self, request, *args, **kwargs):
+        # Django's date drill-down fails on the last years a date can hold: refuse them first.
+        year, month, day = (request.GET.get(f"sort_date__{part}") for part in ("year", "month", "day"))
+        try:
+            if year:
+                start, _ = period(int(year), int(month or 0))
+                start.replace(day=int(day or 1))
+        except ValueError:
+            raise BadRequest("No such date.") from None
+        super().__init__(request, *args, **kwargs)
+
     def get_queryset(self, request, exclude_parameters=None):
         # A list never shows bodies: leave the largest columns in the database.
         return super().get_queryset(request, exclude_parameters).defer("body", "index_terms")
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts up to SEARCH_CAP + 1 rows; ``capped`` says the count stopped there."""
-
-    def __init__(self, *args, known_capped=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if known_capped:
-            self.count = SEARCH_CAP + 1
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: SEARCH_CAP + 1].count()
-
-    @property
-    def capped(self):
-        return self.count > SEARCH_CAP
 
 
 class AddTagForm(forms.Form):
@@ -402,7 +410,9 @@ class ArticleAdmin(ArchiveVersionAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         if request.GET.get(SEARCH_VAR, "").strip():
             capped = getattr(request, "search_capped", False)
-            return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, known_capped=capped)
+            return CappedPaginator(
+                queryset, per_page, orphans, allow_empty_first_page, cap=SEARCH_CAP, known_capped=capped
+            )
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def changelist_view(self, request, extra_context=None):

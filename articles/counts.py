@@ -3,7 +3,6 @@
 Counting a million rows per page view is what makes archives slow; these functions answer
 from the stored counts or from the cache, which search.invalidate() clears after writes.
 """
-import datetime as dt
 import hashlib
 from collections import defaultdict
 
@@ -12,8 +11,7 @@ from django.db.models import Sum
 
 from . import search
 from .models import ArchiveMonth, Article, Author, Tag
-
-COUNT_CAP = 10_000
+from .paging import COUNT_CAP
 
 
 def years():
@@ -35,13 +33,6 @@ def calendar():
     ):
         table[year].append((month, count))
     return [(year, sum(n for _, n in months), months) for year, months in table.items()]
-
-
-def period(year, month=None):
-    """The [start, end) dates of a year or a month."""
-    if month:
-        return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1)
-    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
 
 
 def cached_count(name, queryset, cap=COUNT_CAP):

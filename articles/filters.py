@@ -1,10 +1,9 @@
 """Filters of the article list and the photo index (django-filter)."""
-import datetime as dt
-
 import django_filters
 from django import forms
+from django.utils.dates import MONTHS
 
-from .models import Article, ArticleTag, MediaItem, Section
+from .models import Article, Author, MediaItem, Section, Tag
 
 ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")]
 ORDER_FIELDS = {
@@ -12,21 +11,19 @@ ORDER_FIELDS = {
     "oldest": ["sort_date", "id"],
     "title": ["title", "id"],
 }
-MONTH_CHOICES = [(i, name) for i, name in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"], start=1)]
+MONTH_CHOICES = list(MONTHS.items())
 
 
 class ArticleFilter(django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
-        field_name="section", to_field_name="slug", queryset=Section.objects.all(), empty_label="All sections",
+        method="filter_section", to_field_name="slug", queryset=Section.objects.all(), empty_label="All sections",
     )
-    author = django_filters.CharFilter(field_name="author__slug", label="Author (slug)")
+    author = django_filters.CharFilter(method="filter_author", label="Author (slug)")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag (slug)")
     year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=2100)
     month = django_filters.ChoiceFilter(method="filter_month", choices=MONTH_CHOICES, empty_label="Any month")
     has_photo = django_filters.BooleanFilter(
-        field_name="photo_count", lookup_expr="gt", method="filter_has_photo", label="With photos",
+        method="filter_has_photo", label="With photos",
         widget=forms.CheckboxInput,
     )
     order = django_filters.ChoiceFilter(
@@ -37,26 +34,25 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
 
+    def filter_section(self, queryset, name, value):
+        return queryset.in_section(value)
+
+    def filter_author(self, queryset, name, value):
+        return queryset.by_author(Author.objects.filter(slug=value).values("pk"))
+
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(id__in=ArticleTag.objects.filter(tag__slug=value).values("article_id"))
+        return queryset.tagged(Tag.objects.filter(slug=value).values("pk"))
 
     def filter_year(self, queryset, name, value):
         """Year, or year and month together: one date range on the date index."""
-        year = int(value)
-        month = int(self.form.cleaned_data.get("month") or 0)
-        if month:
-            start = dt.date(year, month, 1)
-            end = dt.date(year + month // 12, month % 12 + 1, 1)
-        else:
-            start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-        return queryset.filter(sort_date__gte=start, sort_date__lt=end)
+        return queryset.in_period(int(value), int(self.form.cleaned_data.get("month") or 0))
 
     def filter_month(self, queryset, name, value):
         """A month is read with its year (see filter_year); alone it narrows nothing."""
         return queryset
 
     def filter_has_photo(self, queryset, name, value):
-        return queryset.filter(photo_count__gt=0) if value else queryset
+        return queryset.with_photos() if value else queryset
 
     def keep(self, queryset, name, value):
         """The order is applied by the paginator, which pages on the same fields."""

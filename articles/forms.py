@@ -2,14 +2,11 @@
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
 
 from . import search
 from .models import Article, Author, MediaItem, Section, Tag
-from .paging import PageLink, page_number
+from .paging import paginate_sequence
 
-PER_PAGE = 20
 FACET_SIZE = 12
 FACETS = [("section", "Section"), ("year", "Year"), ("author", "Author"), ("tag", "Tag"), ("agency", "Photo agency")]
 
@@ -35,23 +32,18 @@ class SearchForm(forms.Form):
         results = SearchResults(query=query, order=data.get("order") or "relevance")
         if not query:
             return results
-        filters, results.selected = resolve_filters(data, self.errors)
+        filters, selected = resolve_filters(data, self.errors)
+        results.selected = [(name, value, label, changed(params, name, None)) for name, value, label in selected]
         matches = search.find(query, filters, results.order)
         results.matches = matches
-        number = page_number(params.get("page"))
-        paginator = Paginator(matches.ids, PER_PAGE, allow_empty_first_page=True)
-        try:
-            page = paginator.page(number)
-        except InvalidPage:
-            raise Http404("There is no such page of results.") from None
+        page = paginate_sequence(params, matches.ids)
         articles = Article.objects.for_listing().in_bulk(page.object_list)
         marks = search.highlighted(query, page.object_list)
         results.rows = [
             (articles[pk], *marks.get(pk, ("", ""))) for pk in page.object_list if pk in articles
         ]
         results.page = page
-        results.links, results.nearby = page_links(page)
-        results.facets = facet_choices(matches.facets, results.selected)
+        results.facets = facet_choices(matches.facets, selected, params)
         if not matches.total and not filters.matches_nothing:
             results.suggestion = search.suggest(query)
         return results
@@ -64,19 +56,9 @@ class SearchResults:
     matches: search.Matches | None = None
     rows: list = field(default_factory=list)
     page: object = None
-    links: dict = field(default_factory=dict)
-    nearby: list = field(default_factory=list)
     facets: list = field(default_factory=list)
     selected: list = field(default_factory=list)
     suggestion: str | None = None
-
-    @property
-    def number(self):
-        return self.page.number if self.page else 1
-
-    @property
-    def num_pages(self):
-        return self.page.paginator.num_pages if self.page else 1
 
     @property
     def only_stop_words(self):
@@ -109,8 +91,21 @@ def resolve_filters(data, errors):
     return search.Filters(**resolved, matches_nothing=nothing), selected
 
 
-def facet_choices(counts, selected):
-    """[(param, label, [(value, label, count)])] for the facets that have anything to offer."""
+def changed(params, name, value):
+    """The request's parameters with one set (removed when None), back on the first page.
+
+    For ``{% querystring %}``, whose keys cannot be variables.
+    """
+    query = params.copy()
+    query.pop("page", None)
+    query.pop(name, None)
+    if value is not None:
+        query[name] = value
+    return query
+
+
+def facet_choices(counts, selected, params):
+    """[(param, label, [(value, label, count, query)])] for the facets that have anything to offer."""
     chosen = {name for name, _, _ in selected}
     top = {
         "section": [i for i, _ in counts["section"].most_common(FACET_SIZE)],
@@ -131,22 +126,6 @@ def facet_choices(counts, selected):
             named = models[param].objects.filter(id__in=top[param]).only("id", "name", "slug").in_bulk()
             choices = [(named[i].slug, named[i].name, counter[i]) for i in top[param] if i in named]
         if choices:
-            facets.append((param, label, choices))
+            facets.append((param, label, [(*choice, changed(params, param, choice[0])) for choice in choices]))
     return facets
 
-
-def page_links(page):
-    """First / previous / next / last and nearby page numbers, as the list pages have them."""
-    number, last = page.number, page.paginator.num_pages
-    links = {}
-    if number > 1:
-        links["first"] = PageLink(1, {"page": None}, "First")
-        links["previous"] = PageLink(number - 1, {"page": number - 1 if number > 2 else None}, "Previous")
-    if number < last:
-        links["next"] = PageLink(number + 1, {"page": number + 1}, "Next")
-        links["last"] = PageLink(last, {"page": last}, "Last")
-    nearby = [
-        PageLink(n, {"page": n if n > 1 else None}, current=n == number)
-        for n in range(max(1, number - 2), min(last, number + 2) + 1)
-    ]
-    return links, nearby

@@ -16,6 +16,15 @@ from django.utils.text import slugify
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
 
 
+def period(year, month=None):
+    """The [start, end) dates of a year, or of a month of it; ValueError when there is no such."""
+    if not dt.MINYEAR <= year < dt.MAXYEAR:
+        raise ValueError(f"No dates of the year {year}.")
+    if month:
+        return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
 class NamedEntity(models.Model):
     """A section or an author: a name with the slug the original site used for it."""
 
@@ -152,8 +161,32 @@ class MediaItem(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    """The filters every list of articles shares: reader's list, admin list and counts."""
+
     def newest_first(self):
         return self.order_by("-sort_date", "-id")
+
+    def in_period(self, year, month=None):
+        """Articles of a year or a month: a range on the date index (sort_date is the date)."""
+        start, end = period(year, month)
+        return self.filter(sort_date__gte=start, sort_date__lt=end)
+
+    def undated(self):
+        return self.filter(published_on__isnull=True)
+
+    def tagged(self, tag):
+        """Articles carrying ``tag``: a Tag, its id, or a queryset of one tag's id."""
+        return self.filter(id__in=ArticleTag.objects.filter(tag=tag).values("article_id"))
+
+    def with_photos(self, flag=True):
+        """Articles with photos, or with none when ``flag`` is false."""
+        return self.filter(photo_count__gt=0) if flag else self.filter(photo_count=0)
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(author=author)
 
     def for_listing(self):
         """What a row of any article list shows, fetched without a query per row."""

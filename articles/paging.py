@@ -7,6 +7,9 @@ through the pages before. "Last" reads the list backwards from its end, so it is
 "First". A page number typed without a cursor is served with OFFSET, which is exact but grows
 with depth; no link of the archive produces one beyond the first page.
 
+Short lists held in memory (a search's matches) are paged by number with the same links, and
+the admin's lists by Django's paginator with a capped count (CappedPaginator).
+
 Bad input (a page that is not a number, beyond the last page, a damaged cursor) is a 404.
 """
 from __future__ import annotations
@@ -16,26 +19,40 @@ import binascii
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.utils.functional import cached_property
 
 PER_PAGE = 20
 NEARBY = 2  # numbered links on each side of the current page
 MAX_PAGE = 10**7
+# A count that would read more rows than this stops there and says "more than".
+COUNT_CAP = 10_000
+# Page numbers are ASCII digits: str.isdigit() also accepts "²" and "①", which int() refuses.
+PAGE_RE = re.compile(r"[0-9]{1,8}")
 
 
 @dataclass
 class PageLink:
+    """A link to a page: its number (None for "the last page" of an uncounted list) and cursor."""
+
     number: int | None
-    params: dict
+    cursor: str | None = None
     label: str = ""
     current: bool = False
 
+    @property
+    def page(self):
+        """The page parameter of the link: page 1, and a last page of unknown number, have none."""
+        return self.number if self.number and self.number > 1 else None
+
 
 @dataclass
-class KeysetPage:
+class Page:
     object_list: list
     number: int
     count: int | None
@@ -93,13 +110,13 @@ def decode_cursor(token, keyset, kinds):
     """The (key, backwards, skip) a cursor holds; Http404 when it is damaged."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        payload = json.loads(raw)
+        payload = json.loads(raw)  # RecursionError for deeply nested arrays
         values = payload["k"]
         backwards, skip = bool(payload["b"]), int(payload["s"])
         if not isinstance(values, list) or len(values) != len(keyset.names) or not 0 <= skip <= PER_PAGE * 10:
             raise ValueError
         key = [_typed(v, kind) for v, kind in zip(values, kinds)]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError, binascii.Error):
         raise Http404("This page link is damaged.") from None
     return key, backwards, skip
 
@@ -115,6 +132,11 @@ def _typed(value, kind):
         raise ValueError
     if kind is str and not isinstance(value, str):
         raise ValueError
+    if kind is str:
+        # Neither database stores NUL, and a lone surrogate cannot be sent to them.
+        value.encode("utf-8")
+        if "\x00" in value:
+            raise ValueError
     return value
 
 
@@ -122,7 +144,7 @@ def page_number(raw):
     """The page parameter as a number; Http404 for anything but 1, 2, 3 ..."""
     if raw in (None, ""):
         return 1
-    if not str(raw).isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not PAGE_RE.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE:
         raise Http404("There is no such page.")
     return int(raw)
 
@@ -142,10 +164,8 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
     if cursor == "end":
         size = _last_page_size(count, per_page) if num_pages else per_page
         rows = list(queryset.order_by(*keyset.ordering(backwards=True))[: size + 1])
-        has_previous = len(rows) > size
-        rows = rows[:size]
-        rows.reverse()
-        has_next = False
+        has_previous, has_next = len(rows) > size, False
+        rows = rows[:size][::-1]
         number = num_pages  # None when the count is not known: the page is "the last page"
     elif cursor:
         key, backwards, skip = decode_cursor(cursor, keyset, key_types(queryset.model, keyset))
@@ -155,19 +175,40 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
         rows = rows[:per_page]
         if backwards:
             rows.reverse()
-            has_previous, has_next = extra, True
-        else:
-            has_previous, has_next = True, extra
+        has_previous, has_next = (extra, True) if backwards else (True, extra)
     else:
         start = (number - 1) * per_page
         rows = list(queryset.order_by(*keyset.ordering())[start: start + per_page + 1])
-        has_next = len(rows) > per_page
+        has_previous, has_next = number > 1, len(rows) > per_page
         rows = rows[:per_page]
-        has_previous = number > 1
     if not rows and (number or 0) > 1:
         raise Http404("There is no such page.")
-    page = KeysetPage(rows, number, count, count_capped, per_page, has_next, has_previous)
-    _add_links(page, keyset, num_pages)
+    page = Page(rows, number, count, count_capped, per_page, has_next, has_previous)
+    _add_keyset_links(page, keyset, num_pages)
+    return page
+
+
+def paginate_sequence(params, items, *, per_page=PER_PAGE):
+    """One page of a list held in memory (a search's matches), by the page number alone."""
+    number = page_number(params.get("page"))
+    count = len(items)
+    num_pages = max(1, math.ceil(count / per_page))
+    if number > num_pages:
+        raise Http404("There is no such page.")
+    start = (number - 1) * per_page
+    page = Page(items[start: start + per_page], number, count, False, per_page,
+                has_next=number < num_pages, has_previous=number > 1)
+    page.links = {}
+    if page.has_previous:
+        page.links["first"] = PageLink(1, label="First")
+        page.links["previous"] = PageLink(number - 1, label="Previous")
+    if page.has_next:
+        page.links["next"] = PageLink(number + 1, label="Next")
+        page.links["last"] = PageLink(num_pages, label="Last")
+    page.nearby = [
+        PageLink(n, current=n == number)
+        for n in range(max(1, number - NEARBY), min(num_pages, number + NEARBY) + 1)
+    ]
     return page
 
 
@@ -184,37 +225,56 @@ def _last_page_size(count, per_page):
     return count - (max(1, math.ceil(count / per_page)) - 1) * per_page or per_page
 
 
-def _add_links(page, keyset, num_pages):
+def _add_keyset_links(page, keyset, num_pages):
+    """First / previous / next / last links, and numbered links near the current page.
+
+    Each is reached by a cursor from this page's first or last row, with a short skip.
+    """
     rows = page.object_list
     links = {}
     if page.has_previous:
-        links["first"] = PageLink(1, {"page": None, "cursor": None}, "First")
+        links["first"] = PageLink(1, label="First")
     if page.has_previous and rows:
         previous = page.number - 1 if page.number else None
-        links["previous"] = PageLink(previous, {
-            "page": previous if previous and previous > 1 else None,
-            "cursor": encode_cursor(keyset.key_of(rows[0]), True) if previous != 1 else None,
-        }, "Previous")
+        cursor = encode_cursor(keyset.key_of(rows[0]), True) if previous != 1 else None
+        links["previous"] = PageLink(previous, cursor, "Previous")
     if page.has_next and rows:
-        links["next"] = PageLink(page.number + 1, {
-            "page": page.number + 1, "cursor": encode_cursor(keyset.key_of(rows[-1]), False),
-        }, "Next")
-        links["last"] = PageLink(num_pages, {"page": num_pages, "cursor": "end"}, "Last")
+        links["next"] = PageLink(page.number + 1, encode_cursor(keyset.key_of(rows[-1]), False), "Next")
+        links["last"] = PageLink(num_pages, "end", "Last")
     page.links = links
     nearby = []
     if rows and page.number:
-        # Numbered links near the current page, reached from this page's first or last row.
         for step in range(NEARBY, 0, -1):
             number = page.number - step
             if number == 1:
-                nearby.append(PageLink(1, {"page": None, "cursor": None}))
+                nearby.append(PageLink(1))
             elif number > 1:
-                cursor = encode_cursor(keyset.key_of(rows[0]), True, (step - 1) * page.per_page)
-                nearby.append(PageLink(number, {"page": number, "cursor": cursor}))
-        nearby.append(PageLink(page.number, {}, current=True))
+                nearby.append(PageLink(number, encode_cursor(keyset.key_of(rows[0]), True, (step - 1) * page.per_page)))
+        nearby.append(PageLink(page.number, current=True))
         for step in range(1, NEARBY + 1):
             number = page.number + step
             if page.has_next and (step == 1 or num_pages is not None and number <= num_pages):
                 cursor = encode_cursor(keyset.key_of(rows[-1]), False, (step - 1) * page.per_page)
-                nearby.append(PageLink(number, {"page": number, "cursor": cursor}))
+                nearby.append(PageLink(number, cursor))
     page.nearby = nearby
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator (for the admin) counting up to ``cap`` + 1 rows; ``capped`` says it stopped.
+
+    ``known_capped`` says the caller already knows there are more than ``cap`` rows.
+    """
+
+    def __init__(self, *args, cap=COUNT_CAP, known_capped=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        if known_capped:
+            self.count = cap + 1
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap

@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import UNDATED_SORT_DATE, period
+from .paging import COUNT_CAP
 from .query import WORD_RE, Atom, Query, name_atom, name_key, parse_query
-
-UNDATED = dt.date(1900, 1, 1)
 
 FTS_TABLE = "articles_article_fts"
 SEARCH_CONFIG = "english"
@@ -149,7 +149,6 @@ FILTER_ROW_US = 10  # a tag or agency filter's lookup, per row read
 MIN_WINDOW = 200
 # Facets count the newest FACET_ROWS candidates: their cost then stays bounded too.
 FACET_ROWS = 1000
-COUNT_CAP = 10000
 CACHE_SECONDS = 120
 MARK_START, MARK_END = "\ue000", "\ue001"
 ORDERS = ("relevance", "newest", "oldest")
@@ -178,7 +177,7 @@ class Filters:
             params.append(self.author)
         if self.year is not None:
             clauses.append("a.sort_date >= %s AND a.sort_date < %s")  # the date index's column
-            params += [dt.date(self.year, 1, 1), dt.date(self.year + 1, 1, 1)]
+            params += list(period(self.year))
         if self.tag is not None:
             clauses.append(
                 "EXISTS (SELECT 1 FROM articles_articletag t WHERE t.article_id = a.id AND t.tag_id = %s)"
@@ -530,7 +529,7 @@ def facet_counts(engine, rows):
     facets = {
         "section": Counter(c.section_id for c in rows if c.section_id),
         "author": Counter(c.author_id for c in rows if c.author_id),
-        "year": Counter(c.sort_date.year for c in rows if c.sort_date > UNDATED),
+        "year": Counter(c.sort_date.year for c in rows if c.sort_date > UNDATED_SORT_DATE),
         "tag": Counter(),
         "agency": Counter(),
     }

@@ -1,4 +1,5 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
+from django.urls.converters import StringConverter
 from django.views.decorators.cache import cache_control, never_cache
 
 from . import views
@@ -7,6 +8,17 @@ from .pagecache import cached_page
 app_name = "articles"
 
 SLUG = r"[-\w]+"
+# The original site never had a page beyond this; a longer number is no page of it.
+LEGACY_PAGE = r"[0-9]{1,9}"
+
+
+class TextSlugConverter(StringConverter):
+    """A slug as the original site wrote it, in any script; never a NUL, which no database stores."""
+
+    regex = r"[^/\x00]+"
+
+
+register_converter(TextSlugConverter, "text")
 
 # Readers' pages change only when an ingest or an editor changes the archive: browsers and
 # proxies may keep them five minutes, and revalidate with the ETag afterwards; the server keeps
@@ -22,19 +34,19 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
-    path("articles/<int:pk>/<str:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
+    path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
     path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
     path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),
-    path("tags/<str:slug>/", public(views.TagDetailView.as_view()), name="tag"),
-    path("sections/<str:slug>/", public(views.SectionDetailView.as_view()), name="section"),
-    path("authors/<str:slug>/", public(views.AuthorDetailView.as_view()), name="author"),
+    path("tags/<text:slug>/", public(views.TagDetailView.as_view()), name="tag"),
+    path("sections/<text:slug>/", public(views.SectionDetailView.as_view()), name="section"),
+    path("authors/<text:slug>/", public(views.AuthorDetailView.as_view()), name="author"),
     path("archive/", public(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/<int:year>/", public(views.YearArchiveView.as_view()), name="archive-year"),
     path("archive/<int:year>/<int:month>/", public(views.YearArchiveView.as_view()), name="archive-month"),
     # The original site's addresses answer with a permanent redirect to their page here.
-    re_path(rf"^(?P<kind>tag|category|author)/(?P<slug>{SLUG})(?:/page/(?P<number>\d+))?/?$",
+    re_path(rf"^(?P<kind>tag|category|author)/(?P<slug>{SLUG})(?:/page/(?P<number>{LEGACY_PAGE}))?/?$",
             views.legacy_listing, name="legacy-listing"),
     re_path(rf"^(?P<author>{SLUG})/(?P<section>{SLUG})/(?P<post>{SLUG})/attachment/(?P<attachment>{SLUG})/?$",
             views.legacy_attachment, name="legacy-attachment"),

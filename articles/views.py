@@ -14,6 +14,7 @@ from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, paginate
+from .parsing import SITE_URL
 
 LEGACY_PER_PAGE = 10
 
@@ -149,11 +150,10 @@ class YearArchiveView(KeysetListMixin, TemplateView):
         months = counts.months(year)
         if not months or month is not None and month not in months:
             raise Http404("The archive holds no articles from then.")
-        start, end = counts.period(year, month)
-        articles = Article.objects.for_listing().filter(sort_date__gte=start, sort_date__lt=end)
+        articles = Article.objects.for_listing().in_period(year, month)
         total = months[month] if month else sum(months.values())
         return super().get_context_data(
-            year=year, month=month, months=months, start=start, total=total,
+            year=year, month=month, months=months, total=total,
             page=self.page_of(articles, total), **kwargs,
         )
 
@@ -221,7 +221,7 @@ def favicon(request):
 
 
 def redirect_post_id(value):
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
         raise Http404("The original site had no such post.")
     photo = MediaItem.objects.filter(media_id=int(value)).first()
     if photo is None:
@@ -252,7 +252,7 @@ def legacy_listing(request, kind, slug, number=None):
 
 def legacy_article(request, author, section, post):
     """/<author-slug>/<section-slug>/<post-slug>/: by the stored original URL, else by slug."""
-    original = f"https://eng-archive.aawsat.com/{author}/{section}/{post}"
+    original = f"{SITE_URL}/{author}/{section}/{post}"
     article = (
         Article.objects.filter(original_url=original).only("id", "slug").first()
         or Article.objects.filter(slug=post, author__slug=author).only("id", "slug").first()

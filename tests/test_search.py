@@ -101,7 +101,7 @@ class RankingAndSyntaxTests(SearchTestCase):
 class FacetTests(SearchTestCase):
     def test_facets_count_and_narrow(self):
         results = search_page("truce").context["results"]
-        facets = {param: {value: n for value, _, n in choices} for param, _, choices in results.facets}
+        facets = {param: {value: n for value, _, n, _ in choices} for param, _, choices in results.facets}
         self.assertEqual(facets["section"], {"news-middle-east": 1, "opinion": 1})
         self.assertEqual(facets["year"], {"2017": 1, "2016": 1})
         self.assertEqual(facets["agency"], {"Reuters": 1, "AFP": 1})
