@@ -158,6 +158,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Load balancers check /health/ over plain HTTP, even in front of an HTTPS-only site.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
 # Deployments behind TLS set DJANGO_HTTPS=1: HSTS, secure cookies and the HTTPS redirect.
 HTTPS = env_bool("DJANGO_HTTPS", False)
 if HTTPS:

@@ -2,11 +2,13 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.db import DatabaseError
-from django.test import TestCase
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
 from .helpers import ingest_real_pages
 
@@ -79,9 +81,44 @@ class HealthTests(TestCase):
 
     def test_health_is_503_when_the_database_fails(self):
         with mock.patch("articles.views.connection.cursor", side_effect=DatabaseError("gone")):
-            response = self.client.get("/health/")
+            with self.assertLogs("articles.views", "ERROR"):
+                response = self.client.get("/health/")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["status"], "unavailable")
+
+    def test_health_keeps_the_database_error_in_the_log_not_the_response(self):
+        error = DatabaseError('connection to server at "db.internal" failed: role "archive" does not exist')
+        with mock.patch("articles.views.connection.cursor", side_effect=error):
+            with self.assertLogs("articles.views", "ERROR") as logs:
+                response = self.client.get("/health/")
+        self.assertEqual(response.json(), {"status": "unavailable"})
+        self.assertNotIn(b"db.internal", response.content)
+        self.assertIn("db.internal", "\n".join(logs.output))
+
+    def test_health_answers_over_plain_http_when_https_is_required(self):
+        with override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+            self.assertEqual(self.client.get("/health/").status_code, 200)
+            self.assertEqual(self.client.get("/articles/").status_code, 301)
+
+
+class ServerErrorPageTests(SimpleTestCase):
+    def render_500(self):
+        from articles.views import server_error
+
+        return server_error(RequestFactory().get("/articles/"))
+
+    def test_500_page_renders_with_the_stylesheet(self):
+        response = self.render_500()
+        self.assertEqual(response.status_code, 500)
+        self.assertContains(response, 'rel="stylesheet"', status_code=500)
+
+    def test_500_page_renders_when_the_static_manifest_is_missing(self):
+        storages = {**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+        with tempfile.TemporaryDirectory() as empty, override_settings(STORAGES=storages, STATIC_ROOT=empty):
+            response = self.render_500()
+        self.assertContains(response, "Something went wrong", status_code=500)
+        self.assertNotContains(response, "stylesheet", status_code=500)
 
 
 def run_manage(*args, **env):
