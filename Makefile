@@ -40,7 +40,6 @@ serve: $(VENV)/.installed-run
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test
-	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) test tests --noinput
 
 migrate: $(VENV)/.installed-run

@@ -148,6 +148,25 @@ class ProductionSettingsTests(TestCase):
                 self.assertIn("no issues", result.stdout)
 
 
+class StaticFilesTests(TestCase):
+    """The suite reads static files from their folders; production serves collectstatic's output."""
+
+    def test_collectstatic_and_the_production_storage_serve_hashed_compressed_files(self):
+        from django.core.management import call_command
+        from django.templatetags.static import static
+
+        from archive import settings as production
+
+        with tempfile.TemporaryDirectory() as root, \
+                override_settings(STORAGES=production.STORAGES, STATIC_ROOT=root):
+            call_command("collectstatic", interactive=False, verbosity=0)
+            url = static("css/archive.css")
+            self.assertRegex(url, r"^/static/css/archive\.[0-9a-f]{12}\.css$")
+            self.assertTrue((Path(root) / url.removeprefix("/static/")).is_file())
+            self.assertTrue((Path(root) / (url.removeprefix("/static/") + ".gz")).is_file())
+            self.assertContains(self.client.get("/"), url)
+
+
 class PageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
