@@ -30,10 +30,14 @@ run: $(VENV)/.installed-run
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## serve: production server: gunicorn + whitenoise, DEBUG off. Needs DJANGO_SECRET_KEY and
-## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS; REDIS_URL to share the cache between workers.
+## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS. The workers share the cache in Redis at
+## REDIS_URL (default: the local one); REDIS_URL= ARCHIVE_LOCAL_CACHE=1 WORKERS=1 runs without it.
+REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: export DJANGO_DEBUG := 0
+serve: export REDIS_URL := $(REDIS_URL)
 serve: $(VENV)/.installed-run
 	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30

@@ -142,17 +142,31 @@ LOGGING = {
 }
 
 # --- Caching ---------------------------------------------------------------------------------
-# Several server processes should share one cache (REDIS_URL), so that an ingest or an edit
-# clears the cached counts and searches of all of them at once. Without it each process keeps
-# its own, and may lag an ingest by the cache's lifetime (two minutes).
-if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "archive"}}
+# Every server process must see an ingest or an edit at once, so they share one cache (REDIS_URL):
+# search.invalidate() moves its version key on, and with it every process's cached pages, counts
+# and searches. Production refuses to start without it unless told it runs as a single process
+# (ARCHIVE_LOCAL_CACHE=1), which may then keep its own cache, as development does.
+# No page or count is kept longer than ARCHIVE_CACHE_SECONDS, the README's five minutes.
+ARCHIVE_CACHE_SECONDS = 300
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # Archives sharing one Redis (production and staging, or parallel test runs) need their own prefix.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
+                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
+elif DEBUG or env_bool("ARCHIVE_LOCAL_CACHE", False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive",
+                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive"}}
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_DEBUG is off, so that all server processes share one cache "
+        "(ARCHIVE_LOCAL_CACHE=1 if the archive runs as a single process)."
+    )
 
 # Rendered readers' pages are kept this long, or until the archive changes (0 turns it off).
-ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "300"))
+ARCHIVE_PAGE_CACHE_SECONDS = min(
+    int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", str(ARCHIVE_CACHE_SECONDS))), ARCHIVE_CACHE_SECONDS
+)
 TEST_RUNNER = "archive.testing.TestRunner"
 
 # --- Security -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 from unittest import mock
 
@@ -122,7 +123,7 @@ class ServerErrorPageTests(SimpleTestCase):
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_", "REDIS_"))}
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
@@ -130,7 +131,7 @@ def run_manage(*args, **env):
 
 class ProductionSettingsTests(TestCase):
     PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-enough",
-                  "DJANGO_ALLOWED_HOSTS": "archive.example"}
+                  "DJANGO_ALLOWED_HOSTS": "archive.example", "REDIS_URL": "redis://127.0.0.1:6379/15"}
 
     def test_refuses_to_start_without_secret_key_or_hosts(self):
         for missing in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
@@ -139,6 +140,14 @@ class ProductionSettingsTests(TestCase):
                 result = run_manage("check", **env)
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(missing, result.stderr)
+
+    def test_refuses_to_start_without_a_shared_cache_unless_told_it_runs_alone(self):
+        env = {k: v for k, v in self.PRODUCTION.items() if k != "REDIS_URL"}
+        result = run_manage("check", **env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("REDIS_URL", result.stderr)
+        result = run_manage("check", ARCHIVE_LOCAL_CACHE="1", **env)
+        self.assertEqual(result.returncode, 0, result.stderr)
 
     def test_check_deploy_is_clean_with_and_without_tls(self):
         for extra in ({}, {"DJANGO_HTTPS": "1"}):
@@ -190,3 +199,57 @@ class PageCacheTests(TestCase):
             search.invalidate()
             self.assertContains(self.client.get(article.get_absolute_url()), "Corrected headline")
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
+
+
+class SharedCacheTests(TestCase):
+    """Server processes share the Redis cache, so a change made through one reaches them all.
+
+    Runs against the local Redis, in its db 15 under a prefix of its own, so that parallel runs
+    and the archive's own cache (db 0) are never touched."""
+
+    REDIS_URL = "redis://127.0.0.1:6379/15"
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def setUp(self):
+        import redis
+
+        self.prefix = f"archive-test-{uuid.uuid4().hex}"
+        client = redis.Redis.from_url(self.REDIS_URL)
+        self.addCleanup(lambda: [client.delete(key) for key in client.scan_iter(f"{self.prefix}:*")])
+        shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                              "LOCATION": self.REDIS_URL, "KEY_PREFIX": self.prefix}}
+        self.enterContext(override_settings(CACHES=shared, ARCHIVE_PAGE_CACHE_SECONDS=settings.ARCHIVE_CACHE_SECONDS))
+
+    def invalidate_in_another_process(self):
+        result = run_manage("shell", "-v", "0", "-c", "from articles import search; search.invalidate()",
+                            REDIS_URL=self.REDIS_URL, ARCHIVE_CACHE_KEY_PREFIX=self.prefix)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_an_ingest_in_another_process_replaces_this_process_cached_page(self):
+        from articles.models import Article
+
+        article = Article.objects.get(title="U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        url = article.get_absolute_url()
+        self.client.get(url)
+        with self.assertNumQueries(0):
+            self.assertContains(self.client.get(url), "U.S.-led Jets Kill Dozens")
+        Article.objects.filter(pk=article.pk).update(title="Corrected headline")
+        self.invalidate_in_another_process()
+        self.assertContains(self.client.get(url), "Corrected headline")
+
+
+class CacheLifetimeTests(TestCase):
+    def test_cached_counts_live_no_longer_than_cached_pages(self):
+        from articles import counts
+        from articles.models import Article
+
+        with mock.patch("articles.counts.cache") as cache:
+            cache.get.return_value = None
+            counts.total()
+            counts.cached_count("articles", Article.objects.all())
+        lifetimes = {call.args[2] for call in cache.set.call_args_list}
+        self.assertEqual(lifetimes, {settings.ARCHIVE_CACHE_SECONDS})
+        self.assertLessEqual(settings.ARCHIVE_CACHE_SECONDS, 300, "the README promises five minutes")
