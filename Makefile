@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test migrate ingest superuser bench bench-ingest bench-search clean
+.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -45,6 +45,12 @@ serve: $(VENV)/.installed-run
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test
 	$(MANAGE) test tests --noinput
+
+## lint: ruff's checks and format check, and no model change left without its migration
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
 
 migrate: $(VENV)/.installed-run
 	$(MANAGE) migrate --noinput
