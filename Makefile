@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test migrate ingest superuser bench bench-ingest bench-search clean
+.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -30,18 +30,27 @@ run: $(VENV)/.installed-run
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## serve: production server: gunicorn + whitenoise, DEBUG off. Needs DJANGO_SECRET_KEY and
-## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS; REDIS_URL to share the cache between workers.
+## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS. The workers share the cache in Redis at
+## REDIS_URL (default: the local one); REDIS_URL= ARCHIVE_LOCAL_CACHE=1 WORKERS=1 runs without it.
+REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: export DJANGO_DEBUG := 0
+serve: export REDIS_URL := $(REDIS_URL)
 serve: $(VENV)/.installed-run
 	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test
-	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) test tests --noinput
+
+## lint: ruff's checks and format check, and no model change left without its migration
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
 
 migrate: $(VENV)/.installed-run
 	$(MANAGE) migrate --noinput

@@ -3,6 +3,7 @@
 Every value has a safe development default beside it; production (DJANGO_DEBUG off)
 refuses to start without the values that must not be guessed.
 """
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "reversion",
+    "axes",
     "articles",
 ]
 
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -104,6 +108,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff logins are throttled by django-axes: after AXES_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is refused, right password included, for the cool-off.
+# Another account, or the same account from another address, is unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -125,17 +142,31 @@ LOGGING = {
 }
 
 # --- Caching ---------------------------------------------------------------------------------
-# Several server processes should share one cache (REDIS_URL), so that an ingest or an edit
-# clears the cached counts and searches of all of them at once. Without it each process keeps
-# its own, and may lag an ingest by the cache's lifetime (two minutes).
-if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "archive"}}
+# Every server process must see an ingest or an edit at once, so they share one cache (REDIS_URL):
+# search.invalidate() moves its version key on, and with it every process's cached pages, counts
+# and searches. Production refuses to start without it unless told it runs as a single process
+# (ARCHIVE_LOCAL_CACHE=1), which may then keep its own cache, as development does.
+# No page or count is kept longer than ARCHIVE_CACHE_SECONDS, the README's five minutes.
+ARCHIVE_CACHE_SECONDS = 300
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # Archives sharing one Redis (production and staging, or parallel test runs) need their own prefix.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
+                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
+elif DEBUG or env_bool("ARCHIVE_LOCAL_CACHE", False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive",
+                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive"}}
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_DEBUG is off, so that all server processes share one cache "
+        "(ARCHIVE_LOCAL_CACHE=1 if the archive runs as a single process)."
+    )
 
 # Rendered readers' pages are kept this long, or until the archive changes (0 turns it off).
-ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "300"))
+ARCHIVE_PAGE_CACHE_SECONDS = min(
+    int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", str(ARCHIVE_CACHE_SECONDS))), ARCHIVE_CACHE_SECONDS
+)
 TEST_RUNNER = "archive.testing.TestRunner"
 
 # --- Security -------------------------------------------------------------------------------
@@ -157,6 +188,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Load balancers check /health/ over plain HTTP, even in front of an HTTPS-only site.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # Deployments behind TLS set DJANGO_HTTPS=1: HSTS, secure cookies and the HTTPS redirect.
 HTTPS = env_bool("DJANGO_HTTPS", False)

@@ -6,6 +6,7 @@ from the stored counts or from the cache, which search.invalidate() clears after
 import hashlib
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 
@@ -43,7 +44,7 @@ def cached_count(name, queryset, cap=COUNT_CAP):
     if found is None:
         n = queryset.order_by().values("pk")[: cap + 1].count()
         found = (min(n, cap), n > cap)
-        cache.set(key, found, 600)
+        cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
     return found
 
 
@@ -52,7 +53,7 @@ def total():
     found = cache.get(key)
     if found is None:
         found = Article.objects.count()
-        cache.set(key, found, 600)
+        cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
     return found
 
 

@@ -1,10 +1,13 @@
+import logging
 import math
 import re
 
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -17,6 +20,8 @@ from .paging import PER_PAGE, paginate
 from .parsing import SITE_URL
 
 LEGACY_PER_PAGE = 10
+
+logger = logging.getLogger(__name__)
 
 
 class KeysetListMixin:
@@ -210,8 +215,10 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as error:
-        return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
+    except DatabaseError:
+        # The error's text can name hosts, users and tables: it goes to the log, not the public.
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -281,5 +288,13 @@ def not_found(request, exception=None):
     return render(request, "404.html", context, status=404)
 
 
+@requires_csrf_token
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page, built to render when little else works: no context processors, and the
+    stylesheet only when the static files' manifest can name it (a failed collectstatic must
+    not turn every error into a second one)."""
+    try:
+        stylesheet = static("css/archive.css")
+    except ValueError:
+        stylesheet = None
+    return HttpResponseServerError(loader.render_to_string("500.html", {"stylesheet": stylesheet}))

@@ -5,9 +5,10 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from tests.helpers import article_make
@@ -71,6 +72,38 @@ class AdminTestCase(TestCase):
         data.update(changes)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(change_url(obj), data)
+
+
+@override_settings(AXES_ENABLED=True)
+class LoginThrottleTests(TestCase):
+    def setUp(self):
+        User.objects.create_superuser("lead", "lead@example.com", "right password")
+        User.objects.create_superuser("second", "second@example.com", "second password")
+
+    def log_in(self, username, password):
+        return self.client.post("/admin/login/?next=/admin/", {"username": username, "password": password,
+                                                               "next": "/admin/"})
+
+    def fail(self, username, times):
+        return [self.log_in(username, "wrong password").status_code for _ in range(times)]
+
+    def fail_until_locked_out(self, username):
+        self.assertEqual(self.fail(username, settings.AXES_FAILURE_LIMIT)[-1], 429)
+
+    def test_repeated_wrong_passwords_lock_out_the_right_one_too(self):
+        self.fail_until_locked_out("lead")
+        response = self.log_in("lead", "right password")
+        self.assertContains(response, "Too many failed logins", status_code=429)
+        self.assertContains(response, "Try again in 15 minutes", status_code=429)
+        self.assertRedirects(self.client.get("/admin/"), "/admin/login/?next=/admin/")
+
+    def test_a_locked_out_account_leaves_other_accounts_unaffected(self):
+        self.fail_until_locked_out("lead")
+        self.assertRedirects(self.log_in("second", "second password"), "/admin/")
+
+    def test_fewer_failures_than_the_limit_do_not_lock_out(self):
+        self.assertEqual(set(self.fail("lead", settings.AXES_FAILURE_LIMIT - 1)), {200})
+        self.assertRedirects(self.log_in("lead", "right password"), "/admin/")
 
 
 class AccessTests(TestCase):

@@ -70,7 +70,8 @@ class ReaderJourneyTests(BrowserTestCase):
         page.wait_for_url("**/articles/**")
         self.assertEqual(page.locator("h1").inner_text(), "U.S.-led Jets Kill Dozens of Syrian Soldiers")
         figure = page.locator("figure.photo").first
-        self.assertIn("Media ID: 55358541", figure.inner_text())
+        # The label is upper-cased by the stylesheet: compare the text, not its rendering.
+        self.assertIn("Media ID: 55358541", figure.text_content())
         self.assertIn("Sputnik/Kremlin/Alexei Druzhinin/via REUTERS", figure.locator("figcaption").inner_text())
         page.locator(".article__tags").get_by_role("link", name="Russia", exact=True).click()
         page.wait_for_url("**/tags/russia/")

@@ -1,7 +1,8 @@
 """The parser against golden files, and its edge cases.
 
 Each ``tests/data/<case>.txt`` has a ``<case>.json`` beside it recording what a careful reader
-extracts from the page; only the keys present in the JSON are checked.
+extracts from the page; only the keys present in the JSON are checked, and a key the harness
+does not know (a typo such as "titel") fails the case instead of checking nothing.
 """
 import json
 import textwrap
@@ -13,6 +14,8 @@ from articles import parsing
 from articles.parsing import parse_page, split_credit
 
 DATA = Path(__file__).parent / "data"
+MEDIA_KEYS = ("media_id", "caption", "credit", "agency")
+ITEM_KEYS = ("title", "author", "date", "sections", "media_ids", "excerpt_starts")
 
 
 def golden_cases():
@@ -31,8 +34,8 @@ def read_case(path):
     return parse_page(source.text, source_name=path.name, size=len(raw))
 
 
-def observed(page, expected):
-    """The parsed page in the golden files' vocabulary, for the keys the case records."""
+def observed(page):
+    """The parsed page in the golden files' vocabulary."""
     items = [
         {
             "title": item.title,
@@ -54,17 +57,22 @@ def observed(page, expected):
         "body_starts": page.paragraphs[0] if page.paragraphs else "",
         "body_ends": page.paragraphs[-1] if page.paragraphs else "",
         "paragraph_count": len(page.paragraphs),
-        "media": [
-            {"media_id": m.media_id, "caption": m.caption, "credit": m.credit, "agency": m.agency}
-            for m in page.media
-        ],
+        "media": [{key: getattr(m, key) for key in MEDIA_KEYS} for m in page.media],
         "captions": page.captions,
         "published_on": page.published_on.isoformat() if page.published_on else None,
         "date_source": page.date_source,
         "listing_items": len(page.items),
         "items": items,
     }
-    return {key: values[key] for key in expected if key in values}
+    return values
+
+
+def unknown_keys(expected, got):
+    """The keys of a golden file that the observed page does not have."""
+    unknown = [key for key in expected if key not in got]
+    for key, known in (("media", MEDIA_KEYS), ("items", ITEM_KEYS)):
+        unknown += [f"{key}.{k}" for entry in expected.get(key, []) for k in entry if k not in known]
+    return unknown
 
 
 def matches(key, got, want):
@@ -95,15 +103,18 @@ class GoldenFileTests(SimpleTestCase):
         self.assertGreaterEqual(len(cases), 7, "the seed and the six samples at least")
         for text_path, expected in cases:
             with self.subTest(case=text_path.name):
-                page = read_case(text_path)
-                got = observed(page, expected)
+                got = observed(read_case(text_path))
+                self.assertEqual(unknown_keys(expected, got), [], f"{text_path.name}: keys the harness does not know")
                 for key, want in expected.items():
-                    if key not in got:
-                        continue
                     self.assertTrue(
                         matches(key, got[key], want),
                         f"{text_path.name}: {key}\n  expected: {want!r}\n  parsed:   {got[key]!r}",
                     )
+
+    def test_a_key_the_harness_does_not_know_is_reported(self):
+        got = observed(read_case(next(DATA.glob("seed-*.txt"))))
+        expected = {"titel": "x", "title": "y", "media": [{"captoin": "z"}], "items": [{"auther": "w"}]}
+        self.assertEqual(unknown_keys(expected, got), ["titel", "media.captoin", "items.auther"])
 
     def test_seed_is_read_in_full(self):
         page = read_case(next(DATA.glob("seed-*.txt")))

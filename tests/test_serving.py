@@ -2,11 +2,14 @@
 import os
 import subprocess
 import sys
+import tempfile
+import uuid
 from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.db import DatabaseError
-from django.test import TestCase
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
 from .helpers import ingest_real_pages
 
@@ -79,13 +82,48 @@ class HealthTests(TestCase):
 
     def test_health_is_503_when_the_database_fails(self):
         with mock.patch("articles.views.connection.cursor", side_effect=DatabaseError("gone")):
-            response = self.client.get("/health/")
+            with self.assertLogs("articles.views", "ERROR"):
+                response = self.client.get("/health/")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["status"], "unavailable")
 
+    def test_health_keeps_the_database_error_in_the_log_not_the_response(self):
+        error = DatabaseError('connection to server at "db.internal" failed: role "archive" does not exist')
+        with mock.patch("articles.views.connection.cursor", side_effect=error):
+            with self.assertLogs("articles.views", "ERROR") as logs:
+                response = self.client.get("/health/")
+        self.assertEqual(response.json(), {"status": "unavailable"})
+        self.assertNotIn(b"db.internal", response.content)
+        self.assertIn("db.internal", "\n".join(logs.output))
+
+    def test_health_answers_over_plain_http_when_https_is_required(self):
+        with override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+            self.assertEqual(self.client.get("/health/").status_code, 200)
+            self.assertEqual(self.client.get("/articles/").status_code, 301)
+
+
+class ServerErrorPageTests(SimpleTestCase):
+    def render_500(self):
+        from articles.views import server_error
+
+        return server_error(RequestFactory().get("/articles/"))
+
+    def test_500_page_renders_with_the_stylesheet(self):
+        response = self.render_500()
+        self.assertEqual(response.status_code, 500)
+        self.assertContains(response, 'rel="stylesheet"', status_code=500)
+
+    def test_500_page_renders_when_the_static_manifest_is_missing(self):
+        storages = {**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+        with tempfile.TemporaryDirectory() as empty, override_settings(STORAGES=storages, STATIC_ROOT=empty):
+            response = self.render_500()
+        self.assertContains(response, "Something went wrong", status_code=500)
+        self.assertNotContains(response, "stylesheet", status_code=500)
+
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_", "REDIS_"))}
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
@@ -93,7 +131,7 @@ def run_manage(*args, **env):
 
 class ProductionSettingsTests(TestCase):
     PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-enough",
-                  "DJANGO_ALLOWED_HOSTS": "archive.example"}
+                  "DJANGO_ALLOWED_HOSTS": "archive.example", "REDIS_URL": "redis://127.0.0.1:6379/15"}
 
     def test_refuses_to_start_without_secret_key_or_hosts(self):
         for missing in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
@@ -103,12 +141,39 @@ class ProductionSettingsTests(TestCase):
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(missing, result.stderr)
 
+    def test_refuses_to_start_without_a_shared_cache_unless_told_it_runs_alone(self):
+        env = {k: v for k, v in self.PRODUCTION.items() if k != "REDIS_URL"}
+        result = run_manage("check", **env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("REDIS_URL", result.stderr)
+        result = run_manage("check", ARCHIVE_LOCAL_CACHE="1", **env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
     def test_check_deploy_is_clean_with_and_without_tls(self):
         for extra in ({}, {"DJANGO_HTTPS": "1"}):
             with self.subTest(https=bool(extra)):
                 result = run_manage("check", "--deploy", "--fail-level", "WARNING", **self.PRODUCTION, **extra)
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
                 self.assertIn("no issues", result.stdout)
+
+
+class StaticFilesTests(TestCase):
+    """The suite reads static files from their folders; production serves collectstatic's output."""
+
+    def test_collectstatic_and_the_production_storage_serve_hashed_compressed_files(self):
+        from django.core.management import call_command
+        from django.templatetags.static import static
+
+        from archive import settings as production
+
+        with tempfile.TemporaryDirectory() as root, \
+                override_settings(STORAGES=production.STORAGES, STATIC_ROOT=root):
+            call_command("collectstatic", interactive=False, verbosity=0)
+            url = static("css/archive.css")
+            self.assertRegex(url, r"^/static/css/archive\.[0-9a-f]{12}\.css$")
+            self.assertTrue((Path(root) / url.removeprefix("/static/")).is_file())
+            self.assertTrue((Path(root) / (url.removeprefix("/static/") + ".gz")).is_file())
+            self.assertContains(self.client.get("/"), url)
 
 
 class PageCacheTests(TestCase):
@@ -134,3 +199,57 @@ class PageCacheTests(TestCase):
             search.invalidate()
             self.assertContains(self.client.get(article.get_absolute_url()), "Corrected headline")
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
+
+
+class SharedCacheTests(TestCase):
+    """Server processes share the Redis cache, so a change made through one reaches them all.
+
+    Runs against the local Redis, in its db 15 under a prefix of its own, so that parallel runs
+    and the archive's own cache (db 0) are never touched."""
+
+    REDIS_URL = "redis://127.0.0.1:6379/15"
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def setUp(self):
+        import redis
+
+        self.prefix = f"archive-test-{uuid.uuid4().hex}"
+        client = redis.Redis.from_url(self.REDIS_URL)
+        self.addCleanup(lambda: [client.delete(key) for key in client.scan_iter(f"{self.prefix}:*")])
+        shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                              "LOCATION": self.REDIS_URL, "KEY_PREFIX": self.prefix}}
+        self.enterContext(override_settings(CACHES=shared, ARCHIVE_PAGE_CACHE_SECONDS=settings.ARCHIVE_CACHE_SECONDS))
+
+    def invalidate_in_another_process(self):
+        result = run_manage("shell", "-v", "0", "-c", "from articles import search; search.invalidate()",
+                            REDIS_URL=self.REDIS_URL, ARCHIVE_CACHE_KEY_PREFIX=self.prefix)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_an_ingest_in_another_process_replaces_this_process_cached_page(self):
+        from articles.models import Article
+
+        article = Article.objects.get(title="U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        url = article.get_absolute_url()
+        self.client.get(url)
+        with self.assertNumQueries(0):
+            self.assertContains(self.client.get(url), "U.S.-led Jets Kill Dozens")
+        Article.objects.filter(pk=article.pk).update(title="Corrected headline")
+        self.invalidate_in_another_process()
+        self.assertContains(self.client.get(url), "Corrected headline")
+
+
+class CacheLifetimeTests(TestCase):
+    def test_cached_counts_live_no_longer_than_cached_pages(self):
+        from articles import counts
+        from articles.models import Article
+
+        with mock.patch("articles.counts.cache") as cache:
+            cache.get.return_value = None
+            counts.total()
+            counts.cached_count("articles", Article.objects.all())
+        lifetimes = {call.args[2] for call in cache.set.call_args_list}
+        self.assertEqual(lifetimes, {settings.ARCHIVE_CACHE_SECONDS})
+        self.assertLessEqual(settings.ARCHIVE_CACHE_SECONDS, 300, "the README promises five minutes")
