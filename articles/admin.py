@@ -33,7 +33,7 @@ from reversion.models import Version
 
 from . import editing, search
 from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag, period
-from .paging import CappedPaginator
+from .paging import CappedPaginator, address_number
 
 admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
 admin.site.site_title = "Archive editors"
@@ -253,9 +253,10 @@ class PhotoInline(admin.TabularInline):
 
 def id_param(value):
     """A parameter naming a row by its id, as a number; BadRequest when it is none."""
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    number = address_number(value)
+    if number is None:
         raise BadRequest("Not an id.")
-    return int(value)
+    return number
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -588,8 +589,9 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if term.isdigit() and len(term) >= 5:
-            return queryset.filter(media_id=int(term)), False
+        media_id = address_number(term, max_digits=10)
+        if media_id is not None and len(term) >= 5:
+            return queryset.filter(media_id=media_id), False
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):

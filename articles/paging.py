@@ -32,8 +32,15 @@ NEARBY = 2  # numbered links on each side of the current page
 MAX_PAGE = 10**7
 # A count that would read more rows than this stops there and says "more than".
 COUNT_CAP = 10_000
-# Page numbers are ASCII digits: str.isdigit() also accepts "²" and "①", which int() refuses.
-PAGE_RE = re.compile(r"[0-9]{1,8}")
+# Numbers in addresses are ASCII digits: str.isdigit() also accepts "²" and "①", which int() refuses.
+NUMBER_RE = re.compile(r"[0-9]{1,18}")
+
+
+def address_number(value, max_digits=18):
+    """A number typed in an address or a search box, or None when it is not one."""
+    if isinstance(value, str) and NUMBER_RE.fullmatch(value) and len(value) <= max_digits:
+        return int(value)
+    return None
 
 
 @dataclass
@@ -144,9 +151,10 @@ def page_number(raw):
     """The page parameter as a number; Http404 for anything but 1, 2, 3 ..."""
     if raw in (None, ""):
         return 1
-    if not PAGE_RE.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE:
+    number = address_number(raw, max_digits=8)
+    if number is None or not 1 <= number <= MAX_PAGE:
         raise Http404("There is no such page.")
-    return int(raw)
+    return number
 
 
 def paginate(params, queryset, fields, *, count=None, count_capped=False, per_page=PER_PAGE):

@@ -16,7 +16,7 @@ from . import counts
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
-from .paging import PER_PAGE, paginate
+from .paging import PER_PAGE, address_number, paginate
 from .parsing import SITE_URL
 
 LEGACY_PER_PAGE = 10
@@ -228,9 +228,10 @@ def favicon(request):
 
 
 def redirect_post_id(value):
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    media_id = address_number(value)
+    if media_id is None:
         raise Http404("The original site had no such post.")
-    photo = MediaItem.objects.filter(media_id=int(value)).first()
+    photo = MediaItem.objects.filter(media_id=media_id).first()
     if photo is None:
         raise Http404("The archive holds no photo with that Media ID.")
     return redirect(photo, permanent=True)
