@@ -326,7 +326,7 @@ class ArticleChangeList(ArchiveChangeList):
             if year:
                 start, _ = period(int(year), int(month or 0))
                 start.replace(day=int(day or 1))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise BadRequest("No such date.") from None
         super().__init__(request, *args, **kwargs)
 

@@ -38,10 +38,10 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.in_section(value)
 
     def filter_author(self, queryset, name, value):
-        return queryset.by_author(Author.objects.filter(slug=value).values("pk"))
+        return queryset.by_author(Author.objects.filter(slug=value).values("pk")[:1])
 
     def filter_tag(self, queryset, name, value):
-        return queryset.tagged(Tag.objects.filter(slug=value).values("pk"))
+        return queryset.tagged(Tag.objects.filter(slug=value).values("pk")[:1])
 
     def filter_year(self, queryset, name, value):
         """Year, or year and month together: one date range on the date index."""

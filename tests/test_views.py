@@ -188,6 +188,12 @@ class ListPagingTests(TestCase):
         self.assertEqual([len(p) for p in pages], [20, 20, 20, 20, 15])
         self.assertEqual(last.number, 5)
 
+    def test_filters_by_tag_section_and_photos_narrow_the_list(self):
+        url = reverse("articles:article-list")
+        self.assertEqual(self.client.get(url, {"tag": self.tag.slug}).context["page"].count, 95)
+        self.assertEqual(len(self.client.get(url, {"tag": "no-such-tag"}).context["page"].object_list), 0)
+        self.assertEqual(self.client.get(url, {"section": self.section.slug}).context["page"].count, 95)
+
     def test_last_and_previous_links(self):
         response = self.client.get(reverse("articles:article-list"))
         last_href = re.search(r'href="(\?[^"]+)" rel="last"', response.content.decode())[1].replace("&amp;", "&")
