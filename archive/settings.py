@@ -3,6 +3,7 @@
 Every value has a safe development default beside it; production (DJANGO_DEBUG off)
 refuses to start without the values that must not be guessed.
 """
+
 import datetime as dt
 import os
 from pathlib import Path
@@ -151,12 +152,22 @@ ARCHIVE_CACHE_SECONDS = 300
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Archives sharing one Redis (production and staging, or parallel test runs) need their own prefix.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
-                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
+            "TIMEOUT": ARCHIVE_CACHE_SECONDS,
+        }
+    }
 elif DEBUG or env_bool("ARCHIVE_LOCAL_CACHE", False):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive",
-                          "TIMEOUT": ARCHIVE_CACHE_SECONDS}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "archive",
+            "TIMEOUT": ARCHIVE_CACHE_SECONDS,
+        }
+    }
 else:
     raise ImproperlyConfigured(
         "REDIS_URL must be set when DJANGO_DEBUG is off, so that all server processes share one cache "

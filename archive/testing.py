@@ -3,6 +3,7 @@ reads static files from their folders, so it needs no prior `collectstatic` (one
 test_serving.StaticFilesTests, runs collectstatic and the production manifest storage); and login
 throttling is off, so that `client.login()` works without a request, as django-axes documents
 (test_admin.LoginThrottleTests turns it on)."""
+
 from django.conf import settings
 from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
@@ -11,8 +12,10 @@ from django.test.utils import override_settings
 class TestRunner(DiscoverRunner):
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
-        storages = {**settings.STORAGES,
-                    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         # No STATIC_ROOT either, so that whitenoise does not look for collectstatic's output.
         self.test_settings = override_settings(
             ARCHIVE_PAGE_CACHE_SECONDS=0, STORAGES=storages, STATIC_ROOT=None, AXES_ENABLED=False

@@ -1,4 +1,5 @@
 """The archive's URLs: the reader's pages, the legacy URLs of the original site and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

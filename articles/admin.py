@@ -9,6 +9,7 @@ Every list and change page runs a fixed number of queries however large the arch
 bring their section and author along, the photo count is stored, the date drill-down reads
 the stored month counts, and search goes through the full-text index.
 """
+
 import datetime as dt
 
 import reversion
@@ -138,7 +139,9 @@ def record_current(obj):
 
 def _holds(version, obj):
     """Whether a version has the object's current values (timestamps aside)."""
-    fields = [f for f in obj._meta.concrete_fields if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))]
+    fields = [
+        f for f in obj._meta.concrete_fields if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
     saved = version.field_dict
     return all(saved.get(f.attname) == getattr(obj, f.attname) for f in fields)
 
@@ -159,7 +162,9 @@ class ChosenOptionsMixin:
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if self.chosen is None or selected != {str(obj.pk) for obj in self.chosen}:
             return super().optgroups(name, value, attr)
-        options = [] if self.is_required or self.allow_multiple_selected else [self.create_option(name, "", "", False, 0)]
+        options = (
+            [] if self.is_required or self.allow_multiple_selected else [self.create_option(name, "", "", False, 0)]
+        )
         for obj in self.chosen:
             label = self.choices.field.label_from_instance(obj)
             options.append(self.create_option(name, obj.pk, label, True, len(options)))
@@ -198,7 +203,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = ["title", "dateline", "body", "published_on", "date_source", "section", "author", "is_truncated"]
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
@@ -243,7 +248,9 @@ class PhotoInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "media":
-            kwargs["widget"] = PhotoSelect(db_field, self.admin_site, attrs={"data-width": "36em"}, using=kwargs.get("using"))
+            kwargs["widget"] = PhotoSelect(
+                db_field, self.admin_site, attrs={"data-width": "36em"}, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="credit")
@@ -351,8 +358,12 @@ class ArticleAdmin(ArchiveVersionAdmin):
     list_display = ["title", "date", "section", "author", "photos", "truncated", "edited"]
     list_select_related = ["section", "author"]
     list_filter = [
-        "section", YearFilter, TagFilter, HasPhotoFilter,
-        ("is_truncated", TitledBooleanFilter), ("staff_edited", TitledBooleanFilter),
+        "section",
+        YearFilter,
+        TagFilter,
+        HasPhotoFilter,
+        ("is_truncated", TitledBooleanFilter),
+        ("staff_edited", TitledBooleanFilter),
     ]
     list_per_page = 50
     # The changelist's drill-down; its links are computed by date_drilldown below.
@@ -369,15 +380,32 @@ class ArticleAdmin(ArchiveVersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["section", "author"]
     readonly_fields = [
-        "slug", "original_url", "source_path", "content_hash", "ingested_at", "updated_at", "photo_count", "staff_edited",
+        "slug",
+        "original_url",
+        "source_path",
+        "content_hash",
+        "ingested_at",
+        "updated_at",
+        "photo_count",
+        "staff_edited",
     ]
     fieldsets = [
         (None, {"fields": ["title", "dateline", "body"]}),
-        ("Date and filing", {"fields": [("published_on", "date_source"), ("section", "author"), "tag_choices", "is_truncated"]}),
-        ("Source", {"fields": [
-            ("source_path", "original_url"), ("slug", "content_hash"), ("ingested_at", "updated_at"),
-            ("photo_count", "staff_edited"),
-        ]}),
+        (
+            "Date and filing",
+            {"fields": [("published_on", "date_source"), ("section", "author"), "tag_choices", "is_truncated"]},
+        ),
+        (
+            "Source",
+            {
+                "fields": [
+                    ("source_path", "original_url"),
+                    ("slug", "content_hash"),
+                    ("ingested_at", "updated_at"),
+                    ("photo_count", "staff_edited"),
+                ]
+            },
+        ),
     ]
     actions = ["add_tag"]
 
@@ -432,7 +460,8 @@ class ArticleAdmin(ArchiveVersionAdmin):
         super().save_related(request, form, formsets, change)
         filed = {"published_on", "section", "author", "tag_choices"}
         editing.article_edited(
-            form.instance, tags=form.cleaned_data["tag_choices"],
+            form.instance,
+            tags=form.cleaned_data["tag_choices"],
             counts_changed=not change or bool(filed & set(form.changed_data)),
         )
         article = form.instance
@@ -475,18 +504,22 @@ class ArticleAdmin(ArchiveVersionAdmin):
             self.log_change(request, tag, f"Added to {added} articles.")
             self.message_user(request, f"Tagged {added} more articles with “{tag}”.", messages.SUCCESS)
             return None
-        return TemplateResponse(request, "admin/articles/article/add_tag.html", {
-            **self.admin_site.each_context(request),
-            "title": "Add a tag to articles",
-            "opts": self.model._meta,
-            "form": form,
-            "media": self.media + form.media,
-            "count": queryset.count(),
-            "sample": queryset.select_related(None).only("pk", "title")[:10],
-            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        return TemplateResponse(
+            request,
+            "admin/articles/article/add_tag.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Add a tag to articles",
+                "opts": self.model._meta,
+                "form": form,
+                "media": self.media + form.media,
+                "count": queryset.count(),
+                "sample": queryset.select_related(None).only("pk", "title")[:10],
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 def date_drilldown(cl):
@@ -505,8 +538,10 @@ def date_drilldown(cl):
         date = dt.date(int(year), int(month), int(day))
         return {
             "show": True,
-            "back": {"link": link({"sort_date__year": year, "sort_date__month": month}),
-                     "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT"))},
+            "back": {
+                "link": link({"sort_date__year": year, "sort_date__month": month}),
+                "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+            },
             "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
         }
     if year and month:
@@ -514,8 +549,10 @@ def date_drilldown(cl):
             "show": True,
             "back": {"link": link({"sort_date__year": year}), "title": year},
             "choices": [
-                {"link": link({"sort_date__year": year, "sort_date__month": month, "sort_date__day": d.day}),
-                 "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT"))}
+                {
+                    "link": link({"sort_date__year": year, "sort_date__month": month, "sort_date__day": d.day}),
+                    "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT")),
+                }
                 for d in cl.queryset.dates("sort_date", "day")
             ],
         }
@@ -525,8 +562,10 @@ def date_drilldown(cl):
             "show": True,
             "back": {"link": link({}), "title": "All dates"},
             "choices": [
-                {"link": link({"sort_date__year": year, "sort_date__month": m}),
-                 "title": capfirst(formats.date_format(dt.date(int(year), m, 1), "YEAR_MONTH_FORMAT"))}
+                {
+                    "link": link({"sort_date__year": year, "sort_date__month": m}),
+                    "title": capfirst(formats.date_format(dt.date(int(year), m, 1), "YEAR_MONTH_FORMAT")),
+                }
                 for m in months
             ],
         }
@@ -553,7 +592,9 @@ class ReindexOnDeleteMixin:
     reindex = staticmethod(lambda article_ids: None)
 
     def linked_article_ids(self, objects):
-        return list(self.links.objects.filter(**{f"{self.link_field}__in": objects}).values_list("article_id", flat=True))
+        return list(
+            self.links.objects.filter(**{f"{self.link_field}__in": objects}).values_list("article_id", flat=True)
+        )
 
     def delete_model(self, request, obj):
         article_ids = self.linked_article_ids([obj])
@@ -577,8 +618,19 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     fields = [
-        "media_id", "title", "slug", "caption", "credit", "agency", "taken_on",
-        "articles_using", "source_path", "fingerprint", "content_hash", "created_at", "updated_at",
+        "media_id",
+        "title",
+        "slug",
+        "caption",
+        "credit",
+        "agency",
+        "taken_on",
+        "articles_using",
+        "source_path",
+        "fingerprint",
+        "content_hash",
+        "created_at",
+        "updated_at",
     ]
     readonly_fields = ["articles_using", "fingerprint", "content_hash", "created_at", "updated_at"]
 
@@ -599,7 +651,6 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
         if change and {"caption", "credit"} & set(form.changed_data):
             editing.captions_changed(obj.articles.values_list("pk", flat=True))
 
-
     @admin.display(description="photo", ordering="media_id")
     def label(self, media):
         return f"Media ID {media.media_id}" if media.media_id else f"Photo {media.pk}"
@@ -615,10 +666,14 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
     @admin.display(description="articles using it")
     def articles_using(self, media):
         articles = media.articles.only("pk", "title")[:50]
-        return format_html_join(
-            "", '<div><a href="{}">{}</a></div>',
-            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
-        ) or "—"
+        return (
+            format_html_join(
+                "",
+                '<div><a href="{}">{}</a></div>',
+                ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
+            )
+            or "—"
+        )
 
 
 # --- Tags, sections and authors -------------------------------------------------------------
@@ -640,7 +695,6 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
         renamed = change and "name" in form.changed_data
         editing.tags_changed(obj.articles.values_list("pk", flat=True) if renamed else ())
 
-
     @admin.display(description="other names")
     def alias_summary(self, tag):
         return Truncator(", ".join(tag.alias_list)).chars(80)
@@ -648,7 +702,9 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
     @admin.display(description="articles", ordering="article_count")
     def article_total(self, tag):
         url = reverse("admin:articles_article_changelist")
-        return format_html('<a href="{}?tag={}">{}</a>', url, tag.pk, formats.number_format(tag.article_count, force_grouping=True))
+        return format_html(
+            '<a href="{}?tag={}">{}</a>', url, tag.pk, formats.number_format(tag.article_count, force_grouping=True)
+        )
 
     @admin.action(description="Merge the selected tags into one", permissions=["change", "delete"])
     def merge_tags(self, request, queryset):
@@ -658,13 +714,17 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
             return None
         kept = next((t for t in tags if str(t.pk) == request.POST.get("kept")), None)
         if kept is None or "apply" not in request.POST:
-            return TemplateResponse(request, "admin/articles/tag/merge_tags.html", {
-                **self.admin_site.each_context(request),
-                "title": "Merge tags",
-                "opts": self.model._meta,
-                "tags": tags,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            })
+            return TemplateResponse(
+                request,
+                "admin/articles/tag/merge_tags.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Merge tags",
+                    "opts": self.model._meta,
+                    "tags": tags,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         others = [t for t in tags if t != kept]
         record_current(kept)
         names = ", ".join(t.name for t in others)
@@ -674,9 +734,7 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
             reversion.set_comment(f"Merged {names} into this tag.")
         self.log_change(request, kept, f"Merged {names} into this tag.")
         self.log_deletions(request, others)
-        self.message_user(
-            request, f"Merged {names} into “{kept}”: {moved} articles now carry it.", messages.SUCCESS
-        )
+        self.message_user(request, f"Merged {names} into “{kept}”: {moved} articles now carry it.", messages.SUCCESS)
         return None
 
 

@@ -3,6 +3,7 @@
 For the link tables an ingest fills by the ten thousand, building a model instance per row
 costs more than the database's own work; rows go in as tuples instead.
 """
+
 from django.db import connection
 
 

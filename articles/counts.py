@@ -3,6 +3,7 @@
 Counting a million rows per page view is what makes archives slow; these functions answer
 from the stored counts or from the cache, which search.invalidate() clears after writes.
 """
+
 import hashlib
 from collections import defaultdict
 
@@ -65,7 +66,7 @@ def for_filters(filterset):
     if not data:
         return total(), False
     if len(data) == 1:
-        (name, value), = data.items()
+        ((name, value),) = data.items()
         if name == "section":
             return value.article_count, False
         if name == "author":
@@ -78,4 +79,3 @@ def for_filters(filterset):
         found = months(int(data["year"]))
         return (found.get(int(data["month"]), 0) if data.get("month") else sum(found.values())), False
     return cached_count("articles", filterset.qs)
-

@@ -4,6 +4,7 @@ An article's derived columns (its search text, photo count and the date copied o
 links) are recomputed by ``services``, exactly as ingest computes them; the database triggers
 then re-index the article. Counts readers see are refreshed once the edit has committed.
 """
+
 import json
 from collections import defaultdict
 

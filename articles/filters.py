@@ -1,4 +1,5 @@
 """Filters of the article list and the photo index (django-filter)."""
+
 import django_filters
 from django import forms
 from django.utils.dates import MONTHS
@@ -16,18 +17,25 @@ MONTH_CHOICES = list(MONTHS.items())
 
 class ArticleFilter(django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
-        method="filter_section", to_field_name="slug", queryset=Section.objects.all(), empty_label="All sections",
+        method="filter_section",
+        to_field_name="slug",
+        queryset=Section.objects.all(),
+        empty_label="All sections",
     )
     author = django_filters.CharFilter(method="filter_author", label="Author (slug)")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag (slug)")
     year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=2100)
     month = django_filters.ChoiceFilter(method="filter_month", choices=MONTH_CHOICES, empty_label="Any month")
     has_photo = django_filters.BooleanFilter(
-        method="filter_has_photo", label="With photos",
+        method="filter_has_photo",
+        label="With photos",
         widget=forms.CheckboxInput,
     )
     order = django_filters.ChoiceFilter(
-        method="keep", choices=ORDER_CHOICES, empty_label=None, label="Order",
+        method="keep",
+        choices=ORDER_CHOICES,
+        empty_label=None,
+        label="Order",
     )
 
     class Meta:
@@ -73,10 +81,14 @@ class ArticleFilter(django_filters.FilterSet):
 
 class PhotoFilter(django_filters.FilterSet):
     agency = django_filters.ChoiceFilter(
-        choices=[c for c in MediaItem.Agency.choices if c[0]], empty_label="All agencies",
+        choices=[c for c in MediaItem.Agency.choices if c[0]],
+        empty_label="All agencies",
     )
     numbered = django_filters.BooleanFilter(
-        field_name="media_id", lookup_expr="isnull", exclude=True, label="With a Media ID",
+        field_name="media_id",
+        lookup_expr="isnull",
+        exclude=True,
+        label="With a Media ID",
         widget=forms.CheckboxInput,
     )
 

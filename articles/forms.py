@@ -1,4 +1,5 @@
 """The search form: a query, facet filters and an order, turned into a page of results."""
+
 from dataclasses import dataclass, field
 
 from django import forms
@@ -14,7 +15,8 @@ FACETS = [("section", "Section"), ("year", "Year"), ("author", "Author"), ("tag"
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search the archive", required=False, strip=True)
     order = forms.ChoiceField(
-        choices=[("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")], required=False,
+        choices=[("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")],
+        required=False,
     )
     section = forms.SlugField(required=False)
     author = forms.SlugField(required=False)
@@ -39,9 +41,7 @@ class SearchForm(forms.Form):
         page = paginate_sequence(params, matches.ids)
         articles = Article.objects.for_listing().in_bulk(page.object_list)
         marks = search.highlighted(query, page.object_list)
-        results.rows = [
-            (articles[pk], *marks.get(pk, ("", ""))) for pk in page.object_list if pk in articles
-        ]
+        results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in page.object_list if pk in articles]
         results.page = page
         results.facets = facet_choices(matches.facets, selected, params)
         if not matches.total and not filters.matches_nothing:
@@ -128,4 +128,3 @@ def facet_choices(counts, selected, params):
         if choices:
             facets.append((param, label, [(*choice, changed(params, param, choice[0])) for choice in choices]))
     return facets
-

@@ -7,6 +7,7 @@ in one transaction. If that fails, each file of the batch is written on its own,
 costs only itself. Large runs hand whole batches to worker processes (two streams for the
 database); the workers die with the process that started them.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -88,12 +89,16 @@ def refusal_reason(page: parsing.ParsedPage) -> str:
     if page.kind == parsing.PHOTO and not page.media:
         return "photo page without a caption"
     if len(page.media) > MAX_PHOTOS:
-        return (f"holds {len(page.media):,} photo blocks; no page of the original site holds more than "
-                f"{MAX_PHOTOS}, so this is not a page the archive can show")
+        return (
+            f"holds {len(page.media):,} photo blocks; no page of the original site holds more than "
+            f"{MAX_PHOTOS}, so this is not a page the archive can show"
+        )
     size = index_size(page)
     if size > MAX_INDEX_BYTES:
-        return (f"holds too many different words to search (about {size:,} bytes of search terms; "
-                f"the search index takes at most {MAX_INDEX_BYTES:,})")
+        return (
+            f"holds too many different words to search (about {size:,} bytes of search terms; "
+            f"the search index takes at most {MAX_INDEX_BYTES:,})"
+        )
     return ""
 
 
@@ -228,7 +233,9 @@ class Ingester:
         connections.close_all()
         options = {"dry_run": self.dry_run, "force": self.force, "batch_size": self.batch_size}
         return ProcessPoolExecutor(
-            max_workers=self.jobs, initializer=_start_worker, initargs=(options, os.getpid()),
+            max_workers=self.jobs,
+            initializer=_start_worker,
+            initargs=(options, os.getpid()),
         )
 
     # --- one batch: read → settle known pages → parse and tag → write ---

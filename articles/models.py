@@ -4,6 +4,7 @@ Counts shown to readers (articles per tag, section, author and month) are kept i
 refreshed by ``services.counts_refresh`` after each ingest or edit: counting a million rows on
 every page view is what makes archive sites slow.
 """
+
 import datetime as dt
 
 from django.db import models
@@ -122,11 +123,15 @@ class MediaItem(models.Model):
         UNKNOWN = "", "Unknown"
 
     media_id = models.PositiveIntegerField(
-        "Media ID", unique=True, null=True, blank=True,
+        "Media ID",
+        unique=True,
+        null=True,
+        blank=True,
         help_text="The original site's 8-digit number for the photo, when the page showed one.",
     )
     fingerprint = models.CharField(
-        max_length=64, editable=False,
+        max_length=64,
+        editable=False,
         help_text="Identity across pages: the Media ID, or a hash of the caption for photos without one.",
     )
     title = models.CharField(max_length=300, blank=True, help_text="Title of the photo's own page.")
@@ -136,7 +141,8 @@ class MediaItem(models.Model):
     agency = models.CharField(max_length=20, choices=Agency.choices, blank=True, db_index=True)
     taken_on = models.DateField(null=True, blank=True, help_text="The date the caption states.")
     source_path = models.CharField(max_length=1000, blank=True, help_text="The photo page file it came from.")
-    content_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # NULL, not "": photos seen only in articles have no page file, and must not collide as one.
+    content_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,16 +200,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def newer_than(self, article):
         """The next article in date order, or None (one query on the date index)."""
-        return self.filter(
-            Q(sort_date__gt=article.sort_date) | Q(sort_date=article.sort_date, id__gt=article.id),
-            sort_date__gte=article.sort_date,
-        ).order_by("sort_date", "id").only("id", "slug", "title", "sort_date").first()
+        return (
+            self.filter(
+                Q(sort_date__gt=article.sort_date) | Q(sort_date=article.sort_date, id__gt=article.id),
+                sort_date__gte=article.sort_date,
+            )
+            .order_by("sort_date", "id")
+            .only("id", "slug", "title", "sort_date")
+            .first()
+        )
 
     def older_than(self, article):
-        return self.filter(
-            Q(sort_date__lt=article.sort_date) | Q(sort_date=article.sort_date, id__lt=article.id),
-            sort_date__lte=article.sort_date,
-        ).order_by("-sort_date", "-id").only("id", "slug", "title", "sort_date").first()
+        return (
+            self.filter(
+                Q(sort_date__lt=article.sort_date) | Q(sort_date=article.sort_date, id__lt=article.id),
+                sort_date__lte=article.sort_date,
+            )
+            .order_by("-sort_date", "-id")
+            .only("id", "slug", "title", "sort_date")
+            .first()
+        )
 
     def related_to(self, article, tags, limit=5, per_tag=20):
         """Articles sharing the most tags with ``article``, in one bounded query.
@@ -243,7 +259,9 @@ class Article(models.Model):
     title = models.CharField(max_length=500, help_text="Exactly as the source has it.")
     slug = models.SlugField(max_length=255, db_index=False)
     body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
-    dateline = models.CharField(max_length=200, blank=True, help_text="Where it was filed from, e.g. Beirut, Washington.")
+    dateline = models.CharField(
+        max_length=200, blank=True, help_text="Where it was filed from, e.g. Beirut, Washington."
+    )
     # Indexed together with the date below, which serves both the lookup and the paging.
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", db_index=False
@@ -252,12 +270,14 @@ class Article(models.Model):
         Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", db_index=False
     )
     published_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Publication date when known. Its source says how sure it is.",
     )
     date_source = models.CharField(max_length=20, choices=DateSource.choices, blank=True)
     sort_date = models.DateField(
-        default=UNDATED_SORT_DATE, editable=False,
+        default=UNDATED_SORT_DATE,
+        editable=False,
         help_text="Publication date for ordering; undated articles sort last.",
     )
     is_truncated = models.BooleanField(default=False, help_text="The source text stops mid-text.")
@@ -268,7 +288,8 @@ class Article(models.Model):
         help_text="SHA-256 of the normalised page text: the same page under another name is one article.",
     )
     index_terms = models.TextField(
-        blank=True, editable=False,
+        blank=True,
+        editable=False,
         help_text="Tag names and photo captions, weighted above the body in search.",
     )
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -297,7 +318,9 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique"),
             # The original address identifies an article: two ingests at once cannot make two.
             models.UniqueConstraint(
-                fields=["original_url"], condition=~Q(original_url=""), name="article_original_url_unique",
+                fields=["original_url"],
+                condition=~Q(original_url=""),
+                name="article_original_url_unique",
             ),
             # services.article_derive sets it; the database makes sure nothing else disagrees.
             models.CheckConstraint(
@@ -339,6 +362,9 @@ class ArticleMedia(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "media"], name="article_media_unique")]
         indexes = [models.Index(fields=["media", "article"], name="articlemedia_media_idx")]
 
+    def __str__(self):
+        return f"Photo {self.media_id} of article {self.article_id}, position {self.position}"
+
 
 class ArticleTag(models.Model):
     """An article's tag, with the article's date copied so a tag page pages on one index."""
@@ -350,6 +376,9 @@ class ArticleTag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "tag"], name="article_tag_unique")]
         indexes = [models.Index(fields=["tag", "sort_date", "article"], name="articletag_tag_date_idx")]
+
+    def __str__(self):
+        return f"Tag {self.tag_id} of article {self.article_id}"
 
 
 class ArchiveMonth(models.Model):

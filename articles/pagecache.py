@@ -4,6 +4,7 @@ The key holds search.index_version(), which ingest and editors' saves move on, s
 page never outlives the content it shows by more than the cache's own spread between server
 processes (see settings.CACHES). Only complete, successful GET responses are kept.
 """
+
 import hashlib
 from functools import wraps
 

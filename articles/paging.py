@@ -12,6 +12,7 @@ the admin's lists by Django's paginator with a capped count (CappedPaginator).
 
 Bad input (a page that is not a number, beyond the last page, a damaged cursor) is a 404.
 """
+
 from __future__ import annotations
 
 import base64
@@ -178,7 +179,7 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
     elif cursor:
         key, backwards, skip = decode_cursor(cursor, keyset, key_types(queryset.model, keyset))
         ordered = queryset.filter(keyset.beyond(key, backwards)).order_by(*keyset.ordering(backwards))
-        rows = list(ordered[skip: skip + per_page + 1])
+        rows = list(ordered[skip : skip + per_page + 1])
         extra = len(rows) > per_page
         rows = rows[:per_page]
         if backwards:
@@ -186,7 +187,7 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
         has_previous, has_next = (extra, True) if backwards else (True, extra)
     else:
         start = (number - 1) * per_page
-        rows = list(queryset.order_by(*keyset.ordering())[start: start + per_page + 1])
+        rows = list(queryset.order_by(*keyset.ordering())[start : start + per_page + 1])
         has_previous, has_next = number > 1, len(rows) > per_page
         rows = rows[:per_page]
     if not rows and (number or 0) > 1:
@@ -204,8 +205,15 @@ def paginate_sequence(params, items, *, per_page=PER_PAGE):
     if number > num_pages:
         raise Http404("There is no such page.")
     start = (number - 1) * per_page
-    page = Page(items[start: start + per_page], number, count, False, per_page,
-                has_next=number < num_pages, has_previous=number > 1)
+    page = Page(
+        items[start : start + per_page],
+        number,
+        count,
+        False,
+        per_page,
+        has_next=number < num_pages,
+        has_previous=number > 1,
+    )
     page.links = {}
     if page.has_previous:
         page.links["first"] = PageLink(1, label="First")
@@ -214,8 +222,7 @@ def paginate_sequence(params, items, *, per_page=PER_PAGE):
         page.links["next"] = PageLink(number + 1, label="Next")
         page.links["last"] = PageLink(num_pages, label="Last")
     page.nearby = [
-        PageLink(n, current=n == number)
-        for n in range(max(1, number - NEARBY), min(num_pages, number + NEARBY) + 1)
+        PageLink(n, current=n == number) for n in range(max(1, number - NEARBY), min(num_pages, number + NEARBY) + 1)
     ]
     return page
 
@@ -225,7 +232,9 @@ def key_types(model, keyset):
     kinds = []
     for name in keyset.names:
         internal = model._meta.get_field(name).get_internal_type()
-        kinds.append(dt.date if internal == "DateField" else str if internal in ("CharField", "SlugField", "TextField") else int)
+        kinds.append(
+            dt.date if internal == "DateField" else str if internal in ("CharField", "SlugField", "TextField") else int
+        )
     return kinds
 
 

@@ -8,6 +8,7 @@ articles, listings (tag / author / category pages, shapes A-G) and photo pages.
 The stages, in order: normalise the text, read hints from the file name, read the header and
 title, decide the kind of page, then read the article, listing or photo page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,7 +43,9 @@ CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
 # Datelines: "Beirut, Asharq Al-Awsat—", "Tripoli, Libya, AP—", "Beirut – ", "Riyadh, Mecca- ".
 DASHES = "—–-"
 PLACE_WORD = r"(?:[A-Z][\w’'.]*|al|el|de|of)(?:-[A-Z][\w’'.]*)*"
-PLACE_LIST = rf"{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}(?:\s*(?:,|/|\band\b)\s*{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}){{0,3}}"
+PLACE_LIST = (
+    rf"{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}(?:\s*(?:,|/|\band\b)\s*{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}){{0,3}}"
+)
 WIRE_DATELINE_RE = re.compile(
     rf"^(?P<dateline>(?P<places>{PLACE_LIST}),\s*(?P<source>Asharq Al-?Awsat|AP|AFP|Reuters|REUTERS|KUNA|SPA))"
     rf"\s*[{DASHES}]+\s*"
@@ -77,7 +80,7 @@ AGENCY_PAREN_CREDIT_RE = re.compile(rf"\s*(?P<credit>{AGENCY_WORD}\s*\((?:PHOTO|
 UNCLOSED_PAREN_CREDIT_RE = re.compile(rf"\s*(?P<credit>\((?:{AGENCY_WORD})[^()]{{0,80}})$")
 SENTENCE_BOUNDARY_RE = re.compile(r"(?<=[.!?”\"’)])\s+(?=\S)")
 INLINE_CREDIT_RE = re.compile(
-    rf"(?:^|\s)(?P<credit>(?:[\w’'.-]+\s*/\s*)*(?:REUTERS|AFP PHOTO|AFP|EPA|AP Photo)\s*/\s*[^/]{{2,60}})$"
+    r"(?:^|\s)(?P<credit>(?:[\w’'.-]+\s*/\s*)*(?:REUTERS|AFP PHOTO|AFP|EPA|AP Photo)\s*/\s*[^/]{2,60})$"
 )
 CREDIT_NAME_RE = re.compile(r"^[A-Z][\w’'.-]*(?:\s+(?:and|&|[A-Z][\w’'.-]*))*$")
 
@@ -96,15 +99,27 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
     for name in names
 }
-MONTH_NAME = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+MONTH_NAME = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 DATE_MDY_RE = re.compile(rf"\b(?P<month>{MONTH_NAME})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b")
 DATE_DMY_RE = re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_NAME})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
 ARCHIVE_START = dt.date(2005, 1, 1)
@@ -123,9 +138,25 @@ MEDIA_ID_ANCHORS = [
 # File names of the scraped pages carry the original URL: "article-<author>-<section>-<post>",
 # "tag-<slug>-page-<n>", "other-attachment-<image>-of-<post>". Section slugs split the article form.
 SECTION_SLUGS = (
-    "news-middle-east", "world-news", "opinion", "uncategorized", "features", "latest-news",
-    "profiles", "interviews", "majalla-blogs", "the-majalla-magazine", "business", "sports",
-    "culture", "lifestyle", "technology", "health", "investigations", "editors-picks", "news",
+    "news-middle-east",
+    "world-news",
+    "opinion",
+    "uncategorized",
+    "features",
+    "latest-news",
+    "profiles",
+    "interviews",
+    "majalla-blogs",
+    "the-majalla-magazine",
+    "business",
+    "sports",
+    "culture",
+    "lifestyle",
+    "technology",
+    "health",
+    "investigations",
+    "editors-picks",
+    "news",
 )
 NAME_KIND_RE = re.compile(r"^(?P<kind>article|tag|author|category|other)-(?P<rest>.+)$", re.I)
 PAGE_SUFFIX_RE = re.compile(r"^(?P<slug>.+?)-page-(?P<page>\d+)$")
@@ -211,9 +242,7 @@ class ParsedPage:
         return self.hints.url
 
 
-def parse_page(
-    text: str, *, source_name: str = "", size: int | None = None, normalised: bool = False
-) -> ParsedPage:
+def parse_page(text: str, *, source_name: str = "", size: int | None = None, normalised: bool = False) -> ParsedPage:
     """Parse the decoded text of one page. ``size`` is the file's size in bytes, when known;
     ``normalised`` says the text already went through ``normalise_text``."""
     if not normalised:
@@ -322,9 +351,9 @@ def read_header(lines: list[str]) -> Header:
         archives = stripped != title
         title = stripped or None
     if select_at is not None:
-        content = lines[select_at + 1:]
+        content = lines[select_at + 1 :]
     elif title_at is not None:
-        content = lines[title_at + 1:]
+        content = lines[title_at + 1 :]
     else:
         content = lines[start:]
     if has_header and title is None:
@@ -366,10 +395,7 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
 def has_doubled_title(blocks: list[list[str]]) -> bool:
     """A short line printed twice in a row is a listing's doubled title (shapes B and C)."""
     texts = [block_text(b) for b in blocks]
-    return any(
-        a == b and is_title_like(a) and not split_credit(a)[1]
-        for a, b in zip(texts, texts[1:])
-    )
+    return any(a == b and is_title_like(a) and not split_credit(a)[1] for a, b in zip(texts, texts[1:]))
 
 
 def looks_like_photo_page(header: Header, blocks: list[list[str]]) -> bool:
@@ -425,7 +451,7 @@ def read_article(page: ParsedPage, lines: list[str]) -> None:
     first_body = i
     while i < len(blocks):
         text = block_text(blocks[i])
-        if find_dateline(text)[0] or not is_caption_like(text, captions, following=blocks[i + 1:]):
+        if find_dateline(text)[0] or not is_caption_like(text, captions, following=blocks[i + 1 :]):
             break
         captions.append(text)
         i += 1
@@ -476,9 +502,7 @@ def is_caption_like(text: str, captions: list[str], following=()) -> bool:
 def is_printed_caption(paragraph: str, captions: list[str]) -> bool:
     """A body paragraph that repeats one of the captions (length is checked first: it is cheap)."""
     size = len(paragraph)
-    return any(
-        len(c) / 2 <= size <= len(c) * 2 and similar_caption(paragraph, c) for c in captions
-    )
+    return any(len(c) / 2 <= size <= len(c) * 2 and similar_caption(paragraph, c) for c in captions)
 
 
 def similar_caption(a: str, b: str) -> bool:
@@ -515,7 +539,7 @@ def find_dateline(paragraph: str) -> tuple[str, str, str]:
                 continue
             if len(words) > 8 or not all(p[0].isupper() for p in parts):
                 continue
-        rest = paragraph[match.end():].lstrip()
+        rest = paragraph[match.end() :].lstrip()
         if not rest:
             continue
         raw = paragraph[: match.end()].rstrip()
@@ -608,7 +632,7 @@ def listing_units(lines: list[str]) -> list[tuple[str, str]]:
     for block in split_blocks(lines, split_glued_captions=True):
         paragraph: list[str] = []
 
-        def flush():
+        def flush(paragraph=paragraph):
             if paragraph:
                 text = " ".join(paragraph)
                 kind = EXCERPT if EXCERPT_END_RE.search(text) else SHORT if is_title_like(text) else TEXT
@@ -628,7 +652,13 @@ def listing_units(lines: list[str]) -> list[tuple[str, str]]:
             else:
                 paragraph.append(line.strip())
                 # An excerpt ends its item: whatever follows on the next line starts another one.
-                if EXCERPT_END_RE.search(line) or len(block) > 1 and is_title_like(line) and line is block[0] and not EXCERPT_END_RE.search(line):
+                if (
+                    EXCERPT_END_RE.search(line)
+                    or len(block) > 1
+                    and is_title_like(line)
+                    and line is block[0]
+                    and not EXCERPT_END_RE.search(line)
+                ):
                     flush()
         flush()
     return units
@@ -695,7 +725,7 @@ def split_credit(text: str) -> tuple[str, str]:
     code = ""
     code_match = EPA_CODE_RE.match(text)
     if code_match:
-        code, text = code_match["code"], text[code_match.end():]
+        code, text = code_match["code"], text[code_match.end() :]
     tail = ""
     tags = REUTERS_TAGS_TAIL_RE.search(text)
     if tags:
@@ -746,7 +776,9 @@ def is_credit_tail(text: str) -> bool:
     if text.endswith((".", "?", "!")) and not re.search(r"/\s*\S+\.$", text):
         return False
     lower_words = [w for w in re.findall(r"[A-Za-z]+", text) if w.islower()]
-    return all(w in {"via", "file", "photo", "and", "handout", "pool", "images", "de", "al", "el", "bin"} for w in lower_words)
+    return all(
+        w in {"via", "file", "photo", "and", "handout", "pool", "images", "de", "al", "el", "bin"} for w in lower_words
+    )
 
 
 def ends_sentence(text: str) -> bool:

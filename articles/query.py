@@ -9,6 +9,7 @@
 Anything else a user types (FTS operators, SQL, HTML, unbalanced quotes) is only text: the tree
 holds plain words, and each backend quotes them itself. The query is cut to MAX_QUERY_LENGTH.
 """
+
 from __future__ import annotations
 
 import re
@@ -127,11 +128,11 @@ def join_names(query: Query, variants) -> None:
     clauses, i = query.clauses, 0
     while i < len(clauses):
         for size in (4, 3, 2):
-            group = clauses[i:i + size]
+            group = clauses[i : i + size]
             if len(group) == size and all(len(c.atoms) == 1 and not c.atoms[0].is_phrase for c in group):
                 phrase = Atom(tuple(c.atoms[0].words[0] for c in group))
                 if variants(phrase):
-                    clauses[i:i + size] = [Clause([phrase])]
+                    clauses[i : i + size] = [Clause([phrase])]
                     break
         i += 1
 

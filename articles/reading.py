@@ -4,6 +4,7 @@ Scraped pages arrive in every state: UTF-8 with or without a BOM, UTF-16 with a 
 CRLF line ends, cut off in the middle of a character, empty, binary, or far too large. Each
 file either becomes normalised text with a content hash, or is refused with one clear reason.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -140,7 +141,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     """Decode page bytes: BOMs first, then UTF-8, then cp1252. Binary data is refused."""
     if raw.startswith(codecs.BOM_UTF8):
         try:
-            return _utf8(raw[len(codecs.BOM_UTF8):]), "utf-8-sig"
+            return _utf8(raw[len(codecs.BOM_UTF8) :]), "utf-8-sig"
         except UnicodeDecodeError as error:
             offset = error.start + len(codecs.BOM_UTF8)
             raise Refused(
@@ -148,7 +149,7 @@ def decode(raw: bytes) -> tuple[str, str]:
             ) from None
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if raw.startswith(bom):
-            body = raw[len(bom):]
+            body = raw[len(bom) :]
             if len(body) % 2:
                 body = body[:-1]  # cut in the middle of a character
             try:

@@ -11,12 +11,13 @@ so an ingest, an admin edit or a bulk update cannot forget it:
 The rest of the archive calls the functions at the bottom of this module and never asks
 which database it runs on.
 """
+
 import datetime as dt
 import difflib
-from contextlib import contextmanager, nullcontext
 import hashlib
 import json
 from collections import Counter
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -179,9 +180,7 @@ class Filters:
             clauses.append("a.sort_date >= %s AND a.sort_date < %s")  # the date index's column
             params += list(period(self.year))
         if self.tag is not None:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM articles_articletag t WHERE t.article_id = a.id AND t.tag_id = %s)"
-            )
+            clauses.append("EXISTS (SELECT 1 FROM articles_articletag t WHERE t.article_id = a.id AND t.tag_id = %s)")
             params.append(self.tag)
         if self.agency is not None:
             clauses.append(
@@ -303,15 +302,20 @@ class PostgresSearch(SearchBackend):
             year_sql, year_params = Filters(year=filters.year).sql()
             indexed = estimate
             if where != year_sql:
-                indexed = self.estimate(cursor, f"FROM articles_article a WHERE a.search_vector @@ {relaxed}{year_sql}",
-                                        [*relaxed_params, *year_params])
+                indexed = self.estimate(
+                    cursor,
+                    f"FROM articles_article a WHERE a.search_vector @@ {relaxed}{year_sql}",
+                    [*relaxed_params, *year_params],
+                )
             domain = table_rows()
             if year_sql:
                 domain = self.estimate(cursor, f"FROM articles_article a WHERE TRUE{year_sql}", year_params)
             check_us = FILTER_ROW_US if where != year_sql else 0
             bitmap_us = indexed * (BITMAP_ROW_US + check_us)
             walked_per_match = max(domain, 1) / estimate
-            walk_window = int(min(limit, max(MIN_WINDOW, BUDGET_MS * 1000 / (WALK_ROW_US + check_us) / walked_per_match)))
+            walk_window = int(
+                min(limit, max(MIN_WINDOW, BUDGET_MS * 1000 / (WALK_ROW_US + check_us) / walked_per_match))
+            )
             walk_us = walk_window * walked_per_match * (WALK_ROW_US + check_us)
             walk_dates = bitmap_us > BUDGET_MS * 1000 and walk_us < bitmap_us
             window = walk_window if walk_dates else limit
@@ -484,9 +488,7 @@ def filter_queryset(queryset, text):
 
 def find(query: Query, filters: Filters, order: str) -> Matches:
     """Match a parsed query: ordered ids (at most CANDIDATES), total, and facet counts."""
-    key = "archive-search:" + hashlib.sha1(
-        repr((index_version(), query, filters, order)).encode("utf-8")
-    ).hexdigest()
+    key = "archive-search:" + hashlib.sha1(repr((index_version(), query, filters, order)).encode("utf-8")).hexdigest()
     found = cache.get(key)
     if found is None:
         found = _find(query, filters, order)

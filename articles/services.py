@@ -14,6 +14,7 @@ tag links) is computed in one place, the same way for everyone:
 An article is identified by its original address when its file name gives one, else by the file
 it came from; a page's text hash recognises a copy of a page already held.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -149,7 +150,9 @@ def _linked_names(article_ids):
     for article_id, name in links.values_list("article_id", "tag__name"):
         tag_names.setdefault(article_id, []).append(name)
     photos = ArticleMedia.objects.filter(article_id__in=article_ids).order_by("position", "id")
-    for article_id, pk, caption, credit in photos.values_list("article_id", "media_id", "media__caption", "media__credit"):
+    for article_id, pk, caption, credit in photos.values_list(
+        "article_id", "media_id", "media__caption", "media__credit"
+    ):
         captions.setdefault(article_id, []).append(StoredPhoto(pk, caption, credit).text)
     return tag_names, captions
 
@@ -174,7 +177,9 @@ def tags_assign(articles, tag_ids, *, replace=False):
             gone = [pk for pk, a, t in links.values_list("id", "article_id", "tag_id") if t not in wanted[a]]
             ArticleTag.objects.filter(pk__in=gone).delete()
         existing.update(links.values_list("article_id", "tag_id"))
-    rows = [(pk, tag_id, dates[pk]) for pk, ids in wanted.items() for tag_id in sorted(ids) if (pk, tag_id) not in existing]
+    rows = [
+        (pk, tag_id, dates[pk]) for pk, ids in wanted.items() for tag_id in sorted(ids) if (pk, tag_id) not in existing
+    ]
     insert_rows(ArticleTag, ["article", "tag", "sort_date"], rows)
     return [(pk, tag_id) for pk, tag_id, _ in rows]
 
@@ -183,7 +188,7 @@ def batched(items, size):
     """Tuples of at most ``size`` items (itertools.batched arrives with Python 3.12)."""
     items = list(items)
     for start in range(0, len(items), size):
-        yield tuple(items[start:start + size])
+        yield tuple(items[start : start + size])
 
 
 # --- Storing parsed pages --------------------------------------------------------------------
@@ -254,7 +259,10 @@ class PageWriter:
             if not photo.caption and block.caption:
                 # A page that prints the caption completes a photo first seen without one.
                 MediaItem.objects.filter(pk=photo.pk).update(
-                    caption=block.caption, credit=block.credit, agency=block.agency, taken_on=photo_date(block),
+                    caption=block.caption,
+                    credit=block.credit,
+                    agency=block.agency,
+                    taken_on=photo_date(block),
                 )
                 stored[key] = StoredPhoto(photo.pk, block.caption, block.credit)
         return stored
@@ -291,7 +299,9 @@ class PageWriter:
         paths = [i.source.path for i in items]
         found = {}
         for chunk in batched(paths, BATCH):
-            found.update((("path", a.source_path), a) for a in Article.objects.filter(source_path__in=chunk, original_url=""))
+            found.update(
+                (("path", a.source_path), a) for a in Article.objects.filter(source_path__in=chunk, original_url="")
+            )
         for chunk in batched(urls, BATCH):
             found.update((("url", a.original_url), a) for a in Article.objects.filter(original_url__in=chunk))
         self._existing_ids = {a.pk for a in found.values()}
@@ -305,8 +315,12 @@ class PageWriter:
         if existing.staff_edited and not self.force:
             return FileOutcome(path, KEPT, KEPT_DETAIL)
         if existing.source_path != path and not is_fuller(item.page, existing):
-            return FileOutcome(path, DUPLICATE, f"another copy of the article at {existing.original_url}; "
-                                                f"the archive keeps the fuller text from {existing.source_path}")
+            return FileOutcome(
+                path,
+                DUPLICATE,
+                f"another copy of the article at {existing.original_url}; "
+                f"the archive keeps the fuller text from {existing.source_path}",
+            )
         if existing.source_path == path and item.page.is_truncated and not existing.is_truncated:
             return FileOutcome(path, KEPT, "cut short where the archive holds the complete text; kept")
         return None
@@ -394,8 +408,12 @@ class PageWriter:
 
 
 def superseded(loser, winner):
-    return FileOutcome(loser.source.path, DUPLICATE, f"another copy of the article at {winner.page.original_url}; "
-                                                      f"the archive keeps the fuller text from {winner.source.path}")
+    return FileOutcome(
+        loser.source.path,
+        DUPLICATE,
+        f"another copy of the article at {winner.page.original_url}; "
+        f"the archive keeps the fuller text from {winner.source.path}",
+    )
 
 
 def article_identity(item):
@@ -437,8 +455,12 @@ def photo_date(block):
 
 def _media_item(key, block):
     return MediaItem(
-        media_id=block.media_id, fingerprint=key, caption=block.caption, credit=block.credit,
-        agency=block.agency, taken_on=photo_date(block),
+        media_id=block.media_id,
+        fingerprint=key,
+        caption=block.caption,
+        credit=block.credit,
+        agency=block.agency,
+        taken_on=photo_date(block),
     )
 
 

@@ -9,6 +9,7 @@ with the text, not with the size of the vocabulary. The longest name starting at
 and the words it covers are not read again: "Free Syrian Army" does not also tag Syria, and
 "Hafez al-Assad" does not also tag Bashar al-Assad through the alias "Assad".
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ class TagMatcher:
                 continue
             for tail, keys in tails.items():
                 length = len(tail) + 1
-                if length > best_length and tuple(sequence[start + 1:start + length]) == tail:
+                if length > best_length and tuple(sequence[start + 1 : start + length]) == tail:
                     best_at, best_length, best_keys = start, length, keys
         if best_keys is not None:
             found |= best_keys

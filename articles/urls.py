@@ -46,10 +46,17 @@ urlpatterns = [
     path("archive/<int:year>/", public(views.YearArchiveView.as_view()), name="archive-year"),
     path("archive/<int:year>/<int:month>/", public(views.YearArchiveView.as_view()), name="archive-month"),
     # The original site's addresses answer with a permanent redirect to their page here.
-    re_path(rf"^(?P<kind>tag|category|author)/(?P<slug>{SLUG})(?:/page/(?P<number>{LEGACY_PAGE}))?/?$",
-            views.legacy_listing, name="legacy-listing"),
-    re_path(rf"^(?P<author>{SLUG})/(?P<section>{SLUG})/(?P<post>{SLUG})/attachment/(?P<attachment>{SLUG})/?$",
-            views.legacy_attachment, name="legacy-attachment"),
-    re_path(rf"^(?P<author>{SLUG})/(?P<section>{SLUG})/(?P<post>{SLUG})/?$",
-            views.legacy_article, name="legacy-article"),
+    re_path(
+        rf"^(?P<kind>tag|category|author)/(?P<slug>{SLUG})(?:/page/(?P<number>{LEGACY_PAGE}))?/?$",
+        views.legacy_listing,
+        name="legacy-listing",
+    ),
+    re_path(
+        rf"^(?P<author>{SLUG})/(?P<section>{SLUG})/(?P<post>{SLUG})/attachment/(?P<attachment>{SLUG})/?$",
+        views.legacy_attachment,
+        name="legacy-attachment",
+    ),
+    re_path(
+        rf"^(?P<author>{SLUG})/(?P<section>{SLUG})/(?P<post>{SLUG})/?$", views.legacy_article, name="legacy-article"
+    ),
 ]

@@ -4,11 +4,11 @@ import re
 
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import requires_csrf_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -158,8 +158,12 @@ class YearArchiveView(KeysetListMixin, TemplateView):
         articles = Article.objects.for_listing().in_period(year, month)
         total = months[month] if month else sum(months.values())
         return super().get_context_data(
-            year=year, month=month, months=months, total=total,
-            page=self.page_of(articles, total), **kwargs,
+            year=year,
+            month=month,
+            months=months,
+            total=total,
+            page=self.page_of(articles, total),
+            **kwargs,
         )
 
 
@@ -281,11 +285,19 @@ def legacy_attachment(request, author, section, post, attachment):
 
 def not_found(request, exception=None):
     """The 404 page: says what was not found and offers a search built from the address."""
-    words = [w for w in re.split(r"[^\w]+", request.path) if w and not w.isdigit()
-             and w not in {"tag", "category", "author", "page", "attachment", "articles", "media", "tags"}]
+    words = [
+        w
+        for w in re.split(r"[^\w]+", request.path)
+        if w
+        and not w.isdigit()
+        and w not in {"tag", "category", "author", "page", "attachment", "articles", "media", "tags"}
+    ]
     message = exception.args[0] if exception and exception.args and isinstance(exception.args[0], str) else ""
-    context = {"request_path": request.path, "suggested_query": " ".join(words[-6:]).replace("-", " "),
-               "message": message}
+    context = {
+        "request_path": request.path,
+        "suggested_query": " ".join(words[-6:]).replace("-", " "),
+        "message": message,
+    }
     return render(request, "404.html", context, status=404)
 
 

@@ -3,6 +3,7 @@
 Benchmarks are not tests: they print figures for a person to read and compare, and they are
 run by `make bench...`, never by `make test`.
 """
+
 import os
 import subprocess
 import sys
@@ -46,8 +47,13 @@ def fresh_database(name):
 
 
 def manage(args, database_url, **kwargs):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
     return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, **kwargs)
 
 
@@ -71,12 +77,21 @@ def tree_rss(pid):
 
 def timed_command(args, database_url):
     """Run a manage.py command; return (seconds, peak memory of its process tree, output)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
     started = time.monotonic()
     process = subprocess.Popen(
-        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     peak = [0]
 

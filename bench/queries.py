@@ -5,6 +5,7 @@ corpus), and words are picked at set frequency bands: frequent (in most pages), 
 rare and very rare. Phrases are word pairs that occur in the text. The same set runs with and
 without facet filters.
 """
+
 import os
 import random
 import re
@@ -12,15 +13,38 @@ from collections import Counter
 from pathlib import Path
 
 WORD = re.compile(r"[A-Za-z][a-z]{3,}")
-STOP = {"that", "this", "with", "from", "have", "were", "they", "their", "which", "been", "will",
-        "also", "than", "then", "them", "there", "when", "what", "would", "into", "more", "said"}
+STOP = {
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "were",
+    "they",
+    "their",
+    "which",
+    "been",
+    "will",
+    "also",
+    "than",
+    "then",
+    "them",
+    "there",
+    "when",
+    "what",
+    "would",
+    "into",
+    "more",
+    "said",
+}
 
 
 def sample_pages(folder, count=2000, seed=11):
     files = sorted(
         Path(top) / name
         for top, _, names in os.walk(folder, followlinks=True)
-        for name in names if name.endswith(".txt")
+        for name in names
+        if name.endswith(".txt")
     )
     rng = random.Random(seed)
     return [f.read_text(encoding="utf-8") for f in rng.sample(files, min(count, len(files)))]

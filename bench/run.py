@@ -13,6 +13,7 @@ Parts:
           then the same load while a second ingest runs
 Prints one table and writes bench/results.json. Not a test: figures for people to compare.
 """
+
 import argparse
 import contextlib
 import json
@@ -38,11 +39,18 @@ RESULTS = ROOT / "bench" / "results.json"
 GOALS = {
     "ingest_first_files_per_second": 2000,
     "ingest_unchanged_files_per_second": 10000,
-    "article_ms": 10, "article_queries": 6, "list_ms": 25, "deep_over_first": 1.5,
-    "search_p95_ms": 150, "requests_per_second": 300,
+    "article_ms": 10,
+    "article_queries": 6,
+    "list_ms": 25,
+    "deep_over_first": 1.5,
+    "search_p95_ms": 150,
+    "requests_per_second": 300,
 }
-PRODUCTION_ENV = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
-                  "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+}
 
 
 def database_url(n):
@@ -71,10 +79,18 @@ def bench_ingest(n, folder):
         seconds, peak, output = timed_command(["ingest", str(folder), "--no-progress"], url)
         summary = [line for line in output.splitlines() if line.startswith("Files seen")][-1]
         seen = int(re.search(r"Files seen: ([\d,]+)", summary)[1].replace(",", ""))
-        results[label] = {"files": seen, "seconds": round(seconds, 1), "files_per_second": round(seen / seconds),
-                          "peak_memory_mb": round(peak / 2**20), "summary": summary}
-        print(f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
-              f"peak {peak / 2**20:,.0f} MB", flush=True)
+        results[label] = {
+            "files": seen,
+            "seconds": round(seconds, 1),
+            "files_per_second": round(seen / seconds),
+            "peak_memory_mb": round(peak / 2**20),
+            "summary": summary,
+        }
+        print(
+            f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
+            f"peak {peak / 2**20:,.0f} MB",
+            flush=True,
+        )
     return results
 
 
@@ -175,7 +191,7 @@ def bench_search(folder, naive_limit=None):
     passes = []
     for _ in range(2):
         times = []
-        for label, params in queries:
+        for _, params in queries:
             cache.clear()  # no cached results: every query is computed
             started = time.perf_counter()
             response = client.get("/search/", params)
@@ -190,7 +206,7 @@ def bench_search(folder, naive_limit=None):
     slowest = sorted(zip(times, queries), key=lambda pair: -pair[0])[:5]
     naive = []
     naive_queries = queries if naive_limit is None else queries[:: max(1, len(queries) // naive_limit)]
-    for label, params in naive_queries:
+    for _, params in naive_queries:
         word = re.findall(r"[a-z]+", params["q"])[0]
         started = time.perf_counter()
         matches = Article.objects.filter(Q(title__icontains=word) | Q(body__icontains=word))
@@ -201,14 +217,18 @@ def bench_search(folder, naive_limit=None):
     connection.close()
     return {
         "queries": len(queries),
-        "p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
+        "p50_ms": round(percentile(times, 0.5), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
         "max_ms": round(max(times), 1),
         "first_pass_p50_ms": round(percentile(passes[0], 0.5), 1),
         "first_pass_p95_ms": round(percentile(passes[0], 0.95), 1),
         "by_kind_p50_ms": {k: round(statistics.median(v), 1) for k, v in by_label.items()},
         "slowest": [{"ms": round(ms, 1), "kind": label, "params": params} for ms, (label, params) in slowest],
-        "naive_icontains": {"queries": len(naive), "p50_ms": round(percentile(naive, 0.5), 1),
-                            "p95_ms": round(percentile(naive, 0.95), 1)},
+        "naive_icontains": {
+            "queries": len(naive),
+            "p50_ms": round(percentile(naive, 0.5), 1),
+            "p95_ms": round(percentile(naive, 0.95), 1),
+        },
     }
 
 
@@ -239,6 +259,7 @@ def load_urls(folder, count=400):
             urls.append(tags[i % len(tags)].get_absolute_url())
         else:
             from urllib.parse import urlencode
+
             urls.append("/search/?" + urlencode({"q": searches[i % len(searches)]}))
     return urls
 
@@ -266,13 +287,19 @@ def run_wrk(port, url_file, seconds):
         script.write(WRK_SCRIPT % url_file)
     output = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    line = [l for l in output.splitlines() if l.startswith("RESULT")][-1].split()
+    line = [row for row in output.splitlines() if row.startswith("RESULT")][-1].split()
     requests, connect, read, write, status, timeout, duration_us, p95_us = map(float, line[1:])
-    return {"requests": int(requests), "requests_per_second": round(requests / (duration_us / 1e6)),
-            "p95_ms": round(p95_us / 1000, 1), "errors": int(connect + read + write + status + timeout),
-            "non_2xx_3xx": int(status)}
+    return {
+        "requests": int(requests),
+        "requests_per_second": round(requests / (duration_us / 1e6)),
+        "p95_ms": round(p95_us / 1000, 1),
+        "errors": int(connect + read + write + status + timeout),
+        "non_2xx_3xx": int(status),
+    }
 
 
 def bench_load(n, url, folder, seconds=30):
@@ -293,11 +320,17 @@ def bench_load(n, url, folder, seconds=30):
         # New pages each run (a fresh seed), so that the second ingest really writes.
         seed = int(time.time())
         extra = corpus(max(2000, n // 20), folder=Path(tempfile.mkdtemp(prefix="archive-extra-")), seed=seed)
-        ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(extra), "--no-progress"], cwd=ROOT,
-                                  env=cached, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ingest = subprocess.Popen(
+            [sys.executable, "manage.py", "ingest", str(extra), "--no-progress"],
+            cwd=ROOT,
+            env=cached,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         during = run_wrk(port, url_file, seconds)
         ingest_output = ingest.communicate()[0]
-        during["ingest_summary"] = [l for l in ingest_output.splitlines() if l.startswith("Files seen")][-1:]
+        during["ingest_summary"] = [row for row in ingest_output.splitlines() if row.startswith("Files seen")][-1:]
         during["ingest_exit_status"] = ingest.returncode
         results["during_ingest"] = during
         shutil.rmtree(extra, ignore_errors=True)
@@ -309,9 +342,20 @@ def bench_load(n, url, folder, seconds=30):
 def gunicorn(env):
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "archive.wsgi", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "archive.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         _wait_for(port)
@@ -335,6 +379,10 @@ def _wait_for(port, timeout=30):
 # --- report ----------------------------------------------------------------------------------
 
 
+def load_figures(run):
+    return f"{run['requests_per_second']}, {run['p95_ms']}, {run['errors']}"
+
+
 def report(results):
     n = results["n"]
     print(f"\nArchive benchmark at {n:,} generated articles (PostgreSQL, 2 cores)")
@@ -345,32 +393,55 @@ def report(results):
         rows += [
             ("ingest, first run (files/s)", f"{ingest['first']['files_per_second']:,}", "≥ 2,000"),
             ("ingest, unchanged re-run (files/s)", f"{ingest['unchanged']['files_per_second']:,}", "≥ 10,000"),
-            ("ingest, peak memory first / unchanged (MB)",
-             f"{ingest['first']['peak_memory_mb']} / {ingest['unchanged']['peak_memory_mb']}", ""),
+            (
+                "ingest, peak memory first / unchanged (MB)",
+                f"{ingest['first']['peak_memory_mb']} / {ingest['unchanged']['peak_memory_mb']}",
+                "",
+            ),
         ]
     pages = results.get("pages")
     if pages:
         for name in ("home", "article", "list_first", "list_last", "tag_first", "tag_last", "year_last", "photo"):
             goal = {"article": "≤ 10 ms, ≤ 6 q"}.get(name, "≤ 25 ms" if "list" in name or "tag" in name else "")
-            rows.append((f"{name.replace('_', ' ')} (ms, queries)", f"{pages[name]['ms']} ms, {pages[name]['queries']} q", goal))
-        rows.append(("list: last page / first page", f"{pages['list_last']['ms'] / pages['list_first']['ms']:.2f}", "≤ 1.5"))
+            rows.append(
+                (f"{name.replace('_', ' ')} (ms, queries)", f"{pages[name]['ms']} ms, {pages[name]['queries']} q", goal)
+            )
+        rows.append(
+            ("list: last page / first page", f"{pages['list_last']['ms'] / pages['list_first']['ms']:.2f}", "≤ 1.5")
+        )
     search = results.get("search")
     if search:
         rows += [
-            (f"search p50 / p95 ({search['queries']} queries, ms)", f"{search['p50_ms']} / {search['p95_ms']}", "p95 ≤ 150"),
-            ("naive icontains p50 / p95 (ms)",
-             f"{search['naive_icontains']['p50_ms']} / {search['naive_icontains']['p95_ms']}", ""),
+            (
+                f"search p50 / p95 ({search['queries']} queries, ms)",
+                f"{search['p50_ms']} / {search['p95_ms']}",
+                "p95 ≤ 150",
+            ),
+            (
+                "naive icontains p50 / p95 (ms)",
+                f"{search['naive_icontains']['p50_ms']} / {search['naive_icontains']['p95_ms']}",
+                "",
+            ),
             ("icontains p50 / our p50", f"{search['naive_icontains']['p50_ms'] / search['p50_ms']:.0f}×", "large"),
         ]
     load = results.get("load")
     if load:
         rows += [
-            ("gunicorn 2 workers, mix: req/s, p95 ms, errors",
-             f"{load['steady']['requests_per_second']}, {load['steady']['p95_ms']}, {load['steady']['errors']}", "≥ 300, 0 errors"),
-            ("  same without the page cache",
-             f"{load['uncached']['requests_per_second']}, {load['uncached']['p95_ms']}, {load['uncached']['errors']}", ""),
-            ("same while ingesting: req/s, p95 ms, errors",
-             f"{load['during_ingest']['requests_per_second']}, {load['during_ingest']['p95_ms']}, {load['during_ingest']['errors']}", "0 errors"),
+            (
+                "gunicorn 2 workers, mix: req/s, p95 ms, errors",
+                load_figures(load["steady"]),
+                "≥ 300, 0 errors",
+            ),
+            (
+                "  same without the page cache",
+                load_figures(load["uncached"]),
+                "",
+            ),
+            (
+                "same while ingesting: req/s, p95 ms, errors",
+                load_figures(load["during_ingest"]),
+                "0 errors",
+            ),
         ]
     for name, value, goal in rows:
         print(f"{name:<44} {value:>14}   {goal}")

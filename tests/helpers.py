@@ -1,4 +1,5 @@
 """Building an archive for tests: the real seed and test pages, plus generated articles."""
+
 import datetime as dt
 import importlib
 from io import StringIO
@@ -43,16 +44,18 @@ def article_make(*, tags=(), photos=(), **fields):
 def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), title="Generated article"):
     """``count`` dated articles, one a day from ``start``, optionally in a section and tag."""
     articles = [
-        services.article_derive(Article(
-            title=f"{title} {i:05d}",
-            slug=f"generated-{i}",
-            body=f"Paragraph of generated article {i}.",
-            section=section,
-            published_on=start + dt.timedelta(days=i),
-            date_source=Article.DateSource.CAPTION,
-            source_path=f"generated/{title}/{i}.txt",
-            content_hash=f"{title}-{start}-{i}",
-        ))
+        services.article_derive(
+            Article(
+                title=f"{title} {i:05d}",
+                slug=f"generated-{i}",
+                body=f"Paragraph of generated article {i}.",
+                section=section,
+                published_on=start + dt.timedelta(days=i),
+                date_source=Article.DateSource.CAPTION,
+                source_path=f"generated/{title}/{i}.txt",
+                content_hash=f"{title}-{start}-{i}",
+            )
+        )
         for i in range(count)
     ]
     Article.objects.bulk_create(articles)

@@ -1,4 +1,5 @@
 """The staff admin, through the test client: access, editing, tags, history, search, query counts."""
+
 import datetime as dt
 import shutil
 import tempfile
@@ -11,10 +12,9 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from articles import search, services
+from articles.models import ArchiveMonth, Article, ArticleTag, Author, MediaItem, Section, Tag
 from tests.helpers import article_make
-
-from articles import editing, search, services
-from articles.models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.txt"
 
@@ -22,14 +22,22 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.
 def make_article(n, *, body="", tags=(), photos=(), section=None, author=None, published_on=dt.date(2014, 3, 2)):
     """An article as ingest leaves it: links, search text and photo count filled in."""
     return article_make(
-        title=f"Article number {n}", body=body or f"Paragraph of article {n}.", published_on=published_on,
-        section=section, author=author, source_path=f"pages/{n}.txt", content_hash=f"hash-{n}",
-        tags=tags, photos=photos,
+        title=f"Article number {n}",
+        body=body or f"Paragraph of article {n}.",
+        published_on=published_on,
+        section=section,
+        author=author,
+        source_path=f"pages/{n}.txt",
+        content_hash=f"hash-{n}",
+        tags=tags,
+        photos=photos,
     )
 
 
 def make_photo(n, caption="A photo caption"):
-    return MediaItem.objects.create(media_id=55000000 + n, fingerprint=f"id:{n}", caption=f"{caption} {n}", credit="AFP")
+    return MediaItem.objects.create(
+        media_id=55000000 + n, fingerprint=f"id:{n}", caption=f"{caption} {n}", credit="AFP"
+    )
 
 
 def make_tag(name, aliases=""):
@@ -81,8 +89,9 @@ class LoginThrottleTests(TestCase):
         User.objects.create_superuser("second", "second@example.com", "second password")
 
     def log_in(self, username, password):
-        return self.client.post("/admin/login/?next=/admin/", {"username": username, "password": password,
-                                                               "next": "/admin/"})
+        return self.client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"}
+        )
 
     def fail(self, username, times):
         return [self.log_in(username, "wrong password").status_code for _ in range(times)]
@@ -124,12 +133,23 @@ class AccessTests(TestCase):
     def test_editor_edits_archive_content_but_not_users_groups_or_permissions(self):
         self.client.force_login(self.editor)
         article = make_article(1)
-        for url in ["/admin/", "/admin/articles/article/", change_url(article), "/admin/articles/tag/",
-                    "/admin/articles/mediaitem/", "/admin/articles/section/", "/admin/articles/author/"]:
+        for url in [
+            "/admin/",
+            "/admin/articles/article/",
+            change_url(article),
+            "/admin/articles/tag/",
+            "/admin/articles/mediaitem/",
+            "/admin/articles/section/",
+            "/admin/articles/author/",
+        ]:
             self.assertEqual(self.client.get(url).status_code, 200, url)
         self.assertEqual(self.edit_title(article).status_code, 302)
-        for url in ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/",
-                    f"/admin/auth/user/{self.editor.pk}/change/"]:
+        for url in [
+            "/admin/auth/user/",
+            "/admin/auth/group/",
+            "/admin/auth/user/add/",
+            f"/admin/auth/user/{self.editor.pk}/change/",
+        ]:
             self.assertEqual(self.client.get(url).status_code, 403, url)
         self.assertNotContains(self.client.get("/admin/"), "/admin/auth/")
 
@@ -179,13 +199,16 @@ class ArticleEditTests(AdminTestCase):
         photo = make_photo(1, caption="An okapi at the border crossing")
         self.assertFalse(search.filter_queryset(Article.objects.all(), "zanzibar").exists())
 
-        self.edit(article, **{
-            "tag_choices": [str(tag.pk)],
-            "articlemedia_set-TOTAL_FORMS": "1",
-            "articlemedia_set-0-position": "0",
-            "articlemedia_set-0-media": str(photo.pk),
-            "articlemedia_set-0-article": str(article.pk),
-        })
+        self.edit(
+            article,
+            **{
+                "tag_choices": [str(tag.pk)],
+                "articlemedia_set-TOTAL_FORMS": "1",
+                "articlemedia_set-0-position": "0",
+                "articlemedia_set-0-media": str(photo.pk),
+                "articlemedia_set-0-article": str(article.pk),
+            },
+        )
 
         article.refresh_from_db()
         self.assertEqual(article.photo_count, 1)
@@ -252,7 +275,11 @@ class TagActionTests(AdminTestCase):
     def test_merging_tags_moves_articles_and_keeps_every_name(self):
         kept = make_tag("Zorvania", aliases="ZVA")
         merged = make_tag("Zorvan Republic", aliases="Zorvanistan")
-        only_kept, both, only_merged = make_article(1, tags=[kept]), make_article(2, tags=[kept, merged]), make_article(3, tags=[merged])
+        only_kept, both, only_merged = (
+            make_article(1, tags=[kept]),
+            make_article(2, tags=[kept, merged]),
+            make_article(3, tags=[merged]),
+        )
         url = reverse("admin:articles_tag_changelist")
         post = {"action": "merge_tags", "_selected_action": [kept.pk, merged.pk]}
 
@@ -317,11 +344,14 @@ class HistoryTests(AdminTestCase):
 
     def test_restoring_an_earlier_version_brings_back_its_tags_and_photos(self):
         other_tag = make_tag("Tell Zafir")
-        self.edit(self.article, **{
-            "title": "Tell Zafir instead",
-            "tag_choices": [str(other_tag.pk)],
-            "articlemedia_set-0-DELETE": "on",
-        })
+        self.edit(
+            self.article,
+            **{
+                "title": "Tell Zafir instead",
+                "tag_choices": [str(other_tag.pk)],
+                "articlemedia_set-0-DELETE": "on",
+            },
+        )
         self.assertEqual(self.article.media.count(), 0)
         ingested = self.history(self.article).context["action_list"][-1]
 
@@ -345,9 +375,15 @@ class HistoryTests(AdminTestCase):
         self.edit(self.article, title="Edited once")
         ingested = self.history(self.article).context["action_list"][-1]
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("admin:articles_tag_changelist"), {
-                "action": "merge_tags", "_selected_action": [kept.pk, self.tag.pk], "kept": kept.pk, "apply": "1",
-            })
+            self.client.post(
+                reverse("admin:articles_tag_changelist"),
+                {
+                    "action": "merge_tags",
+                    "_selected_action": [kept.pk, self.tag.pk],
+                    "kept": kept.pk,
+                    "apply": "1",
+                },
+            )
 
         form = self.client.get(ingested["url"])
         response = self.client.post(ingested["url"], change_form_data(form))
@@ -367,7 +403,9 @@ class QueryCountTests(AdminTestCase):
         tags = [make_tag(f"Tag {start}-{i}") for i in range(3)]
         for n in range(start, start + 12):
             photos = [make_photo(n * 10 + i) for i in range(n % 3)]
-            make_article(n, body="ceasefire " * (n % 2), tags=tags[: n % 4], photos=photos, section=section, author=author)
+            make_article(
+                n, body="ceasefire " * (n % 2), tags=tags[: n % 4], photos=photos, section=section, author=author
+            )
         services.counts_refresh()
 
     def pages(self):
@@ -379,7 +417,8 @@ class QueryCountTests(AdminTestCase):
             "article list, year": ("/admin/articles/article/?sort_date__year=2014", 8),
             "article list, month": ("/admin/articles/article/?sort_date__year=2014&sort_date__month=3", 8),
             "article list, filtered": (
-                f"/admin/articles/article/?tag={tag.pk}&photos=yes&section__id__exact={article.section_id}", 8
+                f"/admin/articles/article/?tag={tag.pk}&photos=yes&section__id__exact={article.section_id}",
+                8,
             ),
             "article list, search": ("/admin/articles/article/?q=ceasefire", 9),
             "article change": (change_url(article), 9),

@@ -3,6 +3,7 @@
 Where no Chromium is installed (a laptop), these tests are skipped with a clear reason; CI
 sets ARCHIVE_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
 """
+
 import os
 import shutil
 import unittest
@@ -17,8 +18,14 @@ from .helpers import ingest_real_pages, load_tag_vocabulary, make_articles, sect
 CHROMIUM = os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("ARCHIVE_REQUIRE_BROWSER") == "1"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -122,8 +129,16 @@ class PhoneWidthTests(BrowserTestCase):
     def test_no_sideways_scrolling_at_375_pixels(self):
         article = Article.objects.get(title="U.S.-led Jets Kill Dozens of Syrian Soldiers")
         self.page.set_viewport_size({"width": 375, "height": 800})
-        for path in ["/", article.get_absolute_url(), "/articles/", "/search/?q=syria", "/media/",
-                     Tag.objects.get(slug="syria").get_absolute_url(), "/archive/", "/no/such/page/"]:
+        for path in [
+            "/",
+            article.get_absolute_url(),
+            "/articles/",
+            "/search/?q=syria",
+            "/media/",
+            Tag.objects.get(slug="syria").get_absolute_url(),
+            "/archive/",
+            "/no/such/page/",
+        ]:
             with self.subTest(path=path):
                 page = self.open(path)
                 width = page.evaluate("document.documentElement.scrollWidth")

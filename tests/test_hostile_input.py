@@ -3,6 +3,7 @@
 Served as in production (DEBUG off). The test client raises a view's exception instead of
 answering 500 (``raise_request_exception``), so a crash fails the test with its traceback.
 """
+
 import base64
 import json
 import os
@@ -80,10 +81,24 @@ READER_URLS = [
     ("/{}/{}/{}/attachment/{}/", ()),
 ]
 ADMIN_URLS = [
-    ("/admin/articles/article/", (
-        "year", "tag", "photos", "section__id__exact", "is_truncated__exact", "staff_edited__exact",
-        "sort_date__year", "sort_date__month", "sort_date__day", "title", "q", "o", "p",
-    )),
+    (
+        "/admin/articles/article/",
+        (
+            "year",
+            "tag",
+            "photos",
+            "section__id__exact",
+            "is_truncated__exact",
+            "staff_edited__exact",
+            "sort_date__year",
+            "sort_date__month",
+            "sort_date__day",
+            "title",
+            "q",
+            "o",
+            "p",
+        ),
+    ),
     ("/admin/articles/mediaitem/", ("agency", "q", "o", "p")),
     ("/admin/articles/tag/", ("kind", "q", "o", "p")),
     ("/admin/articles/section/", ("q", "o", "p")),
@@ -100,7 +115,6 @@ def requests_to(draw, urls):
     return path, params
 
 
-
 @override_settings(DEBUG=False)
 class HostileInputTestCase(TestCase):
     """Hypothesis's TestCase runs each example in a transaction of its own."""
@@ -112,7 +126,9 @@ class HostileInputTestCase(TestCase):
         cls.section = section()
         cls.tag = Tag.objects.get(slug="syria")
         cls.articles = make_articles(30, section=cls.section, tag=cls.tag)
-        cls.photo = MediaItem.objects.create(media_id=55000001, fingerprint="id:55000001", caption="A photo", agency="AFP")
+        cls.photo = MediaItem.objects.create(
+            media_id=55000001, fingerprint="id:55000001", caption="A photo", agency="AFP"
+        )
         cls.staff = User.objects.create_superuser("lead", "lead@example.com", "pw")
 
     def assertRefused(self, url, params=None, codes=(400, 404)):
@@ -123,8 +139,11 @@ class HostileInputTestCase(TestCase):
 class PageNumberTests(HostileInputTestCase):
     def test_page_numbers_in_non_ascii_digits_are_404(self):
         lists = [
-            reverse("articles:article-list"), self.tag.get_absolute_url(), self.section.get_absolute_url(),
-            reverse("articles:archive-year", args=[2010]), reverse("articles:photo-list"),
+            reverse("articles:article-list"),
+            self.tag.get_absolute_url(),
+            self.section.get_absolute_url(),
+            reverse("articles:archive-year", args=[2010]),
+            reverse("articles:photo-list"),
         ]
         for url in lists:
             for page in ["²", "①", "4" * 5000]:
@@ -164,8 +183,16 @@ class CursorTests(HostileInputTestCase):
 
 class SlugTests(HostileInputTestCase):
     def test_nul_in_a_slug_is_404(self):
-        for url in ["/tags/%00/", "/sections/%00/", "/authors/a%00/", "/tag/%00/", "/category/a%00b/",
-                    "/author/%00/page/2/", "/a%00/news/post/", "/author/news/post%00/attachment/x/"]:
+        for url in [
+            "/tags/%00/",
+            "/sections/%00/",
+            "/authors/a%00/",
+            "/tag/%00/",
+            "/category/a%00b/",
+            "/author/%00/page/2/",
+            "/a%00/news/post/",
+            "/author/news/post%00/attachment/x/",
+        ]:
             with self.subTest(url=url):
                 self.assertRefused(url)
 
@@ -176,8 +203,16 @@ class AdminFilterTests(HostileInputTestCase):
 
     def test_bad_changelist_filters_are_refused(self):
         url = reverse("admin:articles_article_changelist")
-        for params in [{"year": "0"}, {"year": "99999"}, {"year": "²"}, {"tag": "²"}, {"title": "\x00"},
-                       {"q": "\x00"}, {"sort_date__year": "9999"}, {"sort_date__year": "9999", "sort_date__month": "12"}]:
+        for params in [
+            {"year": "0"},
+            {"year": "99999"},
+            {"year": "²"},
+            {"tag": "²"},
+            {"title": "\x00"},
+            {"q": "\x00"},
+            {"sort_date__year": "9999"},
+            {"sort_date__year": "9999", "sort_date__month": "12"},
+        ]:
             with self.subTest(params=params):
                 self.assertRefused(url, params)
 
@@ -192,8 +227,12 @@ class AdminFilterTests(HostileInputTestCase):
 # More examples explore further (ARCHIVE_HYPOTHESIS_EXAMPLES=2000 for a long hunt); in CI the
 # examples are the same on every run, so that a red build always names a reproducible case.
 EXAMPLES = int(os.environ.get("ARCHIVE_HYPOTHESIS_EXAMPLES", "100"))
-EXPLORE = settings(deadline=None, database=None, derandomize=os.environ.get("CI") == "true",
-                   suppress_health_check=[HealthCheck.too_slow])
+EXPLORE = settings(
+    deadline=None,
+    database=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 class NeverServerErrorTests(HostileInputTestCase):

@@ -1,4 +1,5 @@
 """`manage.py ingest`: what it writes, what it refuses, and that re-running is safe."""
+
 import codecs
 import os
 import shutil
@@ -141,7 +142,11 @@ class RefusalTests(IngestTestMixin, TestCase):
         self.page("empty.txt", b"")
         self.page("blank.txt", "  \n \n")
         self.page("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-        self.page("title-only.txt", "Middle-east Arab News Opinion | Asharq Al-awsat\n\nJust a title | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n")
+        self.page(
+            "title-only.txt",
+            "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
+            "Just a title | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n",
+        )
         self.page("huge.txt", b"x" * 64)
         self.page("notes.pdf", b"%PDF")
         self.page("good.txt", SEED.read_bytes())
@@ -153,16 +158,25 @@ class RefusalTests(IngestTestMixin, TestCase):
         lines = out.getvalue().splitlines()
         refused = [line for line in lines if line.startswith("refused")]
         self.assertEqual(len(refused), 5)
-        for name, reason in [("empty.txt", "empty"), ("blank.txt", "whitespace"), ("binary.txt", "binary"),
-                             ("title-only.txt", "title but no text"), ("huge.txt", "too large")]:
+        for name, reason in [
+            ("empty.txt", "empty"),
+            ("blank.txt", "whitespace"),
+            ("binary.txt", "binary"),
+            ("title-only.txt", "title but no text"),
+            ("huge.txt", "too large"),
+        ]:
             self.assertTrue(any(name in line and reason in line for line in refused), (name, refused))
         self.assertTrue(any(line.startswith("skipped") and "notes.pdf" in line for line in lines))
         self.assertNotIn("Traceback", out.getvalue())
         self.assertEqual(Article.objects.count(), 1, "the good file is not lost")
 
     def test_html_title_is_stored_as_text(self):
-        self.page("x.txt", SEED.read_text(encoding="utf-8").replace(
-            "U.S.-led Jets Kill Dozens of Syrian Soldiers", "<script>alert('x')</script> Jets"))
+        self.page(
+            "x.txt",
+            SEED.read_text(encoding="utf-8").replace(
+                "U.S.-led Jets Kill Dozens of Syrian Soldiers", "<script>alert('x')</script> Jets"
+            ),
+        )
         ingest(self.folder)
         self.assertEqual(Article.objects.get().title, "<script>alert('x')</script> Jets")
 

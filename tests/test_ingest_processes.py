@@ -1,5 +1,6 @@
 """Ingest as operators run it, in real processes against a database of its own: killed with
 ``kill -9``, or run twice at once over overlapping folders."""
+
 import json
 import os
 import signal
@@ -65,12 +66,25 @@ class ArchiveProcessMixin:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def manage(self, *args, check=True):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check,
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     def ingest_process(self, *args, output=subprocess.PIPE):
-        return subprocess.Popen([sys.executable, "manage.py", "ingest", "--no-progress", *args], cwd=ROOT,
-                                env=self.env, stdout=output, stderr=output, text=True)
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "ingest", "--no-progress", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=output,
+            stderr=output,
+            text=True,
+        )
 
     def state(self):
         return json.loads(self.manage("shell", "-v0", "-c", STATE).stdout)
@@ -117,8 +131,9 @@ class KilledIngestTests(ArchiveProcessMixin, SimpleTestCase):
             self.skipTest("needs Linux's /proc to find the worker processes")
         self.write_pages("pages", range(3000))
         # Its output goes nowhere: a pipe would be held open by any worker that outlived it.
-        ingest = self.ingest_process(str(self.folder / "pages"), "--batch-size", "150", "--jobs", "2",
-                                     output=subprocess.DEVNULL)
+        ingest = self.ingest_process(
+            str(self.folder / "pages"), "--batch-size", "150", "--jobs", "2", output=subprocess.DEVNULL
+        )
         deadline, workers = time.monotonic() + 60, []
         while len(workers) < 2 and time.monotonic() < deadline and ingest.poll() is None:
             workers = [pid for pid in children(ingest.pid) if alive(pid)]
@@ -163,6 +178,11 @@ class ConcurrentIngestTests(ArchiveProcessMixin, SimpleTestCase):
         self.assertEqual(state["photos"], 50)
         self.assertTrue(state["tag_counts_exact"])
         self.assertTrue(state["month_counts_exact"])
-        fuller = self.manage("shell", "-v0", "-c", "from articles.models import Article; "
-                             "print(Article.objects.filter(body__contains='second crawl kept').count())")
+        fuller = self.manage(
+            "shell",
+            "-v0",
+            "-c",
+            "from articles.models import Article; "
+            "print(Article.objects.filter(body__contains='second crawl kept').count())",
+        )
         self.assertEqual(fuller.stdout.strip(), "200")

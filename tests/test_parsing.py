@@ -4,6 +4,7 @@ Each ``tests/data/<case>.txt`` has a ``<case>.json`` beside it recording what a 
 extracts from the page; only the keys present in the JSON are checked, and a key the harness
 does not know (a typo such as "titel") fails the case instead of checking nothing.
 """
+
 import json
 import textwrap
 from pathlib import Path
@@ -81,15 +82,10 @@ def matches(key, got, want):
     if key == "body_ends":
         return got.endswith(want)
     if key == "media":
-        return len(got) == len(want) and all(
-            all(g.get(k) == v for k, v in w.items()) for g, w in zip(got, want)
-        )
+        return len(got) == len(want) and all(all(g.get(k) == v for k, v in w.items()) for g, w in zip(got, want))
     if key == "items":
         return len(got) == len(want) and all(
-            all(
-                g[k].startswith(v) if k == "excerpt_starts" else g.get(k) == v
-                for k, v in w.items()
-            )
+            all(g[k].startswith(v) if k == "excerpt_starts" else g.get(k) == v for k, v in w.items())
             for g, w in zip(got, want)
         )
     return got == want
@@ -131,8 +127,20 @@ class GoldenFileTests(SimpleTestCase):
 
 class EdgeCaseTests(SimpleTestCase):
     def test_never_raises_on_garbage(self):
-        for text in ["", "\n\n\n", "Select Page", "Media ID:", "Caption:", "by | |", "—", "...Caption:Caption:",
-                     "Media ID: 1234567\nCaption:\n\n", "\x00\x01", "x" * 100000, "(" * 5000 + "AFP"]:
+        for text in [
+            "",
+            "\n\n\n",
+            "Select Page",
+            "Media ID:",
+            "Caption:",
+            "by | |",
+            "—",
+            "...Caption:Caption:",
+            "Media ID: 1234567\nCaption:\n\n",
+            "\x00\x01",
+            "x" * 100000,
+            "(" * 5000 + "AFP",
+        ]:
             with self.subTest(text=text[:20]):
                 page = parse_page(text)
                 self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
@@ -180,15 +188,30 @@ class EdgeCaseTests(SimpleTestCase):
 
     def test_credit_forms(self):
         cases = {
-            "Soldiers stand guard. (AP Photo/Bilal Hussein)": ("Soldiers stand guard.", "(AP Photo/Bilal Hussein)", "AP"),
+            "Soldiers stand guard. (AP Photo/Bilal Hussein)": (
+                "Soldiers stand guard.",
+                "(AP Photo/Bilal Hussein)",
+                "AP",
+            ),
             "A rally in Cairo. AFP PHOTO / STR": ("A rally in Cairo.", "AFP PHOTO / STR", "AFP"),
             "Protesters march (EPA/Yahya Arhab)": ("Protesters march", "(EPA/Yahya Arhab)", "EPA"),
             "Smoke rises.(EPA)": ("Smoke rises.", "(EPA)", "EPA"),
-            "A fighter in Aleppo. REUTERS/Bassam Khabieh": ("A fighter in Aleppo.", "REUTERS/Bassam Khabieh", "Reuters"),
+            "A fighter in Aleppo. REUTERS/Bassam Khabieh": (
+                "A fighter in Aleppo.",
+                "REUTERS/Bassam Khabieh",
+                "Reuters",
+            ),
             "Tunis on Friday (AFP PHOTO/FETHI BELAID_": ("Tunis on Friday", "(AFP PHOTO/FETHI BELAID_", "AFP"),
-            "President Aoun meets the envoy. (Dalati and Nohra)": ("President Aoun meets the envoy.", "(Dalati and Nohra)", "Other"),
-            "Putin (L) meets Obama, September 5, 2016. Sputnik/Kremlin/Alexei Druzhinin/via REUTERS":
-                ("Putin (L) meets Obama, September 5, 2016.", "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS", "Reuters"),
+            "President Aoun meets the envoy. (Dalati and Nohra)": (
+                "President Aoun meets the envoy.",
+                "(Dalati and Nohra)",
+                "Other",
+            ),
+            "Putin (L) meets Obama, September 5, 2016. Sputnik/Kremlin/Alexei Druzhinin/via REUTERS": (
+                "Putin (L) meets Obama, September 5, 2016.",
+                "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS",
+                "Reuters",
+            ),
             "A view of the city.": ("A view of the city.", "", ""),
         }
         for text, (caption, credit, agency) in cases.items():
@@ -215,8 +238,23 @@ class DamagedPageTests(SimpleTestCase):
         import random
 
         rng = random.Random(2024)
-        junk = ["\x00", "\ufffd", "Media ID:", "Caption:", "Select Page", "...", "—", "|", "by  |", "(AP Photo/",
-                "Middle-east Arab News Opinion | Asharq Al-awsat", "\r", "\t", "سوريا", "<b>"]
+        junk = [
+            "\x00",
+            "\ufffd",
+            "Media ID:",
+            "Caption:",
+            "Select Page",
+            "...",
+            "—",
+            "|",
+            "by  |",
+            "(AP Photo/",
+            "Middle-east Arab News Opinion | Asharq Al-awsat",
+            "\r",
+            "\t",
+            "سوريا",
+            "<b>",
+        ]
         for text_path, _ in golden_cases():
             text = text_path.read_text(encoding="utf-8", errors="replace")
             for _ in range(25):

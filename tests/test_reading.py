@@ -1,4 +1,5 @@
 """Reading page files: encodings, damage and refusals."""
+
 import codecs
 import os
 import tempfile
@@ -8,7 +9,10 @@ from django.test import SimpleTestCase
 
 from articles.reading import Refused, read_source, source_from_bytes, walk
 
-PAGE = "Middle-east Arab News Opinion | Asharq Al-awsat\n\nSyria’s truce | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n\nBeirut – The truce held.\n"
+PAGE = (
+    "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
+    "Syria’s truce | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n\nBeirut – The truce held.\n"
+)
 LIMIT = 5 * 1024 * 1024
 
 
@@ -31,7 +35,7 @@ class DecodingTests(SimpleTestCase):
                 self.assertIn("Syria’s truce", source.text)
 
     def test_character_cut_by_the_size_limit_is_dropped_not_misread(self):
-        raw = "The regime’s forces".encode("utf-8")[:-len("s forces") - 2]
+        raw = "The regime’s forces".encode()[: -len("s forces") - 2]
         source = source_from_bytes("a.txt", raw, LIMIT)
         self.assertEqual(source.encoding, "utf-8")
         self.assertEqual(source.text, "The regime")
@@ -66,9 +70,7 @@ class WalkTests(SimpleTestCase):
             os.symlink(root, root / "b" / "c" / "loop")
             found = list(walk([top]))
         names = [(kind, os.path.relpath(path, top)) for kind, path in found]
-        self.assertEqual(
-            names, [("file", "a.txt"), ("skipped", "b/notes.pdf"), ("file", "b/c/d.txt")]
-        )
+        self.assertEqual(names, [("file", "a.txt"), ("skipped", "b/notes.pdf"), ("file", "b/c/d.txt")])
 
     def test_missing_path_is_reported(self):
         self.assertEqual(list(walk(["/no/such/folder"])), [("missing", "/no/such/folder")])

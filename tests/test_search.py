@@ -1,11 +1,12 @@
 """Search: ranking, syntax, name variants, snippets, facets and bad input, on both databases."""
+
 import datetime as dt
 
 from django.test import TestCase
 from django.urls import reverse
 
 from articles import search
-from articles.models import Article, ArticleMedia, ArticleTag, MediaItem, Section, Tag
+from articles.models import Article, MediaItem, Section, Tag
 from articles.query import MAX_QUERY_LENGTH, parse_query
 from articles.services import counts_refresh
 from tests.helpers import article_make
@@ -14,8 +15,14 @@ from tests.helpers import article_make
 def article(title, body, *, date=dt.date(2015, 1, 1), section=None, tags=(), agency=None):
     photos = [MediaItem.objects.create(fingerprint=f"f-{title}", caption="A photo", agency=agency)] if agency else []
     made = article_make(
-        title=title, body=body, published_on=date, section=section, source_path=f"{title}.txt",
-        content_hash=title, tags=tags, photos=photos,
+        title=title,
+        body=body,
+        published_on=date,
+        section=section,
+        source_path=f"{title}.txt",
+        content_hash=title,
+        tags=tags,
+        photos=photos,
     )
     return made
 
@@ -37,21 +44,51 @@ class SearchTestCase(TestCase):
         cls.opinion = Section.objects.create(name="Opinion", slug="opinion")
         cls.isis = Tag.objects.get(slug="isis")
         cls.syria = Tag.objects.get(slug="syria")
-        article("Truce holds in Aleppo", "Fighting stopped overnight in the northern city.",
-                date=dt.date(2016, 3, 1), section=cls.news, tags=[cls.syria], agency="Reuters")
-        article("Markets", "Traders said a truce would help the markets recover.",
-                date=dt.date(2017, 5, 1), section=cls.opinion, agency="AFP")
-        article("Daesh retreats from Palmyra", "The group withdrew east.", date=dt.date(2016, 3, 27),
-                section=cls.news, tags=[cls.isis])
-        article("ISIS claims attack", "The Islamic State group said it carried out the bombing.",
-                date=dt.date(2015, 11, 14), section=cls.news, tags=[cls.isis])
-        article("Deir el-Zour besieged", "Regime forces in Deir el-Zour are besieged by militants.",
-                date=dt.date(2016, 9, 17), section=cls.news)
+        article(
+            "Truce holds in Aleppo",
+            "Fighting stopped overnight in the northern city.",
+            date=dt.date(2016, 3, 1),
+            section=cls.news,
+            tags=[cls.syria],
+            agency="Reuters",
+        )
+        article(
+            "Markets",
+            "Traders said a truce would help the markets recover.",
+            date=dt.date(2017, 5, 1),
+            section=cls.opinion,
+            agency="AFP",
+        )
+        article(
+            "Daesh retreats from Palmyra",
+            "The group withdrew east.",
+            date=dt.date(2016, 3, 27),
+            section=cls.news,
+            tags=[cls.isis],
+        )
+        article(
+            "ISIS claims attack",
+            "The Islamic State group said it carried out the bombing.",
+            date=dt.date(2015, 11, 14),
+            section=cls.news,
+            tags=[cls.isis],
+        )
+        article(
+            "Deir el-Zour besieged",
+            "Regime forces in Deir el-Zour are besieged by militants.",
+            date=dt.date(2016, 9, 17),
+            section=cls.news,
+        )
         article("Zour and Deir apart", "Deir is a word. Zour is another.", date=dt.date(2014, 2, 2))
-        article("سوريا اليوم", "The Arabic name of Syria, سوريا, appears in this report.",
-                date=dt.date(2013, 6, 1), section=cls.opinion)
-        article("Hezbollah in Qusayr", "Hezbollah fighters entered Qusayr.", date=dt.date(2013, 5, 20),
-                section=cls.news)
+        article(
+            "سوريا اليوم",
+            "The Arabic name of Syria, سوريا, appears in this report.",
+            date=dt.date(2013, 6, 1),
+            section=cls.opinion,
+        )
+        article(
+            "Hezbollah in Qusayr", "Hezbollah fighters entered Qusayr.", date=dt.date(2013, 5, 20), section=cls.news
+        )
         article("Amal and elections", "The Amal movement joined the election list.", date=dt.date(2013, 5, 21))
         counts_refresh()
         search.invalidate()
@@ -136,9 +173,30 @@ class EmptyAndBadInputTests(SearchTestCase):
 
     def test_bad_queries_answer_normally_and_echo_escaped(self):
         bad = [
-            "", "   ", "x" * 10_000, '"unbalanced quote', "syria & | ! : * ( )", "a:* & !b", "((((", ")",
-            "'; DROP TABLE articles_article; --", "<script>alert(1)</script>", "OR", "-", "--", '""', "NOT",
-            "truce OR", "-truce", "\x00", "سوريا OR", "*", "^", "NEAR(a b)", "title:truce", "{truce}",
+            "",
+            "   ",
+            "x" * 10_000,
+            '"unbalanced quote',
+            "syria & | ! : * ( )",
+            "a:* & !b",
+            "((((",
+            ")",
+            "'; DROP TABLE articles_article; --",
+            "<script>alert(1)</script>",
+            "OR",
+            "-",
+            "--",
+            '""',
+            "NOT",
+            "truce OR",
+            "-truce",
+            "\x00",
+            "سوريا OR",
+            "*",
+            "^",
+            "NEAR(a b)",
+            "title:truce",
+            "{truce}",
         ]
         for query in bad:
             with self.subTest(query=query[:30]):
@@ -165,8 +223,10 @@ class EmptyAndBadInputTests(SearchTestCase):
 class QueryParserTests(TestCase):
     def test_syntax(self):
         query = parse_query('syria "deir el-zour" hezbollah OR amal -russia the')
-        self.assertEqual([[a.words for a in c.atoms] for c in query.clauses],
-                         [[("syria",)], [("deir", "el", "zour")], [("hezbollah",), ("amal",)]])
+        self.assertEqual(
+            [[a.words for a in c.atoms] for c in query.clauses],
+            [[("syria",)], [("deir", "el", "zour")], [("hezbollah",), ("amal",)]],
+        )
         self.assertEqual([a.words for a in query.excluded], [("russia",)])
         self.assertEqual(query.dropped_stop_words, ["the"])
 
@@ -190,5 +250,7 @@ class IndexKeptCurrentTests(SearchTestCase):
 
     def test_admin_filter_uses_full_text(self):
         matched = search.filter_queryset(Article.objects.all(), "daesh")
-        self.assertEqual(set(matched.values_list("title", flat=True)), {"Daesh retreats from Palmyra", "ISIS claims attack"})
+        self.assertEqual(
+            set(matched.values_list("title", flat=True)), {"Daesh retreats from Palmyra", "ISIS claims attack"}
+        )
         self.assertFalse(search.filter_queryset(Article.objects.all(), "the").exists())

@@ -1,4 +1,5 @@
 """Production serving: security headers, caching, health, and settings that refuse to misstart."""
+
 import os
 import subprocess
 import sys
@@ -24,9 +25,17 @@ class SecurityHeaderTests(TestCase):
     def test_every_page_sends_security_headers(self):
         from articles.models import Article, MediaItem, Tag
 
-        urls = ["/", Article.objects.first().get_absolute_url(), "/articles/", "/search/?q=syria",
-                MediaItem.objects.exclude(media_id=None).first().get_absolute_url(),
-                Tag.objects.get(slug="syria").get_absolute_url(), "/archive/", "/no/such/page/", "/health/"]
+        urls = [
+            "/",
+            Article.objects.first().get_absolute_url(),
+            "/articles/",
+            "/search/?q=syria",
+            MediaItem.objects.exclude(media_id=None).first().get_absolute_url(),
+            Tag.objects.get(slug="syria").get_absolute_url(),
+            "/archive/",
+            "/no/such/page/",
+            "/health/",
+        ]
         for url in urls:
             with self.subTest(url=url):
                 response = self.client.get(url)
@@ -58,8 +67,12 @@ class CachingTests(TestCase):
     def test_reader_pages_are_cacheable_and_answer_304(self):
         from articles.models import Article, MediaItem, Tag
 
-        for url in [Article.objects.first().get_absolute_url(), Tag.objects.get(slug="syria").get_absolute_url(),
-                    MediaItem.objects.exclude(media_id=None).first().get_absolute_url(), "/archive/2016/"]:
+        for url in [
+            Article.objects.first().get_absolute_url(),
+            Tag.objects.get(slug="syria").get_absolute_url(),
+            MediaItem.objects.exclude(media_id=None).first().get_absolute_url(),
+            "/archive/2016/",
+        ]:
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertEqual(response["Cache-Control"], "public, max-age=300")
@@ -114,8 +127,10 @@ class ServerErrorPageTests(SimpleTestCase):
         self.assertContains(response, 'rel="stylesheet"', status_code=500)
 
     def test_500_page_renders_when_the_static_manifest_is_missing(self):
-        storages = {**settings.STORAGES, "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        }
         with tempfile.TemporaryDirectory() as empty, override_settings(STORAGES=storages, STATIC_ROOT=empty):
             response = self.render_500()
         self.assertContains(response, "Something went wrong", status_code=500)
@@ -125,13 +140,18 @@ class ServerErrorPageTests(SimpleTestCase):
 def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_", "REDIS_"))}
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 class ProductionSettingsTests(TestCase):
-    PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-enough",
-                  "DJANGO_ALLOWED_HOSTS": "archive.example", "REDIS_URL": "redis://127.0.0.1:6379/15"}
+    PRODUCTION = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-enough",
+        "DJANGO_ALLOWED_HOSTS": "archive.example",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
 
     def test_refuses_to_start_without_secret_key_or_hosts(self):
         for missing in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
@@ -166,8 +186,7 @@ class StaticFilesTests(TestCase):
 
         from archive import settings as production
 
-        with tempfile.TemporaryDirectory() as root, \
-                override_settings(STORAGES=production.STORAGES, STATIC_ROOT=root):
+        with tempfile.TemporaryDirectory() as root, override_settings(STORAGES=production.STORAGES, STATIC_ROOT=root):
             call_command("collectstatic", interactive=False, verbosity=0)
             url = static("css/archive.css")
             self.assertRegex(url, r"^/static/css/archive\.[0-9a-f]{12}\.css$")
@@ -219,13 +238,25 @@ class SharedCacheTests(TestCase):
         self.prefix = f"archive-test-{uuid.uuid4().hex}"
         client = redis.Redis.from_url(self.REDIS_URL)
         self.addCleanup(lambda: [client.delete(key) for key in client.scan_iter(f"{self.prefix}:*")])
-        shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                              "LOCATION": self.REDIS_URL, "KEY_PREFIX": self.prefix}}
+        shared = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": self.REDIS_URL,
+                "KEY_PREFIX": self.prefix,
+            }
+        }
         self.enterContext(override_settings(CACHES=shared, ARCHIVE_PAGE_CACHE_SECONDS=settings.ARCHIVE_CACHE_SECONDS))
 
     def invalidate_in_another_process(self):
-        result = run_manage("shell", "-v", "0", "-c", "from articles import search; search.invalidate()",
-                            REDIS_URL=self.REDIS_URL, ARCHIVE_CACHE_KEY_PREFIX=self.prefix)
+        result = run_manage(
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from articles import search; search.invalidate()",
+            REDIS_URL=self.REDIS_URL,
+            ARCHIVE_CACHE_KEY_PREFIX=self.prefix,
+        )
         self.assertEqual(result.returncode, 0, result.stderr)
 
     def test_an_ingest_in_another_process_replaces_this_process_cached_page(self):

@@ -5,12 +5,22 @@ from articles.tagging import TagMatcher
 
 class TagMatcherTests(SimpleTestCase):
     def setUp(self):
-        self.matcher = TagMatcher([
-            ("ISIS", "isis"), ("Daesh", "isis"), ("Islamic State", "isis"),
-            ("United States", "us"), ("U.S.", "us"), ("US", "us"),
-            ("Al-Qaeda", "qaeda"), ("Qaida", "qaeda"), ("Erdoğan", "erdogan"),
-            ("Syria", "syria"), ("Syrian", "syria"), ("Free Syrian Army", "fsa"),
-        ])
+        self.matcher = TagMatcher(
+            [
+                ("ISIS", "isis"),
+                ("Daesh", "isis"),
+                ("Islamic State", "isis"),
+                ("United States", "us"),
+                ("U.S.", "us"),
+                ("US", "us"),
+                ("Al-Qaeda", "qaeda"),
+                ("Qaida", "qaeda"),
+                ("Erdoğan", "erdogan"),
+                ("Syria", "syria"),
+                ("Syrian", "syria"),
+                ("Free Syrian Army", "fsa"),
+            ]
+        )
 
     def test_names_aliases_and_spelling_variants(self):
         self.assertEqual(self.matcher.find("Daesh fighters and al Qaeda in the U.S."), {"isis", "qaeda", "us"})

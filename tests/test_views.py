@@ -1,11 +1,12 @@
 """The reader's pages, through the test client, on the archive built from the real pages."""
+
 import datetime
 import re
 
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article, ArticleTag, Author, MediaItem, Section, Tag
+from articles.models import Article, Author, MediaItem, Section, Tag
 
 from .helpers import ingest_real_pages, make_articles, section, tag
 
@@ -32,7 +33,7 @@ class ReaderPagesTests(TestCase):
     def test_article_page_has_everything_a_reader_needs(self):
         with self.assertNumQueries(6):
             response = self.client.get(self.seed.get_absolute_url())
-        self.assertContains(response, f"<h1 dir=\"auto\">{SEED_TITLE}</h1>", html=False)
+        self.assertContains(response, f'<h1 dir="auto">{SEED_TITLE}</h1>', html=False)
         self.assertContains(response, "Media ID: 55358541")
         self.assertContains(response, "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS")
         self.assertContains(response, "Beirut, Washington")
@@ -69,8 +70,11 @@ class ReaderPagesTests(TestCase):
         self.assertEqual(agencies, {"AP"})
 
     def test_tag_section_and_author_pages_count_their_articles(self):
-        for obj in (Tag.objects.get(slug="syria"), Section.objects.get(slug="news-middle-east"),
-                    Author.objects.get(slug="theaawsat")):
+        for obj in (
+            Tag.objects.get(slug="syria"),
+            Section.objects.get(slug="news-middle-east"),
+            Author.objects.get(slug="theaawsat"),
+        ):
             with self.subTest(page=obj.get_absolute_url()):
                 response = self.client.get(obj.get_absolute_url())
                 self.assertContains(response, f"{obj.article_count} article")
@@ -147,8 +151,14 @@ class LegacyUrlTests(TestCase):
         self.assertMovedTo("/tag/islamic-state-in-iraq/page/2/", "/tags/isis/")
 
     def test_unknown_legacy_urls_get_a_helpful_404(self):
-        for url in ["/tag/no-such-tag/", "/nobody/opinion/no-such-post/", "/?p=12345678", "/?p=abc",
-                    "/x/y/z/attachment/nothing/", "/no/such/page/at/all/"]:
+        for url in [
+            "/tag/no-such-tag/",
+            "/nobody/opinion/no-such-post/",
+            "/?p=12345678",
+            "/?p=abc",
+            "/x/y/z/attachment/nothing/",
+            "/no/such/page/at/all/",
+        ]:
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 404)
@@ -269,8 +279,15 @@ class ListPagingTests(TestCase):
 
     def test_bad_page_parameters_are_404(self):
         url = reverse("articles:article-list")
-        for params in [{"page": "0"}, {"page": "abc"}, {"page": "99"}, {"page": "-1"}, {"page": "1e9"},
-                       {"page": "2", "cursor": "not-a-cursor"}, {"page": "2", "cursor": "eyJrIjpbMV19"}]:
+        for params in [
+            {"page": "0"},
+            {"page": "abc"},
+            {"page": "99"},
+            {"page": "-1"},
+            {"page": "1e9"},
+            {"page": "2", "cursor": "not-a-cursor"},
+            {"page": "2", "cursor": "eyJrIjpbMV19"},
+        ]:
             with self.subTest(params=params):
                 self.assertEqual(self.client.get(url, params).status_code, 404)
         self.assertEqual(self.client.get(self.tag.get_absolute_url(), {"page": "999"}).status_code, 404)
@@ -288,8 +305,9 @@ class ListPagingTests(TestCase):
 
 class ErrorPageTests(TestCase):
     def test_500_page_renders_in_the_site_style(self):
-        from articles.views import server_error
         from django.test import RequestFactory
+
+        from articles.views import server_error
 
         response = server_error(RequestFactory().get("/"))
         self.assertEqual(response.status_code, 500)

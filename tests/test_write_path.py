@@ -1,5 +1,6 @@
 """The one write path: what an article derives is computed the same way by ingest and editors,
 and an article is identified by its original address."""
+
 import datetime as dt
 import os
 import shutil

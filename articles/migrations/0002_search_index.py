@@ -3,6 +3,7 @@
 The SQL is frozen here as it was when this migration was written; later changes to search
 come as migrations of their own.
 """
+
 from django.db import migrations
 
 POSTGRES_INSTALL = [

@@ -2,6 +2,7 @@
 
 Read from fixtures/tags.json; staff extend it in the admin afterwards.
 """
+
 import json
 from pathlib import Path
 

@@ -4,6 +4,7 @@ They may add, change, delete and view articles, photos, tags, sections and autho
 links between them); they get no permission on users, groups or permissions. Make an editor
 by giving a staff account this group.
 """
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 

@@ -4,6 +4,7 @@ PostgreSQL estimates a word's matches from the most common words of a sample of 
 default keeps about 1,000 of them and guesses every rarer word at a fixed share. Searches
 choose their plan from these estimates: keep ten times more. The SQL is frozen here.
 """
+
 from django.db import migrations
 
 

@@ -4,6 +4,7 @@ Before the constraints: sort dates are derived again, and articles that earlier 
 twice from two copies of one page (same original address) are merged, keeping the one an editor
 changed, else the complete text, else the longer.
 """
+
 import datetime
 from importlib import import_module
 
@@ -29,15 +30,13 @@ def derive_sort_dates(apps, schema_editor):
 
 def merge_copies(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    doubled = (
-        Article.objects.exclude(original_url="").values("original_url").annotate(n=Count("id")).filter(n__gt=1)
-    )
+    doubled = Article.objects.exclude(original_url="").values("original_url").annotate(n=Count("id")).filter(n__gt=1)
     merged = False
     for row in doubled.iterator():
         merged = True
-        copies = list(Article.objects.filter(original_url=row["original_url"]).only(
-            "id", "staff_edited", "is_truncated", "body"
-        ))
+        copies = list(
+            Article.objects.filter(original_url=row["original_url"]).only("id", "staff_edited", "is_truncated", "body")
+        )
         copies.sort(key=lambda a: (not a.staff_edited, a.is_truncated, -len(a.body), a.id))
         Article.objects.filter(pk__in=[a.pk for a in copies[1:]]).delete()
     if merged:
@@ -72,7 +71,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="article",
             constraint=models.UniqueConstraint(
-                condition=~Q(original_url=""), fields=("original_url",), name="article_original_url_unique",
+                condition=~Q(original_url=""),
+                fields=("original_url",),
+                name="article_original_url_unique",
             ),
         ),
         migrations.AddConstraint(

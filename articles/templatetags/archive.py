@@ -1,4 +1,5 @@
 """Template helpers of the archive's pages."""
+
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.html import format_html

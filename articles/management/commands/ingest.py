@@ -42,9 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Overwrite articles edited by staff with the source text."
         )
-        parser.add_argument(
-            "--batch-size", type=int, default=500, help="Files written per transaction (default 500)."
-        )
+        parser.add_argument("--batch-size", type=int, default=500, help="Files written per transaction (default 500).")
         parser.add_argument(
             "--jobs", type=int, default=None, help="Processes that parse pages (default: up to 2 cores)."
         )
@@ -56,8 +54,10 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         verbosity = options["verbosity"]
         ingester = Ingester(
-            dry_run=options["dry_run"], force=options["force"],
-            batch_size=options["batch_size"], jobs=options["jobs"],
+            dry_run=options["dry_run"],
+            force=options["force"],
+            batch_size=options["batch_size"],
+            jobs=options["jobs"],
         )
         show_bar = not options["no_progress"] and verbosity >= 1 and sys.stderr.isatty()
         total = sum(1 for kind, _ in walk(paths) if kind != "skipped") if show_bar else None
@@ -89,10 +89,15 @@ class Command(BaseCommand):
         counts = summary.counts
         seen = summary.seen - counts[SKIPPED]
         rate = seen / summary.elapsed if summary.elapsed else 0
-        parts = [f"{counts[key]:,} {label}" for key, label in SUMMARY_ORDER if counts[key] or key in (CREATED, UPDATED, UNCHANGED, REFUSED)]
+        parts = [
+            f"{counts[key]:,} {label}"
+            for key, label in SUMMARY_ORDER
+            if counts[key] or key in (CREATED, UPDATED, UNCHANGED, REFUSED)
+        ]
         prefix = "Dry run, nothing written. " if dry_run else ""
         self.stdout.write(
-            f"{prefix}Files seen: {seen:,}: " + ", ".join(parts)
+            f"{prefix}Files seen: {seen:,}: "
+            + ", ".join(parts)
             + f". Took {summary.elapsed:.1f} s ({rate:,.0f} files/s)."
         )
         if seen and counts[UNCHANGED] + counts[DUPLICATE] + counts[KEPT] == seen and not dry_run:
