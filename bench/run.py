@@ -50,6 +50,10 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    # Served as in production: the server processes share one Redis cache (a database of the
+    # benchmark's own, which it clears).
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "ARCHIVE_CACHE_KEY_PREFIX": "archive-bench",
 }
 
 
