@@ -68,6 +68,7 @@ superuser: migrate
 BENCH := $(BIN)/python bench/run.py $(if $(N),--n $(N),)
 
 bench: $(VENV)/.installed-run
+	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH)
 
 ## bench-ingest: first and unchanged ingest of N generated pages: files/s and peak memory
@@ -76,6 +77,7 @@ bench-ingest: $(VENV)/.installed-run
 
 ## bench-search: p50/p95 of ~60 queries beside a naive icontains search (reuses the ingest)
 bench-search: $(VENV)/.installed-run
+	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH) --only ingest,search --reuse
 
 clean:
