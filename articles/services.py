@@ -302,8 +302,11 @@ class PageWriter:
             found.update(
                 (("path", a.source_path), a) for a in Article.objects.filter(source_path__in=chunk, original_url="")
             )
+        # The condition of the partial unique index, written out: PostgreSQL cannot prove it from
+        # an IN list of more than 100 addresses, and would read the whole table instead.
+        with_url = Article.objects.exclude(original_url="")
         for chunk in batched(urls, BATCH):
-            found.update((("url", a.original_url), a) for a in Article.objects.filter(original_url__in=chunk))
+            found.update((("url", a.original_url), a) for a in with_url.filter(original_url__in=chunk))
         self._existing_ids = {a.pk for a in found.values()}
         return found
 
