@@ -46,15 +46,28 @@ def fresh_database(name):
     return f"{base}/{name}"
 
 
-def manage(args, database_url, **kwargs):
-    env = {
+# Servers and commands run as in production: they share one Redis cache (a database of the
+# benchmark's own, which it clears), so that an ingest's changes reach every server process.
+SHARED_CACHE_ENV = {
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "ARCHIVE_CACHE_KEY_PREFIX": "archive-bench",
+}
+
+
+def command_env(database_url):
+    """The environment of a manage.py command run as in production."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "benchmark",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        **SHARED_CACHE_ENV,
     }
-    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, **kwargs)
+
+
+def manage(args, database_url, **kwargs):
+    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=command_env(database_url), cwd=ROOT, **kwargs)
 
 
 def tree_rss(pid):
@@ -77,17 +90,10 @@ def tree_rss(pid):
 
 def timed_command(args, database_url):
     """Run a manage.py command; return (seconds, peak memory of its process tree, output)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
     started = time.monotonic()
     process = subprocess.Popen(
         [PYTHON, str(ROOT / "manage.py"), *args],
-        env=env,
+        env=command_env(database_url),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

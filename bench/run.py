@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, corpus, fresh_database, manage, timed_command  # noqa: E402
+from common import ROOT, SHARED_CACHE_ENV, corpus, fresh_database, manage, timed_command  # noqa: E402
 from queries import query_set  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -50,10 +50,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    # Served as in production: the server processes share one Redis cache (a database of the
-    # benchmark's own, which it clears).
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-    "ARCHIVE_CACHE_KEY_PREFIX": "archive-bench",
+    **SHARED_CACHE_ENV,
 }
 
 
