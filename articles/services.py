@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.text import slugify
@@ -158,8 +158,10 @@ def _linked_names(article_ids):
 
 
 def _copy_dates_to_tag_links(article_ids):
-    for article_id, sort_date in Article.objects.filter(pk__in=article_ids).values_list("id", "sort_date"):
-        ArticleTag.objects.filter(article_id=article_id).exclude(sort_date=sort_date).update(sort_date=sort_date)
+    """One UPDATE for the links whose copy of their article's date is out of date."""
+    article_date = Article.objects.filter(pk=OuterRef("article_id")).values("sort_date")[:1]
+    stale = ArticleTag.objects.filter(article_id__in=article_ids).exclude(sort_date=F("article__sort_date"))
+    stale.update(sort_date=Subquery(article_date))
 
 
 def tags_assign(articles, tag_ids, *, replace=False):
