@@ -13,7 +13,6 @@ import difflib
 import json
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +23,7 @@ from django.utils.safestring import mark_safe
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
 from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
-from .text import SNIPPET_WORDS, marked_html, snippet_html
+from .text import marked_html, snippet_html
 
 __all__ = [
     "Facets",
@@ -37,6 +36,7 @@ __all__ = [
 ]
 
 PHOTOS_SHOWN = 6
+OPENING_WORDS = 40  # the snippet of an article found by its title or tags alone
 SUGGESTION_CUTOFF = 0.75
 _backends: dict[str, SearchBackend] = {}
 
@@ -180,8 +180,7 @@ def filter_queryset(queryset, text):
 
 
 def _terms_of():
-    engine = backend()
-    return lru_cache(maxsize=20_000)(lambda word: tuple(engine.terms(word)))
+    return backend().terms
 
 
 def wanted_terms(query: Query, terms_of):
@@ -217,7 +216,7 @@ def highlighted(query: Query, ids):
     return marks
 
 
-def opening_html(text, words=SNIPPET_WORDS):
+def opening_html(text, words=OPENING_WORDS):
     """The first words of a text, escaped: the snippet when the words were found elsewhere."""
     opening = text.split()
     return escape(" ".join(opening[:words]) + (" …" if len(opening) > words else ""))

@@ -129,7 +129,7 @@ class SearchBackend(ABC):
         """Photos matching the query (by caption, credit or page title), best first."""
 
     @abstractmethod
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str) -> tuple[str, ...]:
         """The index terms of a text, as the engine analyses it: highlighting compares these."""
 
     @abstractmethod

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -73,6 +74,15 @@ def analyzer(stem=True):
     return builder.build()
 
 
+ANALYZER = analyzer()
+
+
+@lru_cache(maxsize=200_000)
+def terms_of(text):
+    """The index terms of a text (of a word, mostly: highlighting asks for each word it shows)."""
+    return tuple(ANALYZER.analyze(normalise(text)))
+
+
 def schema():
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
@@ -113,7 +123,7 @@ class TantivyBackend(SearchBackend):
     def __init__(self, path):
         self.path = Path(path)
         self.schema = schema()
-        self.analyzer = analyzer()
+        self.analyzer = ANALYZER
         self.plain = analyzer(stem=False)
         self._index = None
         self._loaded = None
@@ -327,7 +337,7 @@ class TantivyBackend(SearchBackend):
     # --- Searching ----------------------------------------------------------------------------
 
     def terms(self, text):
-        return self.analyzer.analyze(normalise(text))
+        return terms_of(text)
 
     def page(self, request, offset, limit):
         query = self._query(request, ARTICLE)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from html import escape
 
 ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
@@ -18,9 +20,11 @@ ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea
 ARABIC_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]")
 # ال at the start of a word of at least two more letters: الحرب is searched as حرب.
 ARABIC_ARTICLE_RE = re.compile(r"(?<![^\W_])ال(?=[^\W\d_]{2})")
-# A word as the engine's tokenizer sees it, with the marks inside it that normalise drops.
-WORD_SPAN_RE = re.compile(f"[^\\W_](?:[^\\W_]|[\u0300-\u036f{ARABIC_MARKS}\u0640])*")
-SNIPPET_WORDS = 32
+# A letter of a word as the engine's tokenizer sees it, with the marks that normalise drops.
+LETTER = f"(?:[^\\W_]|[\u0300-\u036f{ARABIC_MARKS}\u0640])"
+SNIPPET_CHARS = 240
+LEAD_CHARS = 60  # of the passage, before its first word found
+MAX_HITS = 500  # words found that a snippet weighs, at most
 ELLIPSIS = "…"
 
 
@@ -34,48 +38,66 @@ def normalise(text: str) -> str:
 
 def marked_html(text: str, wanted, terms_of) -> str:
     """The text escaped, with each word whose terms are among ``wanted`` in <mark>."""
-    return _marked(text, _spans(text, wanted, terms_of))
+    return _marked(text, _hits(text, wanted, terms_of))
 
 
-def snippet_html(text: str, wanted, terms_of, words=SNIPPET_WORDS):
-    """The passage of about ``words`` words holding the most of the wanted terms, marked and
+def snippet_html(text: str, wanted, terms_of):
+    """The passage of about SNIPPET_CHARS holding the most of the wanted terms, marked and
     escaped; None when the text holds none of them. Returns (html, distinct terms found)."""
-    spans = _spans(text, wanted, terms_of)
-    hits = [i for i, (_, _, found) in enumerate(spans) if found]
+    hits = _hits(text, wanted, terms_of)[:MAX_HITS]
     if not hits:
         return None
+    starts = [start for start, _, _ in hits]
     best, best_found = 0, set()
-    for i in hits:
-        start = max(0, i - words // 4)
-        found = {spans[j][2] for j in hits if start <= j < start + words}
+    for start in starts:
+        low = max(0, start - LEAD_CHARS)
+        window = hits[bisect_left(starts, low) : bisect_right(starts, low + SNIPPET_CHARS)]
+        found = {term for _, end, term in window if end <= low + SNIPPET_CHARS}
         if len(found) > len(best_found):
-            best, best_found = start, found
-    end = min(len(spans), best + words)
-    window = spans[best:end]
-    first, last = window[0][0], window[-1][1]
-    shifted = [(s - first, e - first, found) for s, e, found in window]
-    html = _marked(text[first:last], shifted)
-    if best > 0:
+            best, best_found = low, found
+    low, high = best, min(len(text), best + SNIPPET_CHARS)
+    if low > 0:
+        space = text.find(" ", low, starts[bisect_left(starts, low)])
+        low = space + 1 if space >= 0 else low
+    if high < len(text):
+        space = text.rfind(" ", low, high)
+        high = space if space > low else high
+    shown = [(start - low, end - low, term) for start, end, term in hits if low <= start and end <= high]
+    html = _marked(text[low:high], shown)
+    if low > 0:
         html = f"{ELLIPSIS} {html}"
-    if end < len(spans):
+    if high < len(text):
         html = f"{html} {ELLIPSIS}"
     return html, len(best_found)
 
 
-def _spans(text, wanted, terms_of):
-    """(start, end, matched term or None) for every word of the text."""
-    spans = []
-    for match in WORD_SPAN_RE.finditer(text):
-        found = next((t for t in terms_of(match.group()) if t in wanted), None)
-        spans.append((match.start(), match.end(), found))
-    return spans
+def _hits(text, wanted, terms_of):
+    """(start, end, term) of each word of the text whose terms are wanted.
+
+    Only the words that could be one are analysed: those starting as a wanted term does (a
+    stem keeps the start of its word) and those with letters beyond ASCII (accents, Arabic).
+    """
+    if not wanted:
+        return []
+    hits = []
+    for match in _candidates(frozenset(term[:3] for term in wanted), text.isascii()).finditer(text):
+        found = next((term for term in terms_of(match.group()) if term in wanted), None)
+        if found is not None:
+            hits.append((match.start(), match.end(), found))
+    return hits
 
 
-def _marked(text, spans):
+@lru_cache(maxsize=1024)
+def _candidates(prefixes, ascii_only):
+    starts = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    if ascii_only:
+        return re.compile(rf"\b(?:{starts})[^\W_]*", re.IGNORECASE | re.ASCII)
+    return re.compile(rf"(?<![^\W_])(?:(?:{starts})|{LETTER}*[^\x00-\x7f]){LETTER}*", re.IGNORECASE)
+
+
+def _marked(text, hits):
     parts, at = [], 0
-    for start, end, found in spans:
-        if found is None:
-            continue
+    for start, end, _ in hits:
         parts += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
         at = end
     parts.append(escape(text[at:]))
