@@ -501,3 +501,33 @@ class IndexCurrentTests(TestCase):
         self.assertIn("Applied 1 changes", out.getvalue())
         request = search.request_for(search.parse("foxtrot"))
         self.assertEqual(search.backend().count(request), 1)
+
+
+class TieAndWaitTests(TestCase):
+    def test_recency_breaks_ties_and_only_ties(self):
+        article_make(title="Parley", body="Same words.", published_on=dt.date(2010, 1, 1), source_path="a.txt")
+        article_make(title="Parley", body="Same words.", published_on=dt.date(2015, 1, 1), source_path="b.txt")
+        article_make(title="Parley parley", body="Same words.", published_on=dt.date(2005, 1, 1), source_path="c.txt")
+        dates = [row[0].published_on.year for row in results_of("parley").rows]
+        self.assertEqual(dates, [2005, 2015, 2010])
+
+    def test_a_query_of_names_only_lists_newest_first(self):
+        rashed = Author.objects.create(name="Abdulrahman Al-Rashed", slug="abdul-rahman-al-rashed")
+        for year in (2011, 2016, 2013):
+            article_make(title=f"Column {year}", author=rashed, published_on=dt.date(year, 1, 1))
+        self.assertEqual(found("author:rashed"), ["Column 2016", "Column 2013", "Column 2011"])
+
+    def test_a_search_does_not_wait_long_for_another_writer(self):
+        import fcntl
+        from unittest import mock
+
+        article_make(title="Before", body="Hotel.")
+        self.assertEqual(found("hotel"), ["Before"])
+        article_make(title="After", body="Hotel.")
+        lock = open(search.backend().path / "writer.lock", "a")
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with mock.patch("articles.search.tantivy_engine.SEARCH_WAITS_SECONDS", 0.05):
+            self.assertEqual(found("hotel"), ["Before"], "answered from the index as it was")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        self.assertEqual(set(found("hotel")), {"Before", "After"})

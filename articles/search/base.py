@@ -96,8 +96,9 @@ class SearchBackend(ABC):
     answers requests over every match."""
 
     @abstractmethod
-    def catch_up(self) -> int:
-        """Apply the change log's rows the index has not seen; return how many were applied."""
+    def catch_up(self, wait: float | None = None) -> int:
+        """Apply the change log's rows the index has not seen; return how many were applied.
+        ``wait`` bounds the seconds to wait for another process writing the index."""
 
     @abstractmethod
     def refresh(self) -> None:

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,8 @@ CHANGES_PER_COMMIT = 20_000
 WRITER_HEAP = 64_000_000
 STATE_FILE = "applied.json"
 LOCK_FILE = "writer.lock"
+LOCK_POLL_SECONDS = 0.02
+SEARCH_WAITS_SECONDS = 2.0
 KEEP_FILES = {LOCK_FILE}
 
 
@@ -130,8 +133,12 @@ class TantivyBackend(SearchBackend):
 
     # --- Keeping current ------------------------------------------------------------------
 
-    def catch_up(self):
-        with self._locked():
+    def catch_up(self, wait=None):
+        """Apply the log; ``wait`` bounds the seconds spent waiting for another writer (then
+        nothing is applied: that writer is applying the same rows, or rebuilding)."""
+        with self._locked(wait) as held:
+            if not held:
+                return 0
             state = self._state()
             if not self._continues(state):
                 self._rebuild_locked()
@@ -293,13 +300,23 @@ class TantivyBackend(SearchBackend):
         return index
 
     @contextmanager
-    def _locked(self):
-        """One writer at a time, across processes: tantivy refuses a second one outright."""
+    def _locked(self, wait=None):
+        """One writer at a time, across processes (tantivy refuses a second one outright).
+        Yields whether the lock is held: not when ``wait`` seconds passed without it."""
         self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / LOCK_FILE, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            deadline = None if wait is None else time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | (fcntl.LOCK_NB if deadline else 0))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(LOCK_POLL_SECONDS)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -318,8 +335,11 @@ class TantivyBackend(SearchBackend):
     def refresh(self):
         state, head = self._state(), log_head()
         current = state is not None and state.get("schema") == SCHEMA_VERSION
-        if not current or (state["change"], state["stamp"]) != (head or (0, "")):
+        if not current:
             self.catch_up()
+        elif (state["change"], state["stamp"]) != (head or (0, "")):
+            # A search waits for a short apply by another process, never for a rebuild.
+            self.catch_up(wait=SEARCH_WAITS_SECONDS)
 
     def _searcher(self):
         """A searcher over the index as last committed, by this process or another."""
@@ -344,12 +364,22 @@ class TantivyBackend(SearchBackend):
         if query is None or limit <= 0:
             return []
         searcher = self._searcher()
-        if request.order == "relevance":
-            found = searcher.search(query, limit, count=False, offset=offset)
-        else:
-            field = "oldest" if request.order == "oldest" else "newest"
-            found = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=Order.Desc)
+        if request.order == "relevance" and self._scores(request):
+            hits = searcher.search(query, limit, count=False, offset=offset).hits
+            # Recency breaks ties, and only ties.
+            newest = searcher.fast_field_values("newest", [address for _, address in hits])
+            order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -newest[i]))
+            return self._ids(searcher, [hits[i] for i in order])
+        # Dates order the rest, and a query of names only (author:, section:, tag:), which has no
+        # words to score: newest first.
+        field = "oldest" if request.order == "oldest" else "newest"
+        found = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=Order.Desc)
         return self._ids(searcher, found.hits)
+
+    @staticmethod
+    def _scores(request):
+        """Whether the query has words to score (atoms naming rows score nothing)."""
+        return any(request.ids_named(atom) is None for atom in request.query.atoms)
 
     def count(self, request):
         query = self._query(request, ARTICLE)
