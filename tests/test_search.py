@@ -352,6 +352,14 @@ class EveryMatchTests(TestCase):
         self.assertEqual([r[0].title for r in oldest.rows[:2]], ["Parley of 2003", "Parley 00000"])
         self.assertEqual(results_of("parley", order="oldest", page="106").rows[-1][0].title, "Parley undated")
 
+    def test_date_order_pages_join_where_reading_switches_to_the_other_end(self):
+        # 2,102 matches: page 53 is read from the newest end, page 54 from the oldest.
+        for order, step in (("newest", -1), ("oldest", 1)):
+            titles = [r[0].title for page in ("53", "54") for r in results_of("parley", order=order, page=page).rows]
+            numbers = [int(t.split()[-1]) for t in titles]
+            with self.subTest(order=order):
+                self.assertEqual(numbers, list(range(numbers[0], numbers[0] + step * 40, step)))
+
     def test_facets_count_every_match(self):
         results = results_of("parley")
         years = {value: n for param, _, choices in results.facets if param == "year" for value, _, n, _ in choices}

@@ -371,10 +371,20 @@ class TantivyBackend(SearchBackend):
             order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -newest[i]))
             return self._ids(searcher, [hits[i] for i in order])
         # Dates order the rest, and a query of names only (author:, section:, tag:), which has no
-        # words to score: newest first.
+        # words to score: newest first. A page in the second half is read from the other end, so
+        # that the last page costs what the first does.
         field = "oldest" if request.order == "oldest" else "newest"
-        found = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=Order.Desc)
-        return self._ids(searcher, found.hits)
+        total = searcher.search(query, 1, count=True).count
+        if offset * 2 <= total:
+            found = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=Order.Desc)
+            return self._ids(searcher, found.hits)
+        end = min(total, offset + limit)
+        if end <= offset:
+            return []
+        found = searcher.search(
+            query, end - offset, count=False, offset=total - end, order_by_field=field, order=Order.Asc
+        )
+        return self._ids(searcher, found.hits)[::-1]
 
     @staticmethod
     def _scores(request):
