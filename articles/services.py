@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
@@ -220,6 +220,14 @@ def _article_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=MediaItem, dispatch_uid="search_change_photo_deleted")
 def _photo_deleted(sender, instance, **kwargs):
     search_changes_record(photo_ids=[instance.pk])
+
+
+@receiver(pre_delete, sender=Section, dispatch_uid="search_change_section_deleted")
+@receiver(pre_delete, sender=Author, dispatch_uid="search_change_author_deleted")
+def _filing_deleted(sender, instance, **kwargs):
+    """A deleted section or author leaves its articles unfiled (SET NULL, no signal of its own)."""
+    field = "section" if sender is Section else "author"
+    search_changes_record(article_ids=Article.objects.filter(**{field: instance}).values_list("pk", flat=True))
 
 
 def photos_changed(photo_ids):

@@ -171,3 +171,16 @@ class SearchChangeLogTests(FolderMixin, TestCase):
         photo.delete()
         self.assertEqual(self.logged(), ({article_id}, {photo_id}))
         self.assertEqual(SearchChange.objects.filter(article_id=article_id).count(), 2)
+
+    def test_deleting_a_section_or_author_logs_their_articles(self):
+        from articles.models import Author, SearchChange, Section
+
+        section = Section.objects.create(name="Opinion", slug="opinion")
+        author = Author.objects.create(name="Michel Kilo", slug="michel-kilo")
+        filed = article_make(title="Filed", section=section, author=author)
+        article_make(title="Elsewhere")
+        SearchChange.objects.all().delete()
+        section.delete()
+        self.assertEqual(self.logged(), ({filed.pk}, set()))
+        author.delete()
+        self.assertEqual(SearchChange.objects.filter(article_id=filed.pk).count(), 2)
