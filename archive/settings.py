@@ -224,3 +224,7 @@ else:
 
 # Files larger than this are refused by `manage.py ingest`: no page of the site comes near it.
 ARCHIVE_INGEST_MAX_BYTES = int(os.environ.get("ARCHIVE_INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# The search index (tantivy), derived from the database and kept current through its change
+# log; `manage.py search_index --rebuild` makes it afresh. Each host keeps its own.
+ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))

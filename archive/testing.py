@@ -2,7 +2,11 @@
 reads static files from their folders, so it needs no prior `collectstatic` (one test,
 test_serving.StaticFilesTests, runs collectstatic and the production manifest storage); and login
 throttling is off, so that `client.login()` works without a request, as django-axes documents
-(test_admin.LoginThrottleTests turns it on)."""
+(test_admin.LoginThrottleTests turns it on). The search index lives in a temporary folder."""
+
+import os
+import shutil
+import tempfile
 
 from django.conf import settings
 from django.test.runner import DiscoverRunner
@@ -16,12 +20,19 @@ class TestRunner(DiscoverRunner):
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
+        self.search_index = tempfile.mkdtemp(prefix="archive-search-test-")
+        os.environ["ARCHIVE_SEARCH_INDEX_DIR"] = self.search_index  # for the servers tests start
         # No STATIC_ROOT either, so that whitenoise does not look for collectstatic's output.
         self.test_settings = override_settings(
-            ARCHIVE_PAGE_CACHE_SECONDS=0, STORAGES=storages, STATIC_ROOT=None, AXES_ENABLED=False
+            ARCHIVE_PAGE_CACHE_SECONDS=0,
+            STORAGES=storages,
+            STATIC_ROOT=None,
+            AXES_ENABLED=False,
+            ARCHIVE_SEARCH_INDEX_DIR=self.search_index,
         )
         self.test_settings.enable()
 
     def teardown_test_environment(self, **kwargs):
         self.test_settings.disable()
+        shutil.rmtree(self.search_index, ignore_errors=True)
         super().teardown_test_environment(**kwargs)

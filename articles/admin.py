@@ -427,9 +427,8 @@ class ArticleAdmin(ArchiveVersionAdmin):
         if not search_term.strip():
             return queryset, False
         found = search.filter_queryset(queryset, search_term)
-        # Listing newest first, PostgreSQL walks the date index and tests each article until a
-        # page is full: quick when most articles match, a scan of the table when few do. Few
-        # matches are found on the search index first and listed by id.
+        # The search index gives the ids of every match; few are listed by id, more are paged
+        # with a capped count.
         ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_CAP + 1])
         if len(ids) <= SEARCH_CAP:
             return queryset.filter(pk__in=ids), False
@@ -648,8 +647,10 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"caption", "credit"} & set(form.changed_data):
-            editing.captions_changed(obj.articles.values_list("pk", flat=True))
+        if not change:
+            editing.captions_changed([], [obj.pk])
+        elif {"caption", "credit", "title", "agency", "taken_on"} & set(form.changed_data):
+            editing.captions_changed(obj.articles.values_list("pk", flat=True), [obj.pk])
 
     @admin.display(description="photo", ordering="media_id")
     def label(self, media):

@@ -1,8 +1,9 @@
 """Writes by editors: what an edit in the admin changes beyond the rows the editor touched.
 
 An article's derived columns (its search text, photo count and the date copied onto its tag
-links) are recomputed by ``services``, exactly as ingest computes them; the database triggers
-then re-index the article. Counts readers see are refreshed once the edit has committed.
+links) are recomputed by ``services``, exactly as ingest computes them, which logs the article
+for the search index in the same transaction; the index applies the log once the edit has
+committed, as are the counts readers see refreshed.
 """
 
 import json
@@ -132,13 +133,16 @@ def tags_changed(article_ids=()):
     _changed(counts_changed=True)
 
 
-def captions_changed(article_ids):
-    """After a photo's caption or credit changed: re-index the articles that show it."""
+def captions_changed(article_ids, photo_ids=()):
+    """After a photo's caption or credit changed: re-index it and the articles that show it."""
+    services.photos_changed(photo_ids)
     services.articles_rederive(article_ids)
     _changed(counts_changed=False)
 
 
 def _changed(counts_changed):
     search.invalidate()
+    # Should the index fail, the change log keeps the edit for the next search: the save stands.
+    transaction.on_commit(search.catch_up, robust=True)
     if counts_changed:
         transaction.on_commit(services.counts_refresh)

@@ -1,4 +1,5 @@
-"""The search form: a query, facet filters and an order, turned into a page of results."""
+"""The search form: a query, facet filters, a date range and an order, turned into a page of
+results, the photos found, and — when nothing is found — other ways on."""
 
 from dataclasses import dataclass, field
 
@@ -24,6 +25,23 @@ class SearchForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     agency = forms.CharField(required=False, max_length=40)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the fields are added by name.
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                input_formats=["%Y-%m-%d"],
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            raise forms.ValidationError("The first day comes after the last.")
+        return data
+
     def results(self, params):
         """The results page for this query, or None when nothing was asked."""
         if not self.is_bound:
@@ -44,8 +62,12 @@ class SearchForm(forms.Form):
         results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in page.object_list if pk in articles]
         results.page = page
         results.facets = facet_choices(matches.facets, selected, params)
+        if page.number == 1:
+            photos = search.photos(query, filters)
+            results.photos, results.photo_total = search.photo_rows(query, photos), photos.total
         if not matches.total and not filters.matches_nothing:
             results.suggestion = search.suggest(query)
+            results.fewer_words = search.fewer_words(query)
         return results
 
 
@@ -59,6 +81,9 @@ class SearchResults:
     facets: list = field(default_factory=list)
     selected: list = field(default_factory=list)
     suggestion: str | None = None
+    fewer_words: list = field(default_factory=list)
+    photos: list = field(default_factory=list)
+    photo_total: int = 0
 
     @property
     def only_stop_words(self):
@@ -88,6 +113,10 @@ def resolve_filters(data, errors):
             nothing = True
         resolved["agency"] = agency
         selected.append(("agency", agency, agency))
+    for name, field_name in (("from", "date_from"), ("to", "date_to")):
+        if data.get(name):
+            resolved[field_name] = data[name]
+            selected.append((name, data[name].isoformat(), f"{data[name].day} {data[name]:%B %Y}"))
     return search.Filters(**resolved, matches_nothing=nothing), selected
 
 

@@ -11,6 +11,7 @@ database); the workers die with the process that started them.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import re
 import signal
@@ -40,6 +41,8 @@ from .services import (
     ParsedFile,
 )
 from .tagging import TagMatcher
+
+logger = logging.getLogger(__name__)
 
 # After this many new or changed articles, refresh the database's planner statistics.
 ANALYZE_AFTER = 1000
@@ -191,12 +194,15 @@ class Ingester:
                     pool = self._start_pool()
                 if pool is None:
                     yield from self.ingest_files(entry)
+                    self._index()
                     continue
                 pending.append(pool.submit(_worker_batch, entry))
                 if len(pending) >= self.jobs * 2:
                     yield from pending.popleft().result()
+                    self._index()
             while pending:
                 yield from pending.popleft().result()
+                self._index()
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -206,6 +212,17 @@ class Ingester:
         if written >= ANALYZE_AFTER:
             search.analyze()
         search.invalidate()
+        self._index()
+
+    def _index(self):
+        """Apply the batches written so far to the search index: searchable at once. Should it
+        fail, the change log keeps them for the next search or catch-up."""
+        if self.dry_run:
+            return
+        try:
+            search.catch_up()
+        except Exception:
+            logger.exception("The search index was not brought up to date; the change log keeps the changes.")
 
     def _batches(self, paths):
         """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 # Articles whose date is unknown sort after every dated one, on this placeholder key.
@@ -427,3 +428,31 @@ class ListingPage(models.Model):
 
     def __str__(self):
         return self.title or self.slug or self.source_path
+
+
+class SearchChange(models.Model):
+    """An article or a photo whose search text may have changed (or which was deleted).
+
+    ``services`` writes these in the transaction of the change itself, so a change the database
+    holds is never missing from the log; the search index applies the log in id order and
+    records the last row it applied, so a crash leaves rows that the next catch-up applies.
+    """
+
+    # Plain ids, not foreign keys: the row outlives a deleted article, whose removal it reports.
+    article_id = models.BigIntegerField(null=True, blank=True)
+    photo_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article_id__isnull=False, photo_id__isnull=True)
+                | Q(article_id__isnull=True, photo_id__isnull=False),
+                name="search_change_names_one",
+            )
+        ]
+
+    def __str__(self):
+        return f"Search change {self.pk}: " + (
+            f"article {self.article_id}" if self.article_id is not None else f"photo {self.photo_id}"
+        )

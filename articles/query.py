@@ -5,6 +5,9 @@
     hezbollah OR amal        either
     assad -russia            exclude
     daesh                    any name of the same tag (ISIS, ISIL, Islamic State ...)
+    title:truce              a word (or title:"a phrase") in one field: title, caption,
+    tag:daesh author:rashed  tag, author or section; fields combine with all of the above
+    section:opinion          (-tag:syria, title:truce OR caption:truce)
 
 Anything else a user types (FTS operators, SQL, HTML, unbalanced quotes) is only text: the tree
 holds plain words, and each backend quotes them itself. The query is cut to MAX_QUERY_LENGTH.
@@ -19,8 +22,15 @@ from .tagging import fold, words_of
 
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
-WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+)')
+# Combining accents and Arabic diacritics belong to the word they mark: "سُوريا" is one word.
+MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+LETTERS = rf"[^\W_](?:[^\W_]|[{MARKS}])*"
+WORD_RE = re.compile(rf"{LETTERS}(?:['’]{LETTERS})*")
+FIELDS = ("title", "caption", "tag", "author", "section")
+TOKEN_RE = re.compile(
+    r"(?P<neg>-)?(?:(?P<field>(?i:" + "|".join(FIELDS) + r")):(?=\S))?"
+    r'(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+))'
+)
 
 # PostgreSQL's English stop words: alone they match nothing there, so they are dropped on
 # both databases and a query of nothing else says so.
@@ -39,14 +49,12 @@ STOP_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Atom:
-    """A word or a phrase: the words in order, and the phrase as written.
-
-    The written form matters to PostgreSQL, which indexes "el-Zour" as the compound and its
-    parts; a phrase must be parsed the way the text was to match it.
-    """
+    """A word or a phrase: the words in order, the phrase as written, and the field it must be
+    found in (None: anywhere)."""
 
     words: tuple[str, ...]
     raw: str = field(default="", compare=False)
+    field: str | None = None
 
     @property
     def is_phrase(self):
@@ -77,8 +85,16 @@ class Query:
 
     @property
     def words(self):
-        """Every word the query looks for, for highlighting and suggestions."""
-        return [w for clause in self.clauses for atom in clause.atoms for w in atom.words]
+        """Every word the query looks for in the text, for highlighting and suggestions."""
+        return [w for atom in self.atoms if atom.field not in NAMING_FIELDS for w in atom.words]
+
+    @property
+    def atoms(self):
+        return [atom for clause in self.clauses for atom in clause.atoms]
+
+
+# Fields that name a row (an author, a section) rather than words of the text.
+NAMING_FIELDS = ("author", "section")
 
 
 def parse_query(text: str, variants=None) -> Query:
@@ -89,20 +105,26 @@ def parse_query(text: str, variants=None) -> Query:
     query = Query(text=text, shortened=shortened)
     pending_or = False
     for match in TOKEN_RE.finditer(text):
-        if match["word"] == "OR":
+        if match["word"] == "OR" and not match["field"]:
             pending_or = bool(query.clauses)
             continue
         negative = bool(match["neg"])
         raw = match["phrase"] if match["phrase"] is not None else match["word"]
-        if match["word"] is not None and raw.startswith("-") and len(raw) > 1:
+        if match["word"] is not None and raw.startswith("-") and len(raw) > 1 and not match["field"]:
             negative, raw = True, raw[1:]
         words = tuple(w.lower() for w in WORD_RE.findall(raw))
         if not words:
             continue
-        is_phrase = match["phrase"] is not None
-        atoms = [Atom(words, plain_text(raw))] if is_phrase else [Atom((w,)) for w in words]
+        name = match["field"].lower() if match["field"] else None
+        if name in NAMING_FIELDS or name == "tag":
+            # A name is one atom, however many words it has: author:al-rashed is one author.
+            atoms = [Atom(words, plain_text(raw), name)]
+        elif match["phrase"] is not None:
+            atoms = [Atom(words, plain_text(raw), name)]
+        else:
+            atoms = [Atom((w,), field=name) for w in words]
         for atom in atoms:
-            if not atom.is_phrase and atom.words[0] in STOP_WORDS:
+            if not atom.is_phrase and atom.field is None and atom.words[0] in STOP_WORDS:
                 query.dropped_stop_words.append(atom.words[0])
                 continue
             if negative:
@@ -117,6 +139,8 @@ def parse_query(text: str, variants=None) -> Query:
         join_names(query, variants)
         for clause in query.clauses:
             for atom in list(clause.atoms):
+                if atom.field is not None:
+                    continue
                 for variant in variants(atom):
                     if variant not in clause.atoms:
                         clause.atoms.append(variant)
@@ -129,7 +153,9 @@ def join_names(query: Query, variants) -> None:
     while i < len(clauses):
         for size in (4, 3, 2):
             group = clauses[i : i + size]
-            if len(group) == size and all(len(c.atoms) == 1 and not c.atoms[0].is_phrase for c in group):
+            if len(group) == size and all(
+                len(c.atoms) == 1 and not c.atoms[0].is_phrase and c.atoms[0].field is None for c in group
+            ):
                 phrase = Atom(tuple(c.atoms[0].words[0] for c in group))
                 if variants(phrase):
                     clauses[i : i + size] = [Clause([phrase])]

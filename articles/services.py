@@ -9,6 +9,9 @@ tag links) is computed in one place, the same way for everyone:
 - ``articles_rederive(ids)`` recomputes them from the links in the database (after an edit);
 - ``tags_assign(…)`` links articles to tags with the article's date copied onto the link;
 - ``pages_write(items, force=…)`` stores one batch of parsed pages in one transaction;
+- ``search_changes_record(…)`` logs, in the same transaction, what the search index must
+  read again (every function here that changes an article's or a photo's text, tags, date,
+  section or author calls it, and deleting one records it through the signals below);
 - ``counts_refresh()`` recounts what readers' pages show.
 
 An article is identified by its original address when its file name gives one, else by the file
@@ -23,6 +26,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,6 +42,7 @@ from .models import (
     Author,
     ListingPage,
     MediaItem,
+    SearchChange,
     Section,
     Tag,
 )
@@ -124,10 +130,13 @@ def article_derive(article, *, tag_names=None, captions=None):
 def articles_rederive(article_ids):
     """Recompute the derived columns of articles from their links; return how many changed.
 
-    The tag links' copies of the article's date are brought up to date too.
+    The tag links' copies of the article's date are brought up to date too, and the articles
+    are logged for the search index: whatever an editor changed (its text, date, section,
+    tags or photos), this runs after it.
     """
     changed = 0
-    for chunk in batched(sorted(set(article_ids)), BATCH):
+    article_ids = sorted(set(article_ids))
+    for chunk in batched(article_ids, BATCH):
         tag_names, captions = _linked_names(chunk)
         stale = []
         for article in Article.objects.filter(pk__in=chunk).only(
@@ -140,6 +149,8 @@ def articles_rederive(article_ids):
         Article.objects.bulk_update(stale, ["sort_date", "index_terms", "photo_count"])
         _copy_dates_to_tag_links(chunk)
         changed += len(stale)
+    # Last, as pages_write does: the log's lock is taken after the rows', in every transaction.
+    search_changes_record(article_ids=article_ids)
     return changed
 
 
@@ -186,6 +197,47 @@ def tags_assign(articles, tag_ids, *, replace=False):
     return [(pk, tag_id) for pk, tag_id, _ in rows]
 
 
+def search_changes_record(*, article_ids=(), photo_ids=()):
+    """Log articles and photos for the search index to read again, in the caller's transaction.
+
+    On PostgreSQL the rows are numbered and committed in one order (a transaction-level lock
+    taken first): the index applies the log by id, and must never see a row committed after
+    it already applied a higher one.
+    """
+    rows = [SearchChange(article_id=pk) for pk in sorted(set(article_ids))]
+    rows += [SearchChange(photo_id=pk) for pk in sorted(set(photo_ids))]
+    if not rows:
+        return
+    with transaction.atomic():
+        _take_turns("search_changes_record")
+        SearchChange.objects.bulk_create(rows, batch_size=BATCH)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="search_change_article_deleted")
+def _article_deleted(sender, instance, **kwargs):
+    """However an article goes (the admin, a cascade, a queryset), the index hears of it."""
+    search_changes_record(article_ids=[instance.pk])
+
+
+@receiver(post_delete, sender=MediaItem, dispatch_uid="search_change_photo_deleted")
+def _photo_deleted(sender, instance, **kwargs):
+    search_changes_record(photo_ids=[instance.pk])
+
+
+@receiver(pre_delete, sender=Section, dispatch_uid="search_change_section_deleted")
+@receiver(pre_delete, sender=Author, dispatch_uid="search_change_author_deleted")
+def _filing_deleted(sender, instance, **kwargs):
+    """A deleted section or author leaves its articles unfiled (SET NULL, no signal of its own)."""
+    field = "section" if sender is Section else "author"
+    search_changes_record(article_ids=Article.objects.filter(**{field: instance}).values_list("pk", flat=True))
+
+
+def photos_changed(photo_ids):
+    """After an editor changed photos: their own search documents are read again (their
+    articles' are by ``articles_rederive``)."""
+    search_changes_record(photo_ids=photo_ids)
+
+
 def batched(items, size):
     """Tuples of at most ``size`` items (itertools.batched arrives with Python 3.12)."""
     items = list(items)
@@ -222,6 +274,7 @@ def pages_write(items, *, force=False):
                 outcomes.append(writer.photo_page_store(item, photos))
             elif item.page.kind == parsing.LISTING:
                 outcomes.append(writer.listing_store(item))
+        search_changes_record(article_ids=writer.articles_written, photo_ids=writer.photos_written)
     return outcomes
 
 
@@ -236,6 +289,9 @@ class PageWriter:
         self.force = force
         self.tag_names = dict(Tag.objects.values_list("id", "name"))
         self.named: dict[tuple, int] = {}
+        # What the search index must read again once the batch commits.
+        self.articles_written: set[int] = set()
+        self.photos_written: set[int] = set()
 
     def photos_store(self, blocks):
         """Create the photos not yet known; return fingerprint -> StoredPhoto."""
@@ -256,6 +312,7 @@ class PageWriter:
         new = [_media_item(key, block) for key, block in by_fingerprint.items() if key not in stored]
         MediaItem.objects.bulk_create(new)
         stored.update((m.fingerprint, StoredPhoto(m.pk, m.caption, m.credit)) for m in new)
+        self.photos_written.update(m.pk for m in new)
         for key, photo in list(stored.items()):
             block = by_fingerprint[key]
             if not photo.caption and block.caption:
@@ -267,6 +324,7 @@ class PageWriter:
                     taken_on=photo_date(block),
                 )
                 stored[key] = StoredPhoto(photo.pk, block.caption, block.credit)
+                self.photos_written.add(photo.pk)
         return stored
 
     def articles_store(self, items, photos):
@@ -371,6 +429,7 @@ class PageWriter:
         insert_rows(ArticleMedia, ["article", "media", "position"], links)
         tag_links = [(a.pk, tag_id, a.sort_date) for a, i in [*new, *updated] for tag_id in sorted(i.tag_ids)]
         insert_rows(ArticleTag, ["article", "tag", "sort_date"], tag_links)
+        self.articles_written.update(a.pk for a, _ in [*new, *updated])
 
     def _named_id(self, model, slug, names):
         if not slug:
@@ -394,6 +453,7 @@ class PageWriter:
             content_hash=source.content_hash,
             updated_at=timezone.now(),
         )
+        self.photos_written.add(photo.pk)
         return FileOutcome(source.path, PHOTO_PAGE, problems=page.problems)
 
     def listing_store(self, item):

@@ -200,6 +200,12 @@ class PhotoDetailView(DetailView):
 class SearchView(TemplateView):
     template_name = "articles/search.html"
 
+    def get(self, request, *args, **kwargs):
+        photo = media_id_photo(request.GET.get("q"))
+        if photo is not None:
+            return redirect(photo)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
         return super().get_context_data(
@@ -229,6 +235,15 @@ def health(request):
 def favicon(request):
     """Browsers ask for /favicon.ico; the archive's icon is a hashed static file."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def media_id_photo(text):
+    """The photo whose Media ID is the whole of a search, or None."""
+    text = text.strip() if isinstance(text, str) else ""
+    media_id = address_number(text, max_digits=10)
+    if media_id is None or len(text) < 5:
+        return None
+    return MediaItem.objects.filter(media_id=media_id).first()
 
 
 def redirect_post_id(value):

@@ -61,6 +61,7 @@ def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), t
     Article.objects.bulk_create(articles)
     if tag is not None:
         services.tags_assign(articles, [[tag.pk]] * len(articles))
+    services.search_changes_record(article_ids=[a.pk for a in articles])
     services.counts_refresh()
     search.invalidate()
     return articles

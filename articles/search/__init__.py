@@ -1,0 +1,322 @@
+"""Full-text search: what the rest of the archive calls. It never asks which engine runs.
+
+The engine (``tantivy_engine``, behind the contract in ``base``) ranks every match by BM25 and
+counts every match and facet exactly; its index is derived from the database and kept current
+through the change log that ``services`` writes (see ``SearchChange``). This module parses the
+query, names the rows its ``author:``, ``section:`` and ``tag:`` atoms mean, pages the results,
+marks snippets where the words were found, and offers other spellings when nothing is found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ..query import Atom, Query, name_atom, name_key, parse_query
+from ..tagging import fold, words_of
+from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
+from .text import marked_html, snippet_html
+
+__all__ = [
+    "Facets",
+    "Filters",
+    "Matches",
+    "PhotoMatches",
+    "Query",
+    "SearchBackend",
+    "SearchRequest",
+]
+
+PHOTOS_SHOWN = 6
+OPENING_WORDS = 40  # the snippet of an article found by its title or tags alone
+SUGGESTION_CUTOFF = 0.75
+_backends: dict[str, SearchBackend] = {}
+
+
+def backend() -> SearchBackend:
+    """The engine over the index folder of the settings (one per process and folder)."""
+    from .tantivy_engine import TantivyBackend
+
+    path = str(settings.ARCHIVE_SEARCH_INDEX_DIR)
+    if path not in _backends:
+        _backends[path] = TantivyBackend(path)
+    return _backends[path]
+
+
+def catch_up():
+    """Apply the change log to the index (after an ingest's batch, once an edit commits)."""
+    return backend().catch_up()
+
+
+def rebuild(progress=None):
+    return backend().rebuild(progress)
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def parse(text) -> Query:
+    """Parse a searcher's query, expanding tag names to all their variants."""
+    return parse_query(text, variants=tag_variants())
+
+
+def tag_variants():
+    """atom -> the other names of the tag it names (built from Tag names and aliases, cached)."""
+    by_key = _tag_names()[0]
+    return lambda atom: by_key.get(name_key(atom.words), [])
+
+
+def _tag_names():
+    """(name key -> other names' atoms, name key -> tag ids), rebuilt when tags change."""
+    version = index_version()
+    cached = _variants_cache.get("map")
+    if cached is None or cached[0] != version:
+        from ..models import Tag
+
+        by_key: dict[tuple, list[Atom]] = {}
+        ids: dict[tuple, set[int]] = {}
+        for tag in Tag.objects.only("id", "name", "aliases"):
+            atoms = [a for a in (name_atom(n) for n in tag.names) if a.words]
+            for a in atoms:
+                by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
+                ids.setdefault(name_key(a.words), set()).add(tag.pk)
+        _variants_cache["map"] = cached = (version, (by_key, ids))
+    return cached[1]
+
+
+_variants_cache: dict = {}
+
+
+def request_for(query: Query, filters: Filters | None = None, order="relevance") -> SearchRequest:
+    """A request for the engine, with the rows that ``author:``, ``section:`` and ``tag:`` name."""
+    named = []
+    for atom in [*query.atoms, *query.excluded]:
+        if atom.field in ("author", "section"):
+            named.append((atom, _named_rows(atom)))
+        elif atom.field == "tag":
+            ids = _tag_names()[1].get(name_key(atom.words))
+            if ids:
+                named.append((atom, tuple(sorted(ids))))
+    return SearchRequest(query=query, filters=filters or Filters(), order=order, named=tuple(named))
+
+
+def _named_rows(atom: Atom):
+    """Ids of the authors or sections whose name or slug holds all the atom's words."""
+    from ..models import Author, Section
+
+    model = Author if atom.field == "author" else Section
+    wanted = set(name_key(atom.words))
+    found = []
+    for pk, name, slug in model.objects.values_list("id", "name", "slug"):
+        if wanted <= {fold(w) for w in words_of(f"{name} {slug}")}:
+            found.append(pk)
+    return tuple(found)
+
+
+# --- Searching ---------------------------------------------------------------------------------
+
+
+class RankedIds(Sequence):
+    """The ids of all matches in order, fetched a page at a time from the engine."""
+
+    def __init__(self, engine, request, total):
+        self.engine, self.request, self.total = engine, request, total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.total)
+        return self.engine.page(self.request, start, stop - start)
+
+
+def find(query: Query, filters: Filters, order: str) -> Matches:
+    """Every match of a parsed query: its ids in order (paged on demand), exact count, facets."""
+    engine = backend()
+    engine.refresh()
+    request = request_for(query, filters, order)
+    total = engine.count(request)
+    return Matches(ids=RankedIds(engine, request, total), total=total, facets=engine.facets(request))
+
+
+def photos(query: Query, filters: Filters) -> PhotoMatches:
+    """The photos whose caption, credit or page title match: the best few and how many."""
+    return backend().photos(request_for(query, filters), PHOTOS_SHOWN)
+
+
+def count(query: Query, filters: Filters | None = None):
+    engine = backend()
+    engine.refresh()
+    return engine.count(request_for(query, filters or Filters()))
+
+
+def filter_queryset(queryset, text):
+    """Narrow an Article queryset to the articles matching a query (admin search uses this)."""
+    query = parse(text)
+    if not query:
+        return queryset.none()
+    engine = backend()
+    engine.refresh()
+    ids = engine.all_ids(request_for(query))
+    if not ids:
+        return queryset.none()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    if connection.vendor == "postgresql":
+        return queryset.extra(where=[f"{table}.id = ANY(%s)"], params=[ids])
+    return queryset.extra(where=[f"{table}.id IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
+
+
+# --- Showing -----------------------------------------------------------------------------------
+
+
+def _terms_of():
+    return backend().terms
+
+
+def wanted_terms(query: Query, terms_of):
+    return {t for word in query.words for t in terms_of(word)}
+
+
+def highlighted(query: Query, ids):
+    """id -> (title HTML, snippet HTML) for the articles of one page.
+
+    The snippet is the passage of the body with the most of the query's words, or a photo
+    caption when one holds more of them (or the body none); matches are in <mark>, everything
+    else escaped.
+    """
+    from ..models import Article, ArticleMedia
+
+    terms_of = _terms_of()
+    wanted = wanted_terms(query, terms_of)
+    ids = list(ids)
+    photos = ArticleMedia.objects.filter(article_id__in=ids).order_by("position", "id")
+    captions_of = {}
+    for article_id, caption, credit in photos.values_list("article_id", "media__caption", "media__credit"):
+        captions_of.setdefault(article_id, []).append(f"{caption} {credit}".strip())
+    marks = {}
+    for pk, title, body in Article.objects.filter(pk__in=ids).values_list("id", "title", "body"):
+        captions = captions_of.get(pk, [])
+        best = snippet_html(body, wanted, terms_of)
+        for caption in captions:
+            found = snippet_html(caption, wanted, terms_of)
+            if found and (best is None or found[1] > best[1]):
+                best = (f'<span class="snippet-caption">Photo: {found[0]}</span>', found[1])
+        snippet = best[0] if best else opening_html(body)
+        marks[pk] = (mark_safe(marked_html(title, wanted, terms_of)), mark_safe(snippet))
+    return marks
+
+
+def opening_html(text, words=OPENING_WORDS):
+    """The first words of a text, escaped: the snippet when the words were found elsewhere."""
+    opening = text.split()
+    return escape(" ".join(opening[:words]) + (" …" if len(opening) > words else ""))
+
+
+def photo_rows(query: Query, found: PhotoMatches):
+    """(photo, caption HTML) for the photos found, in their order."""
+    from ..models import MediaItem
+
+    terms_of = _terms_of()
+    wanted = wanted_terms(query, terms_of)
+    by_pk = MediaItem.objects.in_bulk([hit.pk for hit in found.hits])
+    rows = []
+    for hit in found.hits:
+        photo = by_pk.get(hit.pk)
+        if photo is not None:
+            text = f"{photo.caption} {photo.credit}".strip() or photo.title
+            rows.append((photo, mark_safe(marked_html(text, wanted, terms_of))))
+    return rows
+
+
+# --- When nothing is found ---------------------------------------------------------------------
+
+
+def suggest(query: Query):
+    """The query with its unknown words replaced by the closest words of titles, tags and
+    captions, if that finds anything (Erdogen → Erdogan)."""
+    engine = backend()
+    engine.refresh()
+    changed, text = False, query.text
+    for word in dict.fromkeys(query.words):
+        if len(word) < 4:
+            continue
+        key, vocabulary = engine.spellings(word)
+        if not key or key in vocabulary:
+            continue
+        close = difflib.get_close_matches(key, list(vocabulary), n=5, cutoff=SUGGESTION_CUTOFF)
+        if close:
+            best = max(close, key=lambda w: (difflib.SequenceMatcher(None, key, w).ratio(), vocabulary[w]))
+            text = _word_pattern(word).sub(best, text)
+            changed = True
+    if not changed:
+        return None
+    corrected = parse(text)
+    if corrected and count(corrected):
+        return text
+    return None
+
+
+def _word_pattern(word):
+    """The word where it stands alone in a query's text, in any case."""
+    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+
+
+def fewer_words(query: Query):
+    """Queries of one word fewer that find something: [(query text, count)], most found first."""
+    if len(query.clauses) < 2:
+        return []
+    found = []
+    for i in range(len(query.clauses)):
+        shorter = Query(clauses=[c for j, c in enumerate(query.clauses) if j != i], excluded=query.excluded)
+        total = count(shorter)
+        if total:
+            found.append((query_text(shorter), total))
+    return sorted(found, key=lambda f: -f[1])
+
+
+def query_text(query: Query):
+    """A query written back in its syntax; a clause is written as the first of its atoms (the
+    word typed; the others are its name variants)."""
+    parts = [_atom_text(clause.atoms[0]) for clause in query.clauses]
+    parts += ["-" + _atom_text(atom) for atom in query.excluded]
+    return " ".join(parts)
+
+
+def _atom_text(atom):
+    text = f'"{atom.text}"' if len(atom.words) > 1 else atom.text
+    return f"{atom.field}:{text}" if atom.field else text
+
+
+# --- Caches ------------------------------------------------------------------------------------
+
+
+def index_version():
+    """A number that changes whenever articles or tags change, keying the caches."""
+    return cache.get_or_set("archive-search-version", 1, None)
+
+
+def invalidate():
+    """Forget cached pages, counts and name variants: call after articles or tags change."""
+    try:
+        cache.incr("archive-search-version")
+    except ValueError:
+        cache.set("archive-search-version", 2, None)
+
+
+def analyze():
+    """Refresh the planner's statistics after a large ingest: list and count plans depend on them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE articles_article, articles_articletag, articles_articlemedia, articles_mediaitem")
+        else:
+            cursor.execute("ANALYZE")
