@@ -65,8 +65,9 @@ class IngestSummary:
 
 
 def tag_vocabulary():
-    """(name, tag id) for every tag name and alias: what the tagger looks for."""
-    return [(name, tag.pk) for tag in Tag.objects.only("id", "name", "aliases") for name in tag.names]
+    """(name, tag id) for every name and alias of the tags looked for in texts."""
+    tags = Tag.objects.filter(tagger_uses=True).only("id", "name", "aliases")
+    return [(name, tag.pk) for tag in tags for name in tag.names]
 
 
 def parse_source(source, matcher: TagMatcher | None) -> ParsedFile:
