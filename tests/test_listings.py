@@ -241,3 +241,49 @@ class WhatItemsGiveTests(ListingTestCase):
         editing.article_save(article)
         editing.article_edited(article, tags=[])
         self.assertEqual(list(ArticleTag.objects.values_list("tag__slug", "on_original_site")), [("soufiane", True)])
+
+
+class ReadersAndEditorsTests(ListingTestCase):
+    def setUp(self):
+        super().setUp()
+        self.ingest(
+            self.page(LinkTests.ARTICLE, article_text()),
+            self.page("tag-soufiane.txt", byline_listing()),
+            self.page("author-saleh-al-mutlaq.txt", titled_listing(title="Iraq’s Sunnis Will Not Accept It")),
+            self.page("category-majalla-blogs.txt", titled_listing(heading="Majalla Blogs Archives")),
+        )
+
+    def test_old_author_category_and_tag_addresses_lead_to_their_pages(self):
+        for old, new in [
+            ("/author/saleh-al-mutlaq", "/authors/saleh-al-mutlaq/"),
+            ("/author/saleh-al-mutlaq/page/2/", "/authors/saleh-al-mutlaq/"),
+            ("/category/majalla-blogs", "/sections/majalla-blogs/"),
+            ("/tag/soufiane", "/tags/soufiane/"),
+        ]:
+            with self.subTest(old):
+                self.assertRedirects(self.client.get(old), new, status_code=301, fetch_redirect_response=False)
+        response = self.client.get("/tags/soufiane/")
+        self.assertContains(response, TITLE)
+        self.assertContains(response, "1 article")
+        self.assertContains(self.client.get("/authors/saleh-al-mutlaq/"), "Saleh Al-Mutlaq")
+
+    def test_the_article_page_shows_the_sites_tags_apart_and_its_date_as_certain(self):
+        response = self.client.get(self.article().get_absolute_url())
+        self.assertContains(response, "Tags on the original site")
+        site = response.context["site_tags"]
+        self.assertEqual([t.slug for t in site], ["soufiane"])
+        self.assertNotIn("soufiane", [t.slug for t in response.context["tags"]])
+        self.assertIn("algeria", [t.slug for t in response.context["tags"]])
+        self.assertContains(response, "18 April 2014")
+        self.assertNotContains(response, "date from photo caption")
+
+    def test_the_admin_shows_the_sites_tags_and_listings_apart_from_the_tag_choice(self):
+        from django.contrib.auth.models import User
+        from django.urls import reverse
+
+        self.client.force_login(User.objects.create_superuser("lead", "lead@example.com", "pw"))
+        response = self.client.get(reverse("admin:articles_article_change", args=[self.article().pk]))
+        self.assertContains(response, "Tags on the original site")
+        self.assertContains(response, "by Bouallem Ghamrasa | 2014-04-18 | Middle East")
+        chosen = response.context["adminform"].form.fields["tag_choices"].initial
+        self.assertNotIn("soufiane", [t.slug for t in chosen])
