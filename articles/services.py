@@ -456,7 +456,8 @@ class PageWriter:
         if not name and model is Author:
             # A headerless author page: its by-lines name the author, when they agree and fit.
             names = {i.author for i in page.items if i.author}
-            name = names.pop() if len(names) == 1 and name_fits_slug(next(iter(names | {""})), listing.slug) else None
+            only = names.pop() if len(names) == 1 else ""
+            name = only if only and name_fits_slug(only, listing.slug) else None
         return entity_named(model, listing.slug, name)
 
     def _site_tag(self, listing):

@@ -287,3 +287,27 @@ class ReadersAndEditorsTests(ListingTestCase):
         self.assertContains(response, "by Bouallem Ghamrasa | 2014-04-18 | Middle East")
         chosen = response.context["adminform"].form.fields["tag_choices"].initial
         self.assertNotIn("soufiane", [t.slug for t in chosen])
+
+
+class EditorTests(ListingTestCase):
+    def test_merging_a_site_tag_into_a_tag_the_article_has_keeps_it_the_sites(self):
+        from articles import editing
+
+        self.ingest(self.page(LinkTests.ARTICLE, article_text()), self.page("tag-soufiane.txt", byline_listing()))
+        algeria, soufiane = Tag.objects.get(slug="algeria"), Tag.objects.get(slug="soufiane")
+        editing.tags_merge(algeria, [soufiane])
+        link = ArticleTag.objects.get(tag=algeria)
+        self.assertTrue(link.on_original_site)
+        self.assertFalse(Tag.objects.filter(slug="soufiane").exists())
+
+    def test_editors_see_a_listings_items_and_their_articles(self):
+        from django.contrib.auth.models import User
+        from django.urls import reverse
+
+        self.ingest(self.page(LinkTests.ARTICLE, article_text()), self.page("tag-soufiane.txt", byline_listing()))
+        self.client.force_login(User.objects.create_superuser("lead", "lead@example.com", "pw"))
+        listing = ListingPage.objects.get()
+        self.assertContains(self.client.get(reverse("admin:articles_listingpage_changelist")), "Soufiane")
+        response = self.client.get(reverse("admin:articles_listingpage_change", args=[listing.pk]))
+        self.assertContains(response, "Bouallem Ghamrasa")
+        self.assertContains(response, TITLE)
