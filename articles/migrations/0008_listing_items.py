@@ -2,7 +2,8 @@
 
 Articles get the keys listing items are matched on (their title's and text's words, as
 ``parsing.match_key`` makes them, frozen here); a tag link can say the original site gave it;
-authors and sections whose name was guessed from an address say so.
+authors and sections whose name was guessed from an address say so. Listing pages stored
+before are forgotten, so that the next ingest stores them again with their items.
 """
 
 import re
@@ -29,6 +30,13 @@ def article_keys(apps, schema_editor):
             article.title_key = match_key(article.title)[:500]
             article.opening_key = body[:OPENING_KEY_LENGTH] if len(body) >= OPENING_KEY_LENGTH else ""
         Article.objects.bulk_update(batch, ["title_key", "opening_key"])
+
+
+def forget_listings(apps, schema_editor):
+    """Listing pages ingested before kept only a count of their items. Forgotten, they are
+    stored again, items and all, by the next ingest of their folders, which would otherwise
+    find them unchanged and pass them by."""
+    apps.get_model("articles", "ListingPage").objects.all().delete()
 
 
 def guessed_names(apps, schema_editor):
@@ -171,4 +179,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(article_keys, migrations.RunPython.noop),
         migrations.RunPython(guessed_names, migrations.RunPython.noop),
+        migrations.RunPython(forget_listings, migrations.RunPython.noop),
     ]
