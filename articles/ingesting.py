@@ -173,6 +173,8 @@ class Ingester:
         earlier leaves them to the next.
         """
         written = 0
+        self.settle_from = services.listing_items_mark()
+        self.in_parallel = False
         try:
             for outcome in self._outcomes(paths):
                 written += outcome.status in services.WRITTEN
@@ -190,6 +192,7 @@ class Ingester:
                     continue
                 if pool is None and self._parallel():
                     pool = self._start_pool()
+                    self.in_parallel = True
                 if pool is None:
                     yield from self.ingest_files(entry)
                     continue
@@ -203,6 +206,9 @@ class Ingester:
                 pool.shutdown(cancel_futures=True)
 
     def _finish(self, written):
+        if self.in_parallel:
+            # Batches committed side by side did not see each other's items and articles.
+            services.listing_items_settle(*self.settle_from)
         services.counts_refresh()
         if written >= ANALYZE_AFTER:
             search.analyze()

@@ -610,6 +610,33 @@ def listing_items_link(items):
     return len(linked)
 
 
+def listing_items_mark():
+    """Where a run starts: the last listing item's id and the time, for listing_items_settle."""
+    last = ListingItem.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0, timezone.now()
+
+
+def listing_items_settle(items_after, articles_since):
+    """Link the items and articles of a run that its writes could not see of each other.
+
+    Batches written side by side in worker processes do not see each other's rows before they
+    commit, so an item and its article written so are both left unlinked. After the run, the
+    unlinked items made since ``items_after`` and those matching articles written since
+    ``articles_since`` are linked again. Return how many were linked.
+    """
+    items = {i.pk: i for i in ListingItem.objects.filter(article=None, pk__gt=items_after)}
+    written = Article.objects.filter(updated_at__gte=articles_since).only("id", "title_key", "opening_key")
+    for chunk in batched(written.order_by("id").iterator(chunk_size=BATCH), BATCH):
+        items.update((i.pk, i) for i in ListingItem.objects.filter(article=None).matching(chunk))
+    linked, writer = 0, PageWriter()
+    for chunk in batched(sorted(items), BATCH):
+        with transaction.atomic():
+            found = [items[pk] for pk in chunk]
+            linked += listing_items_link(found)
+            writer.listing_facts_take({i.article_id for i in found if i.article_id})
+    return linked
+
+
 def entity_named(model, slug, name, known_slugs=None):
     """The id of the author or section with this slug or, without one, this name; made when
     missing. A name given replaces one guessed from an address. ``known_slugs`` maps the

@@ -311,3 +311,20 @@ class EditorTests(ListingTestCase):
         response = self.client.get(reverse("admin:articles_listingpage_change", args=[listing.pk]))
         self.assertContains(response, "Bouallem Ghamrasa")
         self.assertContains(response, TITLE)
+
+
+class SettleTests(ListingTestCase):
+    def test_an_item_and_an_article_written_side_by_side_are_linked_after_the_run(self):
+        from articles import services
+        from tests.helpers import article_make
+
+        mark = services.listing_items_mark()
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        # As a batch in another process writes it: without seeing the listing's items.
+        article = article_make(title="Another title", body=BODY, published_on=dt.date(2012, 8, 6))
+        self.assertFalse(ListingItem.objects.exclude(article=None).exists())
+        self.assertEqual(services.listing_items_settle(*mark), 1)
+        self.assertEqual(ListingItem.objects.get(position=0).article, article)
+        article.refresh_from_db()
+        self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 4, 18), "byline"))
+        self.assertEqual(services.listing_items_settle(*mark), 0, "settling again links nothing twice")
