@@ -218,6 +218,13 @@ class WhatItemsGiveTests(ListingTestCase):
         self.ingest(self.page("tag-soufiane.txt", byline_listing(author="Hamza Mustafa")))
         self.assertEqual(self.article().author.name, "A Ibrahim2")
 
+    def test_an_author_pages_heading_replaces_the_name_guessed_from_an_address(self):
+        self.ingest(self.page("article-saleh-al-mutlaq-opinion-four-scenarios.txt", article_text()))
+        self.assertEqual((self.article().author.name, self.article().author.name_is_guess), ("Saleh Al Mutlaq", True))
+        self.ingest(self.page("author-saleh-al-mutlaq.txt", titled_listing()))
+        self.assertEqual(Author.objects.get().name, "Saleh Al-Mutlaq")
+        self.assertFalse(Author.objects.get().name_is_guess)
+
     def test_author_and_category_pages_name_their_author_and_section(self):
         self.ingest(self.page("author-saleh-al-mutlaq.txt", titled_listing()))
         self.ingest(self.page("category-majalla-blogs.txt", titled_listing(heading="Majalla Blogs Archives")))
