@@ -33,7 +33,19 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import editing, search
-from .models import ArchiveMonth, Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag, period
+from .models import (
+    ArchiveMonth,
+    Article,
+    ArticleMedia,
+    ArticleTag,
+    Author,
+    ListingItem,
+    ListingPage,
+    MediaItem,
+    Section,
+    Tag,
+    period,
+)
 from .paging import CappedPaginator, address_number
 
 admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
@@ -212,7 +224,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            tags = list(self.instance.tags.all())
+            # The original site's tags are shown apart (ArticleAdmin.site_tags) and kept on save.
+            tags = list(self.instance.tags.filter(articletag__on_original_site=False))
             self.fields["tag_choices"].initial = tags
             self.fields["tag_choices"].widget.chosen = tags
 
@@ -388,6 +401,8 @@ class ArticleAdmin(ArchiveVersionAdmin):
         "updated_at",
         "photo_count",
         "staff_edited",
+        "site_tags",
+        "listed_on",
     ]
     fieldsets = [
         (None, {"fields": ["title", "dateline", "body"]}),
@@ -395,6 +410,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
             "Date and filing",
             {"fields": [("published_on", "date_source"), ("section", "author"), "tag_choices", "is_truncated"]},
         ),
+        ("The original site's listings", {"fields": ["site_tags", "listed_on"]}),
         (
             "Source",
             {
@@ -478,6 +494,31 @@ class ArticleAdmin(ArchiveVersionAdmin):
             DATE_SOURCE_SHORT.get(article.date_source, ""),
         )
 
+    @admin.display(description="tags on the original site")
+    def site_tags(self, article):
+        if article.pk is None:
+            return "—"
+        tags = Tag.objects.filter(articletag__article=article, articletag__on_original_site=True)
+        return ", ".join(tag.name for tag in tags) or "—"
+
+    @admin.display(description="listed on")
+    def listed_on(self, article):
+        """The listing pages that announce the article, with what their entries say."""
+        if article.pk is None:
+            return "—"
+        items = article.listing_items.select_related("listing").order_by("listing__kind", "listing__slug")
+        return (
+            format_html_join(
+                "",
+                "<div>{} <code>{}</code>: {}</div>",
+                (
+                    (i.listing.get_kind_display(), i.listing.slug or i.listing.source_path, listing_item_summary(i))
+                    for i in items
+                ),
+            )
+            or "—"
+        )
+
     @admin.display(description="photos", ordering="photo_count")
     def photos(self, article):
         return article.photo_count
@@ -519,6 +560,14 @@ class ArticleAdmin(ArchiveVersionAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+def listing_item_summary(item):
+    """What a listing's entry says of its article, in one line."""
+    byline = " | ".join(str(part) for part in (item.author_name, item.byline_date, item.sections) if part)
+    return (
+        " · ".join(part for part in (item.title, f"by {byline}" if byline else "") if part) or "(no title or by-line)"
+    )
 
 
 def date_drilldown(cl):
@@ -683,11 +732,11 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
 @admin.register(Tag)
 class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
     links, link_field, reindex = ArticleTag, "tag", staticmethod(editing.tags_changed)
-    list_display = ["name", "kind", "alias_summary", "article_total"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "alias_summary", "tagger_uses", "article_total"]
+    list_filter = ["kind", "tagger_uses"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "kind", "aliases", "article_count", "updated_at"]
+    fields = ["name", "slug", "kind", "aliases", "tagger_uses", "article_count", "updated_at"]
     readonly_fields = ["article_count", "updated_at"]
     actions = ["merge_tags"]
 
@@ -740,10 +789,16 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
 
 
 class NamedEntityAdmin(ArchiveVersionAdmin):
-    list_display = ["name", "slug", "article_count"]
+    list_display = ["name", "slug", "name_is_guess", "article_count"]
+    list_filter = ["name_is_guess"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["article_count"]
+
+    def save_model(self, request, obj, form, change):
+        if "name" in form.changed_data and "name_is_guess" not in form.changed_data:
+            obj.name_is_guess = False  # an editor's name is no guess
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Section)
@@ -754,3 +809,48 @@ class SectionAdmin(NamedEntityAdmin):
 @admin.register(Author)
 class AuthorAdmin(NamedEntityAdmin):
     pass
+
+
+# --- The original site's listing pages ------------------------------------------------------
+
+
+class ListingItemInline(admin.TabularInline):
+    """A listing's items as the original site printed them, and the article each announces."""
+
+    model = ListingItem
+    fields = ["position", "title", "author_name", "byline_date", "sections", "media_id", "article"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article").only(*self.fields, "listing", "article__title")
+
+
+@admin.register(ListingPage)
+class ListingPageAdmin(admin.ModelAdmin):
+    """Ingested listing pages, read-only: ingest writes them, and links their items."""
+
+    list_display = ["__str__", "kind", "slug", "page_number", "item_count", "linked"]
+    list_filter = ["kind"]
+    search_fields = ["title", "slug", "source_path"]
+    fields = ["kind", "title", "slug", "page_number", "item_count", "source_path", "created_at"]
+    readonly_fields = fields
+    inlines = [ListingItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        linked = Count("items", filter=models.Q(items__article__isnull=False))
+        return super().get_queryset(request).annotate(linked_total=linked)
+
+    @admin.display(description="linked to articles", ordering="linked_total")
+    def linked(self, listing):
+        return listing.linked_total

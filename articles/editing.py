@@ -75,6 +75,10 @@ def tags_merge(kept, others):
             (drop if article_id in seen else move).append(link_id)
             seen.add(article_id)
         for chunk in batched(drop, BATCH):
+            # A dropped link the original site gave passes that on to the link kept.
+            on_site = ArticleTag.objects.filter(pk__in=chunk, on_original_site=True).values("article_id")
+            ArticleTag.objects.filter(tag=kept, article_id__in=on_site).update(on_original_site=True)
+            ArticleTag.objects.filter(tag_id__in=other_ids, article_id__in=on_site).update(on_original_site=True)
             ArticleTag.objects.filter(pk__in=chunk).delete()
         for chunk in batched(move, BATCH):
             ArticleTag.objects.filter(pk__in=chunk).update(tag=kept)

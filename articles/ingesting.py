@@ -68,8 +68,9 @@ class IngestSummary:
 
 
 def tag_vocabulary():
-    """(name, tag id) for every tag name and alias: what the tagger looks for."""
-    return [(name, tag.pk) for tag in Tag.objects.only("id", "name", "aliases") for name in tag.names]
+    """(name, tag id) for every name and alias of the tags looked for in texts."""
+    tags = Tag.objects.filter(tagger_uses=True).only("id", "name", "aliases")
+    return [(name, tag.pk) for tag in tags for name in tag.names]
 
 
 def parse_source(source, matcher: TagMatcher | None) -> ParsedFile:
@@ -175,6 +176,8 @@ class Ingester:
         earlier leaves them to the next.
         """
         written = 0
+        self.settle_from = services.listing_items_mark()
+        self.in_parallel = False
         try:
             for outcome in self._outcomes(paths):
                 written += outcome.status in services.WRITTEN
@@ -192,6 +195,7 @@ class Ingester:
                     continue
                 if pool is None and self._parallel():
                     pool = self._start_pool()
+                    self.in_parallel = True
                 if pool is None:
                     yield from self.ingest_files(entry)
                     self._index()
@@ -208,6 +212,9 @@ class Ingester:
                 pool.shutdown(cancel_futures=True)
 
     def _finish(self, written):
+        if self.in_parallel:
+            # Batches committed side by side did not see each other's items and articles.
+            services.listing_items_settle(*self.settle_from)
         services.counts_refresh()
         if written >= ANALYZE_AFTER:
             search.analyze()

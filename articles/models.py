@@ -32,6 +32,11 @@ class NamedEntity(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, help_text="As in the original site's URLs.")
+    name_is_guess = models.BooleanField(
+        default=False,
+        help_text="The name was guessed from the original site's address; a listing page's heading or "
+        "by-line replaces it with the real one.",
+    )
     article_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -82,6 +87,12 @@ class Tag(models.Model):
             "Ingest tags articles that use any of them, and a search for one finds the others. "
             "Names in capitals (UN, ISIS) only match in capitals."
         ),
+    )
+    tagger_uses = models.BooleanField(
+        "found in texts",
+        default=True,
+        help_text="Ingest tags an article whose text names this tag or one of its aliases. Tags known only "
+        "from the original site's tag pages start unticked.",
     )
     article_count = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -294,6 +305,10 @@ class Article(models.Model):
         help_text="Tag names and photo captions, weighted above the body in search.",
     )
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # What listing items are matched on (see parsing.match_key). NULL rather than "" so that
+    # adding them needs no copy of the table; services.article_derive fills them.
+    title_key = models.CharField(max_length=500, null=True, editable=False)  # noqa: DJ001
+    opening_key = models.CharField(max_length=60, null=True, editable=False)  # noqa: DJ001
     staff_edited = models.BooleanField(
         default=False,
         help_text="Edited by staff: a later ingest keeps this version unless run with --force.",
@@ -314,6 +329,8 @@ class Article(models.Model):
             models.Index(fields=["title", "id"], name="article_title_idx"),
             models.Index(fields=["source_path"], name="article_source_path_idx"),
             models.Index(fields=["slug"], name="article_slug_idx"),
+            models.Index(fields=["title_key"], name="article_title_key_idx"),
+            models.Index(fields=["opening_key"], name="article_opening_key_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique"),
@@ -368,11 +385,19 @@ class ArticleMedia(models.Model):
 
 
 class ArticleTag(models.Model):
-    """An article's tag, with the article's date copied so a tag page pages on one index."""
+    """An article's tag, with the article's date copied so a tag page pages on one index.
+
+    A tag the original site gave the article (its tag page listed the article) is marked as
+    such; the others are the tagger's or an editor's.
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, db_index=False)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
     sort_date = models.DateField(default=UNDATED_SORT_DATE)
+    # A default in the database too: links are inserted as plain rows (bulk.insert_rows).
+    on_original_site = models.BooleanField(
+        default=False, db_default=False, help_text="The original site's tag page listed this article under this tag."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "tag"], name="article_tag_unique")]
@@ -428,6 +453,59 @@ class ListingPage(models.Model):
 
     def __str__(self):
         return self.title or self.slug or self.source_path
+
+
+class ListingItemQuerySet(models.QuerySet):
+    def matching(self, articles):
+        """Items whose title or text's start is one of these articles': candidates to link."""
+        titles = {a.title_key for a in articles if a.title_key}
+        openings = {a.opening_key for a in articles if a.opening_key}
+        return self.filter(Q(title_key__in=titles) | Q(opening_key__in=openings))
+
+
+class ListingItem(models.Model):
+    """One entry of an ingested listing page, as the original site printed it.
+
+    ``services`` links it to the article it announces, whichever of the two was ingested first,
+    and the article takes what the entry knows that it does not (its by-line's date, author and
+    section, the site's tag).
+    """
+
+    listing = models.ForeignKey(ListingPage, on_delete=models.CASCADE, related_name="items", db_index=False)
+    position = models.PositiveSmallIntegerField(help_text="Its place on the listing page, from 0.")
+    title = models.CharField(max_length=500, blank=True, help_text="Blank where the listing shows none.")
+    excerpt = models.TextField(blank=True)
+    author_name = models.CharField("by-line author", max_length=200, blank=True)
+    byline_date = models.DateField("by-line date", null=True, blank=True)
+    sections = models.CharField(max_length=300, blank=True, help_text="The by-line's sections, comma-joined.")
+    media_id = models.PositiveIntegerField("Media ID", null=True, blank=True, help_text="Of its first photo.")
+    caption = models.TextField(blank=True, help_text="Of its first photo.")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="listing_items", db_index=False
+    )
+    title_key = models.CharField(max_length=500, blank=True, editable=False)
+    opening_key = models.CharField(max_length=60, blank=True, editable=False)
+
+    objects = ListingItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["listing", "position"]
+        constraints = [models.UniqueConstraint(fields=["listing", "position"], name="listing_item_position_unique")]
+        indexes = [
+            models.Index(fields=["article"], name="listing_item_article_idx"),
+            # An article written after its listing looks for the items still unlinked.
+            models.Index(fields=["title_key"], condition=Q(article=None), name="listing_item_title_idx"),
+            models.Index(fields=["opening_key"], condition=Q(article=None), name="listing_item_opening_idx"),
+        ]
+
+    def __str__(self):
+        if self.title:
+            return self.title
+        return f"by {self.author_name}, {self.byline_date}" if self.author_name else self.excerpt[:60]
+
+    @property
+    def section_names(self):
+        return [name.strip() for name in self.sections.split(",") if name.strip()]
 
 
 class SearchChange(models.Model):

@@ -122,6 +122,9 @@ MONTH_NAME = (
 )
 DATE_MDY_RE = re.compile(rf"\b(?P<month>{MONTH_NAME})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b")
 DATE_DMY_RE = re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_NAME})\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+# A caption describing a file photo ("… in this 2013 file photo", "(File)", "AP Photo/…, File)",
+# "Reuters/Files") dates the photo, not the article that reuses it.
+FILE_PHOTO_RE = re.compile(r"\bfile\s+(?:photo|picture|image)s?\b|\(\s*files?\s*\)|,\s*files?\s*\)|/\s*files?\b", re.I)
 ARCHIVE_START = dt.date(2005, 1, 1)
 ARCHIVE_END = dt.date(2017, 12, 31)
 
@@ -478,7 +481,7 @@ def read_article(page: ParsedPage, lines: list[str]) -> None:
     page.media, page.captions, page.paragraphs = media, captions, paragraphs
     if not paragraphs:
         page.problems.append("article has no body text")
-    page.published_on, page.date_source = date_of(captions)
+    page.published_on, page.date_source = date_of(captions, skip_file_photos=True)
     page.estimated_month = estimate_of(media)
 
 
@@ -560,7 +563,7 @@ def read_listing(page: ParsedPage, lines: list[str]) -> None:
     pending_media: list[MediaBlock] = []
     current: ListingItem | None = None
     expect_caption_for: int | None | bool = False
-    for kind, text in units:
+    for index, (kind, text) in enumerate(units):
         if kind == MEDIA:
             match = MEDIA_ID_RE.match(text)
             media_id = int(match["id"]) if match["id"] else None
@@ -579,7 +582,15 @@ def read_listing(page: ParsedPage, lines: list[str]) -> None:
                 expect_caption_for = True
             current = None
             continue
-        if expect_caption_for and kind in (TEXT, SHORT, EXCERPT) and pending_media and not pending_media[-1].caption:
+        # A Media ID without a caption followed by a doubled title: the title is no caption.
+        doubled = kind == SHORT and index + 1 < len(units) and units[index + 1] == (kind, text)
+        if (
+            expect_caption_for
+            and kind in (TEXT, SHORT, EXCERPT)
+            and pending_media
+            and not pending_media[-1].caption
+            and not doubled
+        ):
             fill_caption(pending_media[-1], text)
             expect_caption_for = False
             continue
@@ -817,12 +828,20 @@ def dates_in(text: str) -> list[dt.date]:
     return found
 
 
-def date_of(captions: list[str]) -> tuple[dt.date | None, str]:
-    """The date a page states: the latest date its photo captions give."""
-    found = [d for caption in captions for d in dates_in(caption)]
+def date_of(captions: list[str], skip_file_photos: bool = False) -> tuple[dt.date | None, str]:
+    """The date a page states: the latest date its photo captions give. With
+    ``skip_file_photos``, a date that a caption gives as a file photo's, in that caption or
+    another printing of it, dates the photo and not the page."""
+    reused = {d for c in captions if skip_file_photos and is_file_photo(c) for d in dates_in(c)}
+    found = [d for c in captions for d in dates_in(c) if d not in reused]
     if found:
         return max(found), "caption"
     return None, ""
+
+
+def is_file_photo(caption: str) -> bool:
+    """A caption (with its credit) that describes an earlier photo reused from the files."""
+    return bool(FILE_PHOTO_RE.search(caption))
 
 
 def estimate_of(media: list[MediaBlock]) -> dt.date | None:
@@ -839,6 +858,45 @@ def estimate_from_media_id(media_id: int) -> dt.date | None:
             estimate = low_date + dt.timedelta(days=round((high_date - low_date).days * share))
             return estimate.replace(day=1)
     return None
+
+
+# --- Matching listing items to articles ------------------------------------------------------
+
+# How much of a text's start identifies it: listing excerpts run to some 30 words or more.
+OPENING_KEY_LENGTH = 60
+
+
+def match_key(text: str) -> str:
+    """Text compared as words only: without case, accents, quotes, dashes, ellipses or spacing."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def title_key(title: str | None) -> str:
+    """What an article's title and a listing item's title are matched on."""
+    return match_key(title or "")[:500]
+
+
+def excerpt_key(excerpt: str) -> str:
+    """A listing excerpt's words without its dateline ("Algiers, Reuters—"), its closing
+    ellipsis and its last word, which a listing may have cut short."""
+    text = EXCERPT_END_RE.sub("", excerpt.strip())
+    words = match_key(find_dateline(text)[2]).split(" ")
+    return " ".join(words[:-1])
+
+
+def opening_key(key: str) -> str:
+    """The start of a text's key that an index can look up, or "" when the text is too short."""
+    return key[:OPENING_KEY_LENGTH] if len(key) >= OPENING_KEY_LENGTH else ""
+
+
+def excerpt_begins(excerpt: str, body_key: str) -> bool:
+    """Whether a listing's excerpt (or full text) is the start of an article's text (its key)."""
+    key = excerpt_key(excerpt)
+    if len(key) < OPENING_KEY_LENGTH or len(body_key) < OPENING_KEY_LENGTH:
+        return False
+    return body_key.startswith(key) or key.startswith(body_key)
 
 
 def looks_truncated(text: str, size: int | None, kind: str) -> bool:

@@ -21,6 +21,7 @@ it came from; a page's text hash recognises a copy of a page already held.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -40,6 +41,7 @@ from .models import (
     ArticleMedia,
     ArticleTag,
     Author,
+    ListingItem,
     ListingPage,
     MediaItem,
     SearchChange,
@@ -121,6 +123,10 @@ def article_derive(article, *, tag_names=None, captions=None):
     article.sort_date = article.published_on or UNDATED_SORT_DATE
     if not article.slug:
         article.slug = slugify(article.title)[:255] or "article"
+    if not {"title", "body"} & article.get_deferred_fields():
+        # What listing items are matched on (see listing_items_link).
+        article.title_key = parsing.title_key(article.title)
+        article.opening_key = parsing.opening_key(parsing.match_key(article.body))
     if tag_names is not None and captions is not None:
         article.index_terms = "\n".join([" ".join(tag_names), *captions]).strip()
         article.photo_count = len(captions)
@@ -178,7 +184,8 @@ def _copy_dates_to_tag_links(article_ids):
 def tags_assign(articles, tag_ids, *, replace=False):
     """Link each article to the tags ``tag_ids[i]`` (an iterable of ids), with its date copied.
 
-    With ``replace`` the articles' other tag links go; links an article already has are kept.
+    With ``replace`` the articles' other tag links go, except those the original site gave
+    them; links an article already has are kept.
     Return the (article id, tag id) links added.
     """
     wanted = {article.pk: set(ids) for article, ids in zip(articles, tag_ids)}
@@ -187,7 +194,9 @@ def tags_assign(articles, tag_ids, *, replace=False):
     for chunk in batched(sorted(wanted), BATCH):
         links = ArticleTag.objects.filter(article_id__in=chunk)
         if replace:
-            gone = [pk for pk, a, t in links.values_list("id", "article_id", "tag_id") if t not in wanted[a]]
+            # The original site's tags stay: they record what it printed, not a choice.
+            mine = links.filter(on_original_site=False)
+            gone = [pk for pk, a, t in mine.values_list("id", "article_id", "tag_id") if t not in wanted[a]]
             ArticleTag.objects.filter(pk__in=gone).delete()
         existing.update(links.values_list("article_id", "tag_id"))
     rows = [
@@ -348,6 +357,9 @@ class PageWriter:
             self._fill(article, item, photos)
             chosen[identity] = (article, item)
         self._save(chosen.values(), photos)
+        written = [article for article, _ in chosen.values()]
+        listing_items_link(ListingItem.objects.filter(article=None).matching(written))
+        self.listing_facts_take([a.pk for a in written])
         for article, item in chosen.values():
             status = UPDATED if article.pk in self._existing_ids else CREATED
             outcomes.append(FileOutcome(item.source.path, status, problems=item.page.problems))
@@ -418,16 +430,24 @@ class PageWriter:
         for article, _ in updated:
             article.save()
         changed_ids = [a.pk for a, _ in updated]
+        site_tags = set()
         for chunk in batched(changed_ids, BATCH):
             ArticleMedia.objects.filter(article_id__in=chunk).delete()
-            ArticleTag.objects.filter(article_id__in=chunk).delete()
+            # The original site's tags are not the page's to take back: they came from its listings.
+            ArticleTag.objects.filter(article_id__in=chunk, on_original_site=False).delete()
+            site_tags.update(ArticleTag.objects.filter(article_id__in=chunk).values_list("article_id", "tag_id"))
         links = [
             (article.pk, photo.pk, position)
             for article, item in [*new, *updated]
             for position, photo in enumerate(article_photos(item.page, photos))
         ]
         insert_rows(ArticleMedia, ["article", "media", "position"], links)
-        tag_links = [(a.pk, tag_id, a.sort_date) for a, i in [*new, *updated] for tag_id in sorted(i.tag_ids)]
+        tag_links = [
+            (a.pk, tag_id, a.sort_date)
+            for a, i in [*new, *updated]
+            for tag_id in sorted(i.tag_ids)
+            if (a.pk, tag_id) not in site_tags
+        ]
         insert_rows(ArticleTag, ["article", "tag", "sort_date"], tag_links)
         self.articles_written.update(a.pk for a, _ in [*new, *updated])
 
@@ -436,8 +456,11 @@ class PageWriter:
             return None
         key = (model, slug)
         if key not in self.named:
-            name = names.get(slug) or slug.replace("-", " ").title()
-            self.named[key] = model.objects.get_or_create(slug=slug, defaults={"name": name})[0].pk
+            known = names.get(slug)
+            name = known or slug.replace("-", " ").title()
+            self.named[key] = model.objects.get_or_create(
+                slug=slug, defaults={"name": name, "name_is_guess": not known}
+            )[0].pk
         return self.named[key]
 
     def photo_page_store(self, item, photos):
@@ -457,8 +480,11 @@ class PageWriter:
         return FileOutcome(source.path, PHOTO_PAGE, problems=page.problems)
 
     def listing_store(self, item):
+        """Store a listing page and its items (replacing those of an earlier version of its
+        file), name what it lists, link the items to their articles and give those what the
+        items know."""
         page, source = item.page, item.source
-        ListingPage.objects.update_or_create(
+        listing, _ = ListingPage.objects.update_or_create(
             source_path=source.path,
             defaults={
                 "kind": page.listing_kind or "",
@@ -469,7 +495,235 @@ class PageWriter:
                 "content_hash": source.content_hash,
             },
         )
+        before = set(listing.items.exclude(article=None).values_list("article_id", flat=True))
+        listing.items.all().delete()
+        items = ListingItem.objects.bulk_create(
+            listing_item(listing, position, i) for position, i in enumerate(page.items)
+        )
+        self._listed_entity(listing, page)
+        listing_items_link(items)
+        self.listing_facts_take(before | {i.article_id for i in items if i.article_id})
         return FileOutcome(source.path, LISTING, problems=page.problems)
+
+    def _listed_entity(self, listing, page):
+        """The tag, author or section a listing page is of, named by its heading when it has one."""
+        if not listing.slug:
+            return None
+        if listing.kind == ListingPage.Kind.TAG:
+            return self._site_tag(listing)
+        model = {ListingPage.Kind.AUTHOR: Author, ListingPage.Kind.CATEGORY: Section}.get(listing.kind)
+        if model is None:
+            return None
+        name = page.title
+        if not name and model is Author:
+            # A headerless author page: its by-lines name the author, when they agree and fit.
+            names = {i.author for i in page.items if i.author}
+            only = names.pop() if len(names) == 1 else ""
+            name = only if only and name_fits_slug(only, listing.slug) else None
+        return entity_named(model, listing.slug, name)
+
+    def _site_tag(self, listing):
+        """The tag of a tag listing page: by its slug, an alias's slug or its heading, else new.
+
+        A tag made here is not looked for in texts: it is the original site's word, and a name
+        such as "February 28" would tag every article that mentions the date.
+        """
+        key = (Tag, "site", listing.slug)
+        if key not in self.named:
+            name = (listing.title or listing.slug.replace("-", " ").title())[:200]
+            tag = (
+                Tag.objects.filter(slug=listing.slug).first()
+                or Tag.objects.named_by_alias_slug(listing.slug)
+                or Tag.objects.filter(name__iexact=name).first()
+                or Tag.objects.create(name=name, slug=listing.slug, tagger_uses=False)
+            )
+            self.named[key] = tag.pk
+        return self.named[key]
+
+    def listing_facts_take(self, article_ids):
+        """Give articles what their linked listing items know and they do not.
+
+        Every linked article gets the original site's tags of the tag pages listing it. An
+        article no editor changed also gets the by-line's date where its own date came from a
+        caption or the Media ID or is unknown, and an author and a section where it has none; a
+        name guessed from an address gives way to the by-line's. Return the ids changed.
+        """
+        changed = set()
+        for chunk in batched(sorted(article_ids), BATCH):
+            items = ListingItem.objects.filter(article_id__in=chunk).select_related("listing").order_by("id")
+            by_article = {}
+            for listing_item in items:
+                by_article.setdefault(listing_item.article_id, []).append(listing_item)
+            articles = Article.objects.filter(pk__in=by_article).select_related("author", "section").defer("body")
+            for article in articles:
+                if self._site_tags_give(article, by_article[article.pk]):
+                    changed.add(article.pk)
+                if not article.staff_edited and self._facts_give(article, by_article[article.pk]):
+                    changed.add(article.pk)
+        articles_rederive(changed)
+        return changed
+
+    def _site_tags_give(self, article, items):
+        wanted = {self._site_tag(i.listing) for i in items if i.listing.kind == ListingPage.Kind.TAG and i.listing.slug}
+        if not wanted:
+            return False
+        links = ArticleTag.objects.filter(article=article, tag_id__in=wanted)
+        have = dict(links.values_list("tag_id", "on_original_site"))
+        links.filter(on_original_site=False).update(on_original_site=True)
+        new = sorted(wanted - set(have))
+        insert_rows(
+            ArticleTag,
+            ["article", "tag", "sort_date", "on_original_site"],
+            [(article.pk, tag_id, article.sort_date, True) for tag_id in new],
+        )
+        return bool(new) or not all(have.values())
+
+    def _facts_give(self, article, items):
+        fields = []
+        dates = [i.byline_date for i in items if i.byline_date]
+        uncertain = (Article.DateSource.CAPTION, Article.DateSource.MEDIA_ID, Article.DateSource.UNKNOWN)
+        if dates and (article.date_source in uncertain or article.date_source == Article.DateSource.BYLINE):
+            date = min(dates)
+            if (article.published_on, article.date_source) != (date, Article.DateSource.BYLINE):
+                article.published_on, article.date_source = date, Article.DateSource.BYLINE
+                article_derive(article)
+                fields += ["published_on", "date_source", "sort_date"]
+        names = [i.author_name for i in items if i.author_name]
+        if article.author is None:
+            listed_by = [i.listing.slug for i in items if i.listing.kind == ListingPage.Kind.AUTHOR and i.listing.slug]
+            if names:
+                article.author_id = entity_named(Author, "", names[0], AUTHOR_NAMES)
+            elif listed_by:
+                article.author_id = entity_named(Author, listed_by[0], None)
+            fields += ["author"] if article.author_id else []
+        elif article.author.name_is_guess:
+            fitting = [name for name in names if name_fits_slug(name, article.author.slug)]
+            if fitting:
+                entity_named(Author, article.author.slug, fitting[0])
+        if article.section is None:
+            sections = [name for i in items for name in i.section_names]
+            # "Latest News" is where every report passed through; its other section says more.
+            sections.sort(key=lambda name: name == "Latest News")
+            categories = [
+                i.listing.slug for i in items if i.listing.kind == ListingPage.Kind.CATEGORY and i.listing.slug
+            ]
+            if sections:
+                article.section_id = entity_named(Section, "", sections[0], SECTION_NAMES)
+            elif categories:
+                article.section_id = entity_named(Section, categories[0], None)
+            fields += ["section"] if article.section_id else []
+        if fields:
+            article.save(update_fields=[*fields, "updated_at"])
+        return bool(fields)
+
+
+def listing_item(listing, position, item: parsing.ListingItem):
+    """The row of one parsed listing item, with the keys it is matched on."""
+    photo = item.media[0] if item.media else None
+    return ListingItem(
+        listing=listing,
+        position=position,
+        title=(item.title or "")[:500],
+        excerpt=item.excerpt,
+        author_name=(item.author or "")[:200],
+        byline_date=item.date,
+        sections=", ".join(item.sections)[:300],
+        media_id=photo.media_id if photo else None,
+        caption=" ".join(filter(None, [photo.caption, photo.credit])) if photo else "",
+        title_key=parsing.title_key(item.title),
+        opening_key=parsing.opening_key(parsing.excerpt_key(item.excerpt)),
+    )
+
+
+def listing_items_link(items):
+    """Link listing items to the articles they announce; return how many were linked.
+
+    An item's title matches an article's (compared by ``parsing.match_key``: case, quotes,
+    dashes and accents aside); where several articles share the title, or none has it, its
+    excerpt must be the start of the article's text. An item matching more than one article
+    stays unlinked. Listings print no addresses, so there is none to match on.
+    """
+    items = list(items)
+    titles = {i.title_key for i in items if i.title_key}
+    openings = {i.opening_key for i in items if i.opening_key}
+    candidates = {}
+    for column, keys in (("title_key", titles), ("opening_key", openings)):
+        for chunk in batched(sorted(keys), BATCH):
+            for article in Article.objects.filter(**{f"{column}__in": chunk}).only(
+                "id", "title_key", "opening_key", "body"
+            ):
+                candidates[article.pk] = article
+    by_title, by_opening, body_keys = {}, {}, {}
+    for article in candidates.values():
+        by_title.setdefault(article.title_key, []).append(article.pk)
+        by_opening.setdefault(article.opening_key, []).append(article.pk)
+        body_keys[article.pk] = parsing.match_key(article.body)
+    linked = []
+    for item in items:
+        named = by_title.get(item.title_key, []) if item.title_key else []
+        begun = [
+            pk for pk in by_opening.get(item.opening_key, []) if parsing.excerpt_begins(item.excerpt, body_keys[pk])
+        ]
+        found = named if len(named) == 1 else [pk for pk in named if pk in begun] if named else begun
+        if len(found) == 1 and item.article_id != found[0]:
+            item.article_id = found[0]
+            linked.append(item)
+    ListingItem.objects.bulk_update(linked, ["article"], batch_size=BATCH)
+    return len(linked)
+
+
+def listing_items_mark():
+    """Where a run starts: the last listing item's id and the time, for listing_items_settle."""
+    last = ListingItem.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0, timezone.now()
+
+
+def listing_items_settle(items_after, articles_since):
+    """Link the items and articles of a run that its writes could not see of each other.
+
+    Batches written side by side in worker processes do not see each other's rows before they
+    commit, so an item and its article written so are both left unlinked. After the run, the
+    unlinked items made since ``items_after`` and those matching articles written since
+    ``articles_since`` are linked again. Return how many were linked.
+    """
+    items = {i.pk: i for i in ListingItem.objects.filter(article=None, pk__gt=items_after)}
+    written = Article.objects.filter(updated_at__gte=articles_since).only("id", "title_key", "opening_key")
+    for chunk in batched(written.order_by("id").iterator(chunk_size=BATCH), BATCH):
+        items.update((i.pk, i) for i in ListingItem.objects.filter(article=None).matching(chunk))
+    linked, writer = 0, PageWriter()
+    for chunk in batched(sorted(items), BATCH):
+        with transaction.atomic():
+            found = [items[pk] for pk in chunk]
+            linked += listing_items_link(found)
+            writer.listing_facts_take({i.article_id for i in found if i.article_id})
+    return linked
+
+
+def entity_named(model, slug, name, known_slugs=None):
+    """The id of the author or section with this slug or, without one, this name; made when
+    missing. A name given replaces one guessed from an address. ``known_slugs`` maps the
+    original site's slugs to names, so that a by-line's name finds its address's slug."""
+    if not slug:
+        found = model.objects.filter(name__iexact=name).order_by("name_is_guess", "id").first()
+        if found is not None:
+            return found.pk
+        slug = {v: k for k, v in (known_slugs or {}).items()}.get(name) or slugify(name)[:200]
+        if not slug:
+            return None
+    obj, created = model.objects.get_or_create(
+        slug=slug, defaults={"name": (name or slug.replace("-", " ").title())[:200], "name_is_guess": not name}
+    )
+    if not created and name and obj.name_is_guess:
+        model.objects.filter(pk=obj.pk).update(name=name[:200], name_is_guess=False)
+    return obj.pk
+
+
+def name_fits_slug(name, slug):
+    """Whether a by-line's name can be the author an address slug guessed at ("Ahmed Ibrahim"
+    for a-ibrahim2: the same first letter and last word)."""
+    words = [w for w in re.sub(r"\d+$", "", slug).split("-") if w]
+    compact = slugify(name).replace("-", "")
+    return bool(words) and compact.startswith(words[0][0]) and compact.endswith(words[-1])
 
 
 def superseded(loser, winner):

@@ -88,7 +88,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.select_related("section", "author").prefetch_related("media", "tags")
+        return Article.objects.select_related("section", "author").prefetch_related("media")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -98,12 +98,16 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        tags = list(article.tags.all())
+        links = list(ArticleTag.objects.filter(article=article).select_related("tag").order_by("tag__name"))
+        # The original site's own tags are shown apart from those the archive's tagger found.
+        site_tags = [link.tag for link in links if link.on_original_site]
+        tags = [link.tag for link in links if not link.on_original_site]
         return super().get_context_data(
             tags=tags,
+            site_tags=site_tags,
             newer=Article.objects.newer_than(article),
             older=Article.objects.older_than(article),
-            related=Article.objects.related_to(article, tags),
+            related=Article.objects.related_to(article, site_tags + tags),
             **kwargs,
         )
 

@@ -16,7 +16,7 @@ from articles.parsing import parse_page, split_credit
 
 DATA = Path(__file__).parent / "data"
 MEDIA_KEYS = ("media_id", "caption", "credit", "agency")
-ITEM_KEYS = ("title", "author", "date", "sections", "media_ids", "excerpt_starts")
+ITEM_KEYS = ("title", "author", "date", "sections", "media_ids", "captions", "excerpt_starts")
 
 
 def golden_cases():
@@ -44,6 +44,7 @@ def observed(page):
             "date": item.date.isoformat() if item.date else None,
             "sections": item.sections,
             "media_ids": [m.media_id for m in item.media if m.media_id],
+            "captions": [m.caption for m in item.media],
             "excerpt_starts": item.excerpt,
         }
         for item in page.items
@@ -277,3 +278,74 @@ class DamagedPageTests(SimpleTestCase):
                 with self.subTest(case=text_path.name, operation=operation):
                     page = parse_page(mutated, source_name=text_path.name)
                     self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
+
+
+class FilePhotoDateTests(SimpleTestCase):
+    def article(self, *captions):
+        blocks = "\n\n".join(captions)
+        return parse_page(
+            f"Middle-east Arab News Opinion | Asharq Al-awsat\n\nA title | ASHARQ AL-AWSAT English Archive\n"
+            f"Select Page\n{blocks}\n\nBeirut, Asharq Al-Awsat—Fighting went on for a third day.\n",
+            source_name="article.txt",
+        )
+
+    def test_a_file_photo_caption_does_not_date_the_article(self):
+        for caption in [
+            "File photo of fighters in Aleppo from August 6, 2012. (Reuters)",
+            "Fighters in Aleppo, August 6, 2012. (File)",
+            "Fighters in Aleppo, August 6, 2012. REUTERS/Hosam Katan/Files",
+            "Fighters in Aleppo, in this August 6, 2012 photo. (AP Photo/Hussein Malla, File)",
+        ]:
+            with self.subTest(caption=caption):
+                page = self.article(caption, caption)
+                self.assertIsNone(page.published_on)
+                self.assertEqual(page.date_source, "")
+
+    def test_another_printing_of_a_file_photos_caption_does_not_date_it_either(self):
+        page = self.article(
+            "Soldiers at the scene, Dec. 17, 2013. (AP Photo/Bilal Hussein)",
+            "Soldiers near the village, in this December 17, 2013, file photo. (AP Photo/Bilal Hussein)",
+        )
+        self.assertIsNone(page.published_on)
+
+    def test_a_current_photo_beside_a_file_photo_still_dates_the_article(self):
+        page = self.article(
+            "Fighters in Aleppo, January 20, 2014. (AFP PHOTO/AMMAR AL-ARBINI)",
+            "File photo of fighters in Aleppo from August 6, 2012. (Reuters)",
+        )
+        self.assertEqual(str(page.published_on), "2014-01-20")
+        self.assertEqual(page.date_source, "caption")
+
+
+class MatchKeyTests(SimpleTestCase):
+    BODY = (
+        "Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 percent of the vote, "
+        "the interior minister said on Friday, despite concerns about his health."
+    )
+
+    def test_titles_match_whatever_their_case_quotes_dashes_and_accents(self):
+        self.assertEqual(
+            parsing.title_key("Iraq’s Sunnis — “Déjà-Vu”"), parsing.title_key('IRAQ\'S SUNNIS - "Deja Vu"')
+        )
+        self.assertNotEqual(parsing.title_key("Iraq’s Sunnis"), parsing.title_key("Iraq’s Shi’ites"))
+
+    def test_an_excerpt_with_a_dateline_and_ellipsis_begins_the_text_without_them(self):
+        body = parsing.match_key(self.BODY)
+        for excerpt in [
+            "Algiers, Reuters—Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 per...",
+            "Algiers – Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 percent…",
+            "Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 percent of the vote...",
+        ]:
+            with self.subTest(excerpt=excerpt):
+                self.assertTrue(parsing.excerpt_begins(excerpt, body))
+                self.assertEqual(parsing.opening_key(parsing.excerpt_key(excerpt)), parsing.opening_key(body))
+
+    def test_another_text_or_a_short_excerpt_does_not_match(self):
+        body = parsing.match_key(self.BODY)
+        self.assertFalse(parsing.excerpt_begins("Algerian President Abdelaziz Bouteflika lost...", body))
+        self.assertFalse(
+            parsing.excerpt_begins(
+                "Algerian President Abdelaziz Bouteflika won a third term in office with 90 percent of the vote...",
+                body,
+            )
+        )
