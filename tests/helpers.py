@@ -2,6 +2,8 @@
 
 import datetime as dt
 import importlib
+import shutil
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +15,28 @@ from articles.models import Article, ArticleMedia, Section, Tag
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 SEEDS = ROOT / "seeds"
+
+
+def ingest(*paths, **options):
+    """Run the ingest command as an operator would; return what it printed."""
+    out = StringIO()
+    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=StringIO(), no_progress=True, **options)
+    return out.getvalue()
+
+
+class PageFolderMixin:
+    """A temporary folder of page files for a test (``self.folder``), removed afterwards."""
+
+    def setUp(self):
+        super().setUp()
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+
+    def page(self, name, content, encoding="utf-8"):
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
 
 
 def ingest_real_pages():

@@ -2,8 +2,6 @@
 
 import codecs
 import os
-import shutil
-import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -11,32 +9,14 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, TransactionTestCase
 
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, Tag
+from tests.helpers import PageFolderMixin, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
 DATA = Path(__file__).parent / "data"
 
 
-def ingest(*paths, **options):
-    out = StringIO()
-    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=StringIO(), no_progress=True, **options)
-    return out.getvalue()
-
-
-class IngestTestMixin:
-    def setUp(self):
-        super().setUp()
-        self.folder = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, self.folder)
-
-    def page(self, name, content, encoding="utf-8"):
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
-        return path
-
-
-class SeedIngestTests(IngestTestMixin, TestCase):
+class SeedIngestTests(PageFolderMixin, TestCase):
     def test_seed_becomes_one_complete_article(self):
         output = ingest(SEED)
         self.assertIn("1 created", output)
@@ -83,7 +63,7 @@ class SeedIngestTests(IngestTestMixin, TestCase):
         self.assertEqual(list(lebanon.media.values_list("media_id", flat=True)), [55326450])
 
 
-class IdempotenceTests(IngestTestMixin, TestCase):
+class IdempotenceTests(PageFolderMixin, TestCase):
     def test_reingest_of_unchanged_file_writes_nothing(self):
         path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
         ingest(path)
@@ -137,7 +117,7 @@ class IdempotenceTests(IngestTestMixin, TestCase):
         self.assertFalse(MediaItem.objects.exists())
 
 
-class RefusalTests(IngestTestMixin, TestCase):
+class RefusalTests(PageFolderMixin, TestCase):
     def test_bad_files_are_refused_one_line_each_and_exit_non_zero(self):
         self.page("empty.txt", b"")
         self.page("blank.txt", "  \n \n")
@@ -181,7 +161,7 @@ class RefusalTests(IngestTestMixin, TestCase):
         self.assertEqual(Article.objects.get().title, "<script>alert('x')</script> Jets")
 
 
-class FailedBatchTests(IngestTestMixin, TestCase):
+class FailedBatchTests(PageFolderMixin, TestCase):
     def test_a_file_that_cannot_be_stored_costs_only_itself(self):
         from unittest import mock
 
@@ -206,7 +186,7 @@ class FailedBatchTests(IngestTestMixin, TestCase):
         self.assertEqual(Article.objects.count(), 2)
 
 
-class BatchRecoveryTests(IngestTestMixin, TransactionTestCase):
+class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
     def test_interrupted_run_finishes_on_rerun_without_duplicates(self):
         text = SEED.read_text(encoding="utf-8")
         for i in range(7):
@@ -221,7 +201,7 @@ class BatchRecoveryTests(IngestTestMixin, TransactionTestCase):
         self.assertEqual(MediaItem.objects.count(), 1, "the one photo is shared, not copied")
 
 
-class HostileFileTests(IngestTestMixin, TestCase):
+class HostileFileTests(PageFolderMixin, TestCase):
     """Every bad file gets one line in plain words, and the rest of the run is stored."""
 
     def run_ingest(self):
@@ -268,7 +248,7 @@ class HostileFileTests(IngestTestMixin, TestCase):
         self.assertEqual(MediaItem.objects.count(), 1)
 
 
-class CountsTests(IngestTestMixin, TestCase):
+class CountsTests(PageFolderMixin, TestCase):
     def test_a_rerun_that_writes_nothing_still_leaves_counts_exact(self):
         from articles.models import ArchiveMonth
 

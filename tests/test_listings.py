@@ -3,14 +3,12 @@ announce, in either order of ingest, and give those articles what they know."""
 
 import datetime as dt
 import shutil
-import tempfile
-from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
 from django.test import TestCase
 
 from articles.models import Article, ArticleTag, Author, ListingItem, ListingPage, Section, Tag
+from tests.helpers import PageFolderMixin, ingest
 
 DATA = Path(__file__).parent / "data"
 HEADER = "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
@@ -48,22 +46,9 @@ def titled_listing(title=TITLE, heading="Saleh Al-Mutlaq"):
     )
 
 
-class ListingTestCase(TestCase):
-    def setUp(self):
-        super().setUp()
-        self.folder = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, self.folder)
-
-    def page(self, name, text):
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
+class ListingTestCase(PageFolderMixin, TestCase):
     def ingest(self, *paths, **options):
-        out = StringIO()
-        call_command("ingest", *map(str, paths), stdout=out, stderr=StringIO(), no_progress=True, **options)
-        return out.getvalue()
+        return ingest(*paths, **options)
 
     def article(self):
         return Article.objects.select_related("author", "section").get()

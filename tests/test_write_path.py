@@ -4,42 +4,20 @@ and an article is identified by its original address."""
 import datetime as dt
 import os
 import shutil
-import tempfile
-from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from articles import editing, services
 from articles.models import UNDATED_SORT_DATE, Article, ArticleTag, MediaItem, Tag
-from tests.helpers import article_make
+from tests.helpers import PageFolderMixin, article_make, ingest
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.txt"
 URL_NAME = "article-theaawsat-news-middle-east-us-led-jets-kill-dozens.txt"
 
 
-def ingest(*paths, **options):
-    out = StringIO()
-    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=StringIO(), no_progress=True, **options)
-    return out.getvalue()
-
-
-class FolderMixin:
-    def setUp(self):
-        super().setUp()
-        self.folder = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, self.folder)
-
-    def page(self, name, text):
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-
-class DerivedColumnsTests(FolderMixin, TestCase):
+class DerivedColumnsTests(PageFolderMixin, TestCase):
     def test_a_photo_printed_twice_is_indexed_once_and_an_editors_save_changes_nothing(self):
         text = SEED.read_text(encoding="utf-8")
         block = "Media ID: 55358541\nCaption:\n"
@@ -78,7 +56,7 @@ class DerivedColumnsTests(FolderMixin, TestCase):
         self.assertTrue(article.staff_edited)
 
 
-class IdentityTests(FolderMixin, TestCase):
+class IdentityTests(PageFolderMixin, TestCase):
     def full(self):
         return SEED.read_text(encoding="utf-8")
 
@@ -125,7 +103,7 @@ class IdentityTests(FolderMixin, TestCase):
         self.assertEqual(Article.objects.get().title, "Corrected by an editor")
 
 
-class SearchChangeLogTests(FolderMixin, TestCase):
+class SearchChangeLogTests(PageFolderMixin, TestCase):
     """Every write that changes what search reads logs it, in the write's own transaction."""
 
     def logged(self):
