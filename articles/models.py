@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .paging import Keyset
+
 # Articles whose date is unknown sort after every dated one, on this placeholder key.
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
 
@@ -212,23 +214,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def newer_than(self, article):
         """The next article in date order, or None (one query on the date index)."""
-        return (
-            self.filter(
-                Q(sort_date__gt=article.sort_date) | Q(sort_date=article.sort_date, id__gt=article.id),
-                sort_date__gte=article.sort_date,
-            )
-            .order_by("sort_date", "id")
-            .only("id", "slug", "title", "sort_date")
-            .first()
-        )
+        return self._next_in_date_order(article, backwards=False)
 
     def older_than(self, article):
+        return self._next_in_date_order(article, backwards=True)
+
+    def _next_in_date_order(self, article, backwards):
+        keyset = Keyset(["sort_date", "id"])
         return (
-            self.filter(
-                Q(sort_date__lt=article.sort_date) | Q(sort_date=article.sort_date, id__lt=article.id),
-                sort_date__lte=article.sort_date,
-            )
-            .order_by("-sort_date", "-id")
+            self.filter(keyset.beyond([article.sort_date, article.id], backwards))
+            .order_by(*keyset.ordering(backwards))
             .only("id", "slug", "title", "sort_date")
             .first()
         )
