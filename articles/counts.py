@@ -9,10 +9,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from . import search
-from .models import ArchiveMonth, Article, Author, Tag
+from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, Author, Tag, coverage_counts
 from .paging import COUNT_CAP
 
 
@@ -35,6 +35,47 @@ def calendar():
     ):
         table[year].append((month, count))
     return [(year, sum(n for _, n in months), months) for year, months in table.items()]
+
+
+COVERAGE_FIELDS = [
+    "article_count",
+    "cut_short",
+    "listing_only",
+    "dated_for_certain",
+    "dated_from_caption",
+    "dated_from_media_id",
+]
+
+
+def coverage():
+    """What the archive holds of each year and month, for researchers: [(year, totals,
+    [month rows])] oldest first, and the undated articles' totals. A row is a dict of
+    COVERAGE_FIELDS with "full_text" and the Media ID range added."""
+    years = defaultdict(list)
+    for month in ArchiveMonth.objects.order_by("year", "month"):
+        row = {name: getattr(month, name) for name in COVERAGE_FIELDS}
+        row.update(month=month.month, media_id_low=month.media_id_low, media_id_high=month.media_id_high)
+        years[month.year].append(_with_full_text(row))
+    table = [(year, _year_totals(rows), rows) for year, rows in years.items()]
+    undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).aggregate(
+        article_count=Count("*"), **coverage_counts()
+    )
+    return table, _with_full_text(undated)
+
+
+def _year_totals(rows):
+    totals = {name: sum(row[name] for row in rows) for name in COVERAGE_FIELDS}
+    lows = [row["media_id_low"] for row in rows if row["media_id_low"]]
+    highs = [row["media_id_high"] for row in rows if row["media_id_high"]]
+    totals.update(media_id_low=min(lows, default=None), media_id_high=max(highs, default=None))
+    return _with_full_text(totals)
+
+
+def _with_full_text(row):
+    row["full_text"] = row["article_count"] - row["cut_short"] - row["listing_only"]
+    row["undated"] = row["article_count"] - row["dated_for_certain"] - row["dated_from_caption"]
+    row["undated"] -= row["dated_from_media_id"]
+    return row
 
 
 def cached_count(name, queryset, cap=COUNT_CAP):

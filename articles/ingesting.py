@@ -175,7 +175,7 @@ class Ingester:
         Counts are recounted at the end of every run that writes, or could have: a run killed
         earlier leaves them to the next.
         """
-        written = 0
+        written = self.listing_only_made = 0
         self.settle_from = services.listing_items_mark()
         self.in_parallel = False
         try:
@@ -215,6 +215,8 @@ class Ingester:
         if self.in_parallel:
             # Batches committed side by side did not see each other's items and articles.
             services.listing_items_settle(*self.settle_from)
+        services.listing_only_absorb(self.settle_from[1])
+        self.listing_only_made = services.listing_only_articles_make()
         services.counts_refresh()
         if written >= ANALYZE_AFTER:
             search.analyze()

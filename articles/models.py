@@ -8,7 +8,7 @@ every page view is what makes archive sites slow.
 import datetime as dt
 
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +288,12 @@ class Article(models.Model):
         help_text="Publication date for ordering; undated articles sort last.",
     )
     is_truncated = models.BooleanField(default=False, help_text="The source text stops mid-text.")
+    listing_only = models.BooleanField(
+        "known only from listings",
+        default=False,
+        help_text="Known only from the original site's listings: its title, excerpt and by-line survive, "
+        "its full text does not. Its page, if ingested later, completes it.",
+    )
     original_url = models.URLField(max_length=500, blank=True)
     source_path = models.CharField(max_length=1000, help_text="The file it was ingested from.")
     content_hash = models.CharField(
@@ -362,6 +368,19 @@ class Article(models.Model):
         return self.date_source in (self.DateSource.BYLINE, self.DateSource.EDITOR)
 
 
+def coverage_counts():
+    """What the coverage page counts of a set of articles, for ``annotate`` or ``aggregate``:
+    how many are cut short or known only from listings, and where their dates come from."""
+    source = Article.DateSource
+    return {
+        "cut_short": Count("pk", filter=Q(is_truncated=True, listing_only=False)),
+        "listing_only": Count("pk", filter=Q(listing_only=True)),
+        "dated_for_certain": Count("pk", filter=Q(date_source__in=[source.BYLINE, source.EDITOR])),
+        "dated_from_caption": Count("pk", filter=Q(date_source=source.CAPTION)),
+        "dated_from_media_id": Count("pk", filter=Q(date_source=source.MEDIA_ID)),
+    }
+
+
 class ArticleMedia(models.Model):
     """A photo's place in an article; the same photo can serve several articles."""
 
@@ -408,6 +427,14 @@ class ArchiveMonth(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     article_count = models.PositiveIntegerField(default=0)
+    # What the coverage page tells researchers about the month's articles.
+    cut_short = models.PositiveIntegerField(default=0, help_text="Full pages whose text stops mid-text.")
+    listing_only = models.PositiveIntegerField(default=0, help_text="Known only from listings.")
+    dated_for_certain = models.PositiveIntegerField(default=0, help_text="By a by-line or an editor.")
+    dated_from_caption = models.PositiveIntegerField(default=0)
+    dated_from_media_id = models.PositiveIntegerField(default=0, help_text="Estimated from a Media ID.")
+    media_id_low = models.PositiveIntegerField(null=True, help_text="The lowest Media ID of its photos.")
+    media_id_high = models.PositiveIntegerField(null=True, help_text="The highest Media ID of its photos.")
 
     class Meta:
         ordering = ["-year", "-month"]

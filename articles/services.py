@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
@@ -47,6 +47,7 @@ from .models import (
     SearchChange,
     Section,
     Tag,
+    coverage_counts,
 )
 from .reading import SourceFile
 
@@ -57,6 +58,8 @@ KEPT_DETAIL = "edited by staff; kept (use --force to overwrite)"
 
 # Rows per IN (...) list: well under SQLite's limit on parameters, and one round trip each.
 BATCH = 1000
+# How much of an article's text is compared with a listing's excerpt, which is far shorter.
+BODY_COMPARED = 4000
 
 # Sections and authors the original site's URLs name by slug, with the names its by-lines use.
 SECTION_NAMES = {
@@ -379,8 +382,15 @@ class PageWriter:
         with_url = Article.objects.exclude(original_url="")
         for chunk in batched(urls, BATCH):
             found.update((("url", a.original_url), a) for a in with_url.filter(original_url__in=chunk))
+        found.update(self._listing_only_found([i for i in items if article_identity(i) not in found]))
         self._existing_ids = {a.pk for a in found.values()}
         return found
+
+    def _listing_only_found(self, items):
+        """identity -> the article known only from listings that a page of the batch completes
+        (see ``listing_only_fitting``)."""
+        keys = {article_identity(i): (parsing.title_key(i.page.title), i.page.body) for i in items}
+        return listing_only_fitting(keys)
 
     def _verdict(self, existing, item):
         """None when the page is to be written over ``existing``, else the outcome that keeps it."""
@@ -389,6 +399,8 @@ class PageWriter:
         path = item.source.path
         if existing.staff_edited and not self.force:
             return FileOutcome(path, KEPT, KEPT_DETAIL)
+        if existing.listing_only:
+            return None
         if existing.source_path != path and not is_fuller(item.page, existing):
             return FileOutcome(
                 path,
@@ -416,6 +428,7 @@ class PageWriter:
         else:
             article.published_on, article.date_source = None, Article.DateSource.UNKNOWN
         article.is_truncated = page.is_truncated
+        article.listing_only = False
         article.original_url = hints.url
         article.source_path = source.path
         article.content_hash = source.content_hash
@@ -664,9 +677,9 @@ def listing_items_link(items):
         begun = [
             pk for pk in by_opening.get(item.opening_key, []) if parsing.excerpt_begins(item.excerpt, body_keys[pk])
         ]
-        found = named if len(named) == 1 else [pk for pk in named if pk in begun] if named else begun
-        if len(found) == 1 and item.article_id != found[0]:
-            item.article_id = found[0]
+        found = the_one(named, begun)
+        if found is not None and item.article_id != found:
+            item.article_id = found
             linked.append(item)
     ListingItem.objects.bulk_update(linked, ["article"], batch_size=BATCH)
     return len(linked)
@@ -697,6 +710,107 @@ def listing_items_settle(items_after, articles_since):
             linked += listing_items_link(found)
             writer.listing_facts_take({i.article_id for i in found if i.article_id})
     return linked
+
+
+def listing_only_articles_make():
+    """Make an article of each listing item that no article answers, so that what survives of
+    it (title, excerpt, by-line, the original site's tags) is read, listed and found; return
+    how many were made.
+
+    Items announcing the same article make one: the titled first, then those with only an
+    excerpt, which link to them where the excerpt fits. Should the article's own page be
+    ingested later, it completes this article in place (``PageWriter._listing_only_found``).
+    """
+    made, last, writer = 0, 0, PageWriter()
+    while True:
+        with transaction.atomic():
+            chunk = list(ListingItem.objects.filter(article=None, pk__gt=last).select_related("listing")[:BATCH])
+            if not chunk:
+                return made
+            last = chunk[-1].pk
+            for titled in (True, False):
+                listing_items_link([i for i in chunk if i.article_id is None])
+                groups = {}
+                for i in chunk:
+                    if i.article_id is None and bool(i.title_key) == titled and (i.title_key or i.opening_key):
+                        groups.setdefault(i.title_key or parsing.excerpt_key(i.excerpt), []).append(i)
+                articles = [_listing_only_article(key, items) for key, items in groups.items()]
+                Article.objects.bulk_create(articles)
+                for article, items in zip(articles, groups.values(), strict=True):
+                    for i in items:
+                        i.article_id = article.pk
+                ListingItem.objects.bulk_update([i for g in groups.values() for i in g], ["article"])
+                made += len(articles)
+                writer.listing_facts_take([a.pk for a in articles])
+                articles_rederive([a.pk for a in articles])
+
+
+def listing_only_fitting(texts):
+    """key -> the article known only from listings that the (title key, text) under the key
+    completes: the one with that title, else the one whose excerpt begins the text. Listings
+    print no addresses, so this is how a page finds what they announced."""
+    keys = {key: (title, parsing.match_key(text[:BODY_COMPARED])) for key, (title, text) in texts.items()}
+    titles = {title for title, _ in keys.values() if title}
+    openings = {parsing.opening_key(body) for _, body in keys.values()} - {""}
+    if not (titles or openings):
+        return {}
+    candidates = list(
+        Article.objects.filter(listing_only=True).filter(Q(title_key__in=titles) | Q(opening_key__in=openings))
+    )
+    found, taken = {}, set()
+    for key, (title, body) in keys.items():
+        named = [a for a in candidates if title and a.title_key == title]
+        begun = [a for a in candidates if parsing.excerpt_begins(a.body, body)]
+        article = the_one(named, begun)
+        if article is not None and article.pk not in taken:
+            found[key] = article
+            taken.add(article.pk)
+    return found
+
+
+def listing_only_absorb(since):
+    """Fold into its full article each article known only from listings that another ingest
+    made, since ``since``, of a listing whose article this run wrote side by side with it;
+    return how many were folded. (Within one run, the page finds it as it is written.)"""
+    folded, writer = 0, PageWriter()
+    listed = Article.objects.filter(listing_only=True, created_at__gte=since).only("id", "title_key", "body")
+    for chunk in batched(listed.order_by("id").iterator(chunk_size=BATCH), BATCH):
+        written = Article.objects.filter(listing_only=False, updated_at__gte=since).filter(
+            Q(title_key__in={a.title_key for a in chunk}) | Q(opening_key__in={a.opening_key for a in chunk})
+        )
+        texts = {a.pk: (a.title_key, a.body) for a in written.only("id", "title_key", "body")}
+        with transaction.atomic():
+            for full_pk, listed_article in listing_only_fitting(texts).items():
+                ListingItem.objects.filter(article=listed_article).update(article_id=full_pk)
+                listed_article.delete()
+                writer.listing_facts_take([full_pk])
+                folded += 1
+    return folded
+
+
+def the_one(named, begun):
+    """The one article meant by a title and an excerpt, or None: the only one with the title;
+    else, of those with it (or, with none, of all), the only one the excerpt begins."""
+    if len(named) == 1:
+        return named[0]
+    fits = [x for x in named if x in begun] if named else begun
+    return fits[0] if len(fits) == 1 else None
+
+
+def _listing_only_article(key, items):
+    """The unsaved article of listing items that announce one article no page holds."""
+    first = min(items, key=lambda i: (not i.title, -len(i.excerpt), i.pk))
+    dateline, _, text = parsing.find_dateline(max((i.excerpt.strip() for i in items), key=len))
+    article = Article(
+        title=(first.title or first_words(text))[:500],
+        body=text,
+        dateline=dateline[:200],
+        listing_only=True,
+        source_path=first.listing.source_path,
+        content_hash=hashlib.sha256(f"listing-only\n{key}".encode()).hexdigest(),
+        date_source=Article.DateSource.UNKNOWN,
+    )
+    return article_derive(article, tag_names=[], captions=[])
 
 
 def entity_named(model, slug, name, known_slugs=None):
@@ -807,17 +921,31 @@ def counts_refresh():
         _store_counts(Tag, ArticleTag.objects.values_list("tag").annotate(n=Count("*")))
         _store_counts(Section, Article.objects.exclude(section=None).values_list("section").annotate(n=Count("*")))
         _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
-        months = (
-            Article.objects.filter(published_on__isnull=False)
-            .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
-            .order_by()
-            .values("year", "month")
-            .annotate(n=Count("*"))
-        )
         ArchiveMonth.objects.all().delete()
-        ArchiveMonth.objects.bulk_create(
-            ArchiveMonth(year=row["year"], month=row["month"], article_count=row["n"]) for row in months
-        )
+        ArchiveMonth.objects.bulk_create(_months_counted())
+
+
+def _months_counted():
+    """An ArchiveMonth per month holding dated articles: how many, and what the coverage page
+    tells of them (full or cut short, how they are dated, the Media IDs of their photos)."""
+    rows = (
+        Article.objects.filter(published_on__isnull=False)
+        .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
+        .order_by()
+        .values("year", "month")
+        .annotate(article_count=Count("*"), **coverage_counts())
+    )
+    media_ids = {
+        (row["year"], row["month"]): (row["low"], row["high"])
+        for row in ArticleMedia.objects.filter(article__published_on__isnull=False, media__media_id__isnull=False)
+        .annotate(year=ExtractYear("article__published_on"), month=ExtractMonth("article__published_on"))
+        .order_by()
+        .values("year", "month")
+        .annotate(low=Min("media__media_id"), high=Max("media__media_id"))
+    }
+    for row in rows:
+        low, high = media_ids.get((row["year"], row["month"]), (None, None))
+        yield ArchiveMonth(**row, media_id_low=low, media_id_high=high)
 
 
 def _take_turns(name):

@@ -43,6 +43,7 @@ urlpatterns = [
     path("sections/<text:slug>/", public(views.SectionDetailView.as_view()), name="section"),
     path("authors/<text:slug>/", public(views.AuthorDetailView.as_view()), name="author"),
     path("archive/", public(views.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/coverage/", public(views.CoverageView.as_view()), name="coverage"),
     path("archive/<int:year>/", public(views.YearArchiveView.as_view()), name="archive-year"),
     path("archive/<int:year>/<int:month>/", public(views.YearArchiveView.as_view()), name="archive-month"),
     # The original site's addresses answer with a permanent redirect to their page here.

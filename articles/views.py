@@ -178,6 +178,14 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(calendar=counts.calendar(), **kwargs)
 
 
+class CoverageView(TemplateView):
+    template_name = "articles/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        years, undated = counts.coverage()
+        return super().get_context_data(years=years, undated=undated, **kwargs)
+
+
 class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"

@@ -4,6 +4,7 @@ announce, in either order of ingest, and give those articles what they know."""
 import datetime as dt
 import shutil
 from pathlib import Path
+from unittest import mock
 
 from django.test import TestCase
 
@@ -51,7 +52,7 @@ class ListingTestCase(PageFolderMixin, TestCase):
         return ingest(*paths, **options)
 
     def article(self):
-        return Article.objects.select_related("author", "section").get()
+        return Article.objects.select_related("author", "section").get(listing_only=False)
 
 
 class ItemsKeptTests(ListingTestCase):
@@ -92,7 +93,8 @@ class LinkTests(ListingTestCase):
         article = self.article()
         item = ListingItem.objects.get(position=0)
         self.assertEqual(item.article, article)
-        self.assertFalse(ListingItem.objects.get(position=1).article)
+        # The other item announces an article no page holds: it is known from the listing only.
+        self.assertTrue(ListingItem.objects.get(position=1).article.listing_only)
         self.assertEqual(article.published_on, dt.date(2014, 4, 18))
         self.assertEqual(article.date_source, Article.DateSource.BYLINE)
         self.assertEqual(article.sort_date, dt.date(2014, 4, 18))
@@ -145,8 +147,9 @@ class LinkTests(ListingTestCase):
         article.write_text(article_text() + "\nA paragraph a later crawl found.\n", encoding="utf-8")
         listing.write_text(byline_listing() + "by Someone Else | Jan 1, 2014 | Opinion\nAn unrelated item...\n")
         self.ingest(self.folder)
-        self.assertEqual(ListingItem.objects.exclude(article=None).count(), 1)
-        self.assertEqual(ArticleTag.objects.filter(on_original_site=True).count(), 1)
+        self.assertEqual(ListingItem.objects.filter(article__listing_only=False).count(), 1)
+        self.assertEqual(Article.objects.filter(listing_only=True).count(), 1)
+        self.assertEqual(ArticleTag.objects.filter(on_original_site=True).count(), 2)
         self.assertLinkedWithItsByline()
 
     def test_the_byline_date_does_not_replace_an_editors_date(self):
@@ -176,8 +179,8 @@ class WhatItemsGiveTests(ListingTestCase):
         self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         soufiane = Tag.objects.get(slug="soufiane")
         self.assertEqual(soufiane.name, "Soufiane")
-        self.assertEqual(soufiane.article_count, 1)
-        site = ArticleTag.objects.filter(on_original_site=True)
+        self.assertEqual(soufiane.article_count, 2, "the article, and the one known only from the listing")
+        site = ArticleTag.objects.filter(on_original_site=True, article__listing_only=False)
         self.assertEqual(list(site.values_list("tag__slug", flat=True)), ["soufiane"])
         self.assertEqual(
             set(ArticleTag.objects.filter(on_original_site=False).values_list("tag__name", flat=True)), tagger
@@ -223,7 +226,7 @@ class WhatItemsGiveTests(ListingTestCase):
         self.assertEqual(tag.name, "Cedar Spring")
         self.assertFalse(tag.tagger_uses)
         self.ingest(self.page("no-address.txt", article_text(body=f"The Cedar Spring was debated. {BODY}")))
-        self.assertFalse(ArticleTag.objects.filter(tag=tag).exists())
+        self.assertFalse(ArticleTag.objects.filter(tag=tag, article__listing_only=False).exists())
 
     def test_an_editors_choice_of_tags_leaves_the_sites_tags(self):
         from articles import editing
@@ -232,7 +235,10 @@ class WhatItemsGiveTests(ListingTestCase):
         article = self.article()
         editing.article_save(article)
         editing.article_edited(article, tags=[])
-        self.assertEqual(list(ArticleTag.objects.values_list("tag__slug", "on_original_site")), [("soufiane", True)])
+        self.assertEqual(
+            list(ArticleTag.objects.filter(article=article).values_list("tag__slug", "on_original_site")),
+            [("soufiane", True)],
+        )
 
 
 class ReadersAndEditorsTests(ListingTestCase):
@@ -256,7 +262,8 @@ class ReadersAndEditorsTests(ListingTestCase):
                 self.assertRedirects(self.client.get(old), new, status_code=301, fetch_redirect_response=False)
         response = self.client.get("/tags/soufiane/")
         self.assertContains(response, TITLE)
-        self.assertContains(response, "1 article")
+        self.assertContains(response, "2 articles")
+        self.assertContains(response, "Known from the original site’s listings")
         self.assertContains(self.client.get("/authors/saleh-al-mutlaq/"), "Saleh Al-Mutlaq")
 
     def test_the_article_page_shows_the_sites_tags_apart_and_its_date_as_certain(self):
@@ -288,7 +295,7 @@ class EditorTests(ListingTestCase):
         self.ingest(self.page(LinkTests.ARTICLE, article_text()), self.page("tag-soufiane.txt", byline_listing()))
         algeria, soufiane = Tag.objects.get(slug="algeria"), Tag.objects.get(slug="soufiane")
         editing.tags_merge(algeria, [soufiane])
-        link = ArticleTag.objects.get(tag=algeria)
+        link = ArticleTag.objects.get(tag=algeria, article__listing_only=False)
         self.assertTrue(link.on_original_site)
         self.assertFalse(Tag.objects.filter(slug="soufiane").exists())
 
@@ -311,7 +318,9 @@ class SettleTests(ListingTestCase):
         from tests.helpers import article_make
 
         mark = services.listing_items_mark()
-        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        # As a run still under way: the articles known only from listings come at its end.
+        with mock.patch("articles.services.listing_only_articles_make", return_value=0):
+            self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         # As a batch in another process writes it: without seeing the listing's items.
         article = article_make(title="Another title", body=BODY, published_on=dt.date(2012, 8, 6))
         self.assertFalse(ListingItem.objects.exclude(article=None).exists())
@@ -320,3 +329,82 @@ class SettleTests(ListingTestCase):
         article.refresh_from_db()
         self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 4, 18), "byline"))
         self.assertEqual(services.listing_items_settle(*mark), 0, "settling again links nothing twice")
+
+
+class ListingOnlyTests(ListingTestCase):
+    """Articles whose page did not survive, known from what the original site's listings print."""
+
+    def listed(self):
+        return Article.objects.select_related("author", "section").get(listing_only=True, title__startswith="Abdel")
+
+    def test_an_item_no_page_answers_becomes_an_article_known_only_from_listings(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        article = self.listed()
+        self.assertEqual(
+            article.title, "Abdelaziz Bouteflika has barely been seen in public since his stroke last year,…"
+        )
+        self.assertTrue(article.body.startswith("Abdelaziz Bouteflika has barely been seen"))
+        self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 3, 30), "byline"))
+        self.assertEqual((article.author.name, article.author.name_is_guess), ("Nabila Ramdani", False))
+        self.assertEqual(article.section.name, "Opinion")
+        self.assertEqual(list(article.tags.values_list("slug", flat=True)), ["soufiane"])
+        label = "Known from the original site’s listings"
+        self.assertContains(self.client.get("/tags/soufiane/"), label, count=2)
+        self.assertContains(self.client.get(article.get_absolute_url()), label)
+        found = self.client.get("/search/", {"q": "Bouteflika stroke"})
+        self.assertContains(found, article.get_absolute_url())
+        self.assertContains(found, label)
+
+    def test_its_page_arriving_later_completes_the_same_article_in_place(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        listed = ListingItem.objects.get(position=0).article
+        self.assertTrue(listed.listing_only)
+        self.ingest(self.page(LinkTests.ARTICLE, article_text()))
+        article = self.article()
+        self.assertEqual(article.pk, listed.pk)
+        self.assertEqual(article.title, TITLE)
+        self.assertIn("A second paragraph of the report.", article.body)
+        self.assertEqual(ListingItem.objects.get(position=0).article_id, article.pk)
+        self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 4, 18), "byline"))
+        self.assertEqual(Article.objects.count(), 2, "the completed article and the one still known from listings")
+        self.ingest(self.folder)
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_two_listings_announcing_one_article_make_one(self):
+        excerpt = f"Algiers, Reuters—{BODY[:110]}..."
+        heading = f"{HEADER}Bouallem Ghamrasa | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n"
+        titled = f"{heading}{TITLE}\n\n{excerpt}\n"
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()), self.page("author-bouallem.txt", titled))
+        article = Article.objects.get(title=TITLE)
+        self.assertTrue(article.listing_only)
+        self.assertEqual(ListingItem.objects.filter(article=article).count(), 2)
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_a_page_written_beside_another_ingest_takes_in_what_its_listing_made(self):
+        from articles import services
+        from tests.helpers import article_make
+
+        started = services.listing_items_mark()[1]
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        # Written by this run while the other ingest, not seeing it, made the article from the listing.
+        full = article_make(title="Another title", body=f"{BODY}\n\nMore.", published_on=dt.date(2012, 8, 6))
+        self.assertEqual(Article.objects.filter(listing_only=True).count(), 2)
+        self.assertEqual(services.listing_only_absorb(started), 1)
+        self.assertEqual(Article.objects.filter(listing_only=True).count(), 1)
+        self.assertEqual(ListingItem.objects.get(position=0).article_id, full.pk)
+        full.refresh_from_db()
+        self.assertEqual(full.published_on, dt.date(2014, 4, 18))
+
+    def test_the_coverage_page_counts_what_survives_of_each_month(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()), self.page(LinkTests.ARTICLE, article_text()))
+        response = self.client.get("/archive/coverage/")
+        years, undated = response.context["years"], response.context["undated"]
+        [(year, totals, months)] = years
+        self.assertEqual(year, 2014)
+        march, april = months
+        self.assertEqual((march["month"], march["listing_only"], march["full_text"]), (3, 1, 0))
+        self.assertEqual((april["month"], april["full_text"], april["dated_for_certain"]), (4, 1, 1))
+        self.assertEqual((april["media_id_low"], april["media_id_high"]), (55330990, 55330990))
+        self.assertEqual((totals["article_count"], totals["dated_for_certain"]), (2, 2))
+        self.assertEqual(undated["article_count"], 0)
+        self.assertContains(self.client.get("/archive/"), "/archive/coverage/")

@@ -1,12 +1,14 @@
 """The reader's pages, through the test client, on the archive built from the real pages."""
 
 import datetime
+import math
 import re
 
 from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Author, MediaItem, Section, Tag
+from articles.paging import PER_PAGE
 
 from .helpers import ingest_real_pages, make_articles, section, tag
 
@@ -124,7 +126,8 @@ class LegacyUrlTests(TestCase):
     def test_deep_legacy_page_lands_on_the_matching_or_last_page(self):
         make_articles(95, section=section("opinion", "Opinion"))
         self.assertMovedTo("/category/opinion/page/4/", "/sections/opinion/?page=2")
-        self.assertMovedTo("/category/opinion/page/830/", "/sections/opinion/?page=5")
+        held = Article.objects.filter(section__slug="opinion").count()
+        self.assertMovedTo("/category/opinion/page/830/", f"/sections/opinion/?page={math.ceil(held / PER_PAGE)}")
 
     def test_article_url_by_original_url_and_by_slug(self):
         article = Article.objects.get(title="Syria: Violence flares along border with Lebanon")

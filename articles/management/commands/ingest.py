@@ -70,6 +70,11 @@ class Command(BaseCommand):
                 for line, style in self._lines(outcome, verbosity):
                     bar.write(style(line), file=self.stdout._out)
         self._summary(summary, options["dry_run"])
+        if ingester.listing_only_made:
+            self.stdout.write(
+                f"{ingester.listing_only_made:,} articles known only from listings were added: "
+                "their full pages are not in the archive."
+            )
         if summary.counts[REFUSED]:
             raise CommandError(f"{summary.counts[REFUSED]} file(s) were refused; see the lines above.")
 
