@@ -7,7 +7,7 @@ from django import forms
 
 from . import search
 from .models import Article, Author, MediaItem, Section, Tag
-from .paging import paginate_sequence
+from .paging import paginate_rows, paginate_sequence
 
 FACET_SIZE = 12
 FACETS = [("section", "Section"), ("year", "Year"), ("author", "Author"), ("tag", "Tag"), ("agency", "Photo agency")]
@@ -56,10 +56,15 @@ class SearchForm(forms.Form):
         results.selected = [(name, value, label, changed(params, name, None)) for name, value, label in selected]
         matches = search.find(query, filters, results.order)
         results.matches = matches
-        page = paginate_sequence(params, matches.ids)
-        articles = Article.objects.for_listing().in_bulk(page.object_list)
-        marks = search.highlighted(query, page.object_list)
-        results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in page.object_list if pk in articles]
+        if matches.dated is not None:
+            page = paginate_rows(params, matches.dated, count=matches.total)
+            ids = [pk for pk, _ in page.object_list]
+        else:
+            page = paginate_sequence(params, matches.ids)
+            ids = page.object_list
+        articles = Article.objects.for_listing().in_bulk(ids)
+        marks = search.highlighted(query, ids)
+        results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in ids if pk in articles]
         results.page = page
         results.facets = facet_choices(matches.facets, selected, params)
         if page.number == 1:
@@ -127,6 +132,7 @@ def changed(params, name, value):
     """
     query = params.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     query.pop(name, None)
     if value is not None:
         query[name] = value

@@ -114,14 +114,14 @@ def encode_cursor(key, backwards, skip=0):
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(token, keyset, kinds):
+def decode_cursor(token, kinds):
     """The (key, backwards, skip) a cursor holds; Http404 when it is damaged."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         payload = json.loads(raw)  # RecursionError for deeply nested arrays
         values = payload["k"]
         backwards, skip = bool(payload["b"]), int(payload["s"])
-        if not isinstance(values, list) or len(values) != len(keyset.names) or not 0 <= skip <= PER_PAGE * 10:
+        if not isinstance(values, list) or len(values) != len(kinds) or not 0 <= skip <= PER_PAGE * 10:
             raise ValueError
         key = [_typed(v, kind) for v, kind in zip(values, kinds)]
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError, binascii.Error):
@@ -158,13 +158,43 @@ def page_number(raw):
     return number
 
 
+class QuerysetRows:
+    """The rows ``paginate`` reads: a queryset in a keyset's order, sought on its index."""
+
+    def __init__(self, queryset, fields):
+        self.queryset, self.keyset = queryset, Keyset(fields)
+        self.kinds = key_types(queryset.model, self.keyset)
+
+    def key_of(self, row):
+        return self.keyset.key_of(row)
+
+    def from_end(self, limit):
+        """The last ``limit`` rows, last first."""
+        return list(self.queryset.order_by(*self.keyset.ordering(backwards=True))[:limit])
+
+    def beyond(self, key, backwards, skip, limit):
+        """Rows after ``key`` (before it, nearest first, when ``backwards``), ``skip`` passed over."""
+        ordered = self.queryset.filter(self.keyset.beyond(key, backwards)).order_by(*self.keyset.ordering(backwards))
+        return list(ordered[skip : skip + limit])
+
+    def at(self, start, limit):
+        return list(self.queryset.order_by(*self.keyset.ordering())[start : start + limit])
+
+
 def paginate(params, queryset, fields, *, count=None, count_capped=False, per_page=PER_PAGE):
     """One page of ``queryset`` in ``fields`` order, chosen by the request's GET ``params``.
 
     ``count`` is the number of rows when known cheaply (a stored count), else None;
     ``count_capped`` says the true count is larger than ``count``.
     """
-    keyset = Keyset(fields)
+    return paginate_rows(
+        params, QuerysetRows(queryset, fields), count=count, count_capped=count_capped, per_page=per_page
+    )
+
+
+def paginate_rows(params, source, *, count=None, count_capped=False, per_page=PER_PAGE):
+    """One page of the rows of ``source`` (QuerysetRows, or anything with its four methods and
+    ``kinds``), chosen by the request's GET ``params``; the same links whatever the source."""
     number = page_number(params.get("page"))
     cursor = params.get("cursor")
     num_pages = None if count is None or count_capped else max(1, math.ceil(count / per_page))
@@ -172,14 +202,13 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
         raise Http404("There is no such page.")
     if cursor == "end":
         size = _last_page_size(count, per_page) if num_pages else per_page
-        rows = list(queryset.order_by(*keyset.ordering(backwards=True))[: size + 1])
+        rows = source.from_end(size + 1)
         has_previous, has_next = len(rows) > size, False
         rows = rows[:size][::-1]
         number = num_pages  # None when the count is not known: the page is "the last page"
     elif cursor:
-        key, backwards, skip = decode_cursor(cursor, keyset, key_types(queryset.model, keyset))
-        ordered = queryset.filter(keyset.beyond(key, backwards)).order_by(*keyset.ordering(backwards))
-        rows = list(ordered[skip : skip + per_page + 1])
+        key, backwards, skip = decode_cursor(cursor, source.kinds)
+        rows = source.beyond(key, backwards, skip, per_page + 1)
         extra = len(rows) > per_page
         rows = rows[:per_page]
         if backwards:
@@ -187,13 +216,13 @@ def paginate(params, queryset, fields, *, count=None, count_capped=False, per_pa
         has_previous, has_next = (extra, True) if backwards else (True, extra)
     else:
         start = (number - 1) * per_page
-        rows = list(queryset.order_by(*keyset.ordering())[start : start + per_page + 1])
+        rows = source.at(start, per_page + 1)
         has_previous, has_next = number > 1, len(rows) > per_page
         rows = rows[:per_page]
     if not rows and (number or 0) > 1:
         raise Http404("There is no such page.")
     page = Page(rows, number, count, count_capped, per_page, has_next, has_previous)
-    _add_keyset_links(page, keyset, num_pages)
+    _add_keyset_links(page, source, num_pages)
     return page
 
 
@@ -242,7 +271,7 @@ def _last_page_size(count, per_page):
     return count - (max(1, math.ceil(count / per_page)) - 1) * per_page or per_page
 
 
-def _add_keyset_links(page, keyset, num_pages):
+def _add_keyset_links(page, source, num_pages):
     """First / previous / next / last links, and numbered links near the current page.
 
     Each is reached by a cursor from this page's first or last row, with a short skip.
@@ -253,10 +282,10 @@ def _add_keyset_links(page, keyset, num_pages):
         links["first"] = PageLink(1, label="First")
     if page.has_previous and rows:
         previous = page.number - 1 if page.number else None
-        cursor = encode_cursor(keyset.key_of(rows[0]), True) if previous != 1 else None
+        cursor = encode_cursor(source.key_of(rows[0]), True) if previous != 1 else None
         links["previous"] = PageLink(previous, cursor, "Previous")
     if page.has_next and rows:
-        links["next"] = PageLink(page.number + 1, encode_cursor(keyset.key_of(rows[-1]), False), "Next")
+        links["next"] = PageLink(page.number + 1, encode_cursor(source.key_of(rows[-1]), False), "Next")
         links["last"] = PageLink(num_pages, "end", "Last")
     page.links = links
     nearby = []
@@ -266,12 +295,12 @@ def _add_keyset_links(page, keyset, num_pages):
             if number == 1:
                 nearby.append(PageLink(1))
             elif number > 1:
-                nearby.append(PageLink(number, encode_cursor(keyset.key_of(rows[0]), True, (step - 1) * page.per_page)))
+                nearby.append(PageLink(number, encode_cursor(source.key_of(rows[0]), True, (step - 1) * page.per_page)))
         nearby.append(PageLink(page.number, current=True))
         for step in range(1, NEARBY + 1):
             number = page.number + step
             if page.has_next and (step == 1 or num_pages is not None and number <= num_pages):
-                cursor = encode_cursor(keyset.key_of(rows[-1]), False, (step - 1) * page.per_page)
+                cursor = encode_cursor(source.key_of(rows[-1]), False, (step - 1) * page.per_page)
                 nearby.append(PageLink(number, cursor))
     page.nearby = nearby
 

@@ -360,6 +360,30 @@ class EveryMatchTests(TestCase):
             with self.subTest(order=order):
                 self.assertEqual(numbers, list(range(numbers[0], numbers[0] + step * 40, step)))
 
+    def test_date_orders_walk_every_match_by_their_links_forwards_and_back(self):
+        parleys = Article.objects.filter(title__startswith="Parley")
+        undated_last = {
+            "newest": sorted(parleys, key=lambda a: (a.published_on is None, -a.sort_date.toordinal(), -a.pk)),
+            "oldest": sorted(parleys, key=lambda a: (a.published_on is None, a.sort_date, a.pk)),
+        }
+        for order, expected in undated_last.items():
+            with self.subTest(order=order):
+                seen, params = [], {"order": order}
+                while True:
+                    results = results_of("parley", **params)
+                    seen += [row[0].pk for row in results.rows]
+                    following = results.page.links.get("next")
+                    if following is None:
+                        break
+                    self.assertTrue(following.cursor, "pages in date order are sought by place, not counted")
+                    params = {"order": order, "cursor": following.cursor, "page": str(following.number)}
+                self.assertEqual(seen, [a.pk for a in expected])
+                last = results_of("parley", order=order, cursor="end", page="106")
+                self.assertEqual([row[0].pk for row in last.rows], seen[2100:])
+                back = last.page.links["previous"]
+                before = results_of("parley", order=order, cursor=back.cursor, page=str(back.number))
+                self.assertEqual([row[0].pk for row in before.rows], seen[2080:2100])
+
     def test_facets_count_every_match(self):
         results = results_of("parley")
         years = {value: n for param, _, choices in results.facets if param == "year" for value, _, n, _ in choices}

@@ -140,13 +140,37 @@ class RankedIds(Sequence):
         return self.engine.page(self.request, start, stop - start)
 
 
+class DatedRows:
+    """The matches in date order as rows for ``paging.paginate_rows``: sought by their place,
+    so the thousandth page, and the last, cost what the first does."""
+
+    kinds = [int]
+
+    def __init__(self, engine, request):
+        self.engine, self.request = engine, request
+
+    def key_of(self, row):
+        return [row[1]]
+
+    def from_end(self, limit):
+        return self.engine.in_date_order(self.request, backwards=True, limit=limit)
+
+    def beyond(self, key, backwards, skip, limit):
+        return self.engine.in_date_order(self.request, after=key[0], backwards=backwards, offset=skip, limit=limit)
+
+    def at(self, start, limit):
+        return self.engine.in_date_order(self.request, offset=start, limit=limit)
+
+
 def find(query: Query, filters: Filters, order: str) -> Matches:
-    """Every match of a parsed query: its ids in order (paged on demand), exact count, facets."""
+    """Every match of a parsed query: its ids in order (paged on demand), exact count, facets,
+    and for the date orders the matches as keyset rows."""
     engine = backend()
     engine.refresh()
     request = request_for(query, filters, order)
     total = engine.count(request)
-    return Matches(ids=RankedIds(engine, request, total), total=total, facets=engine.facets(request))
+    dated = DatedRows(engine, request) if order in ("newest", "oldest") else None
+    return Matches(ids=RankedIds(engine, request, total), total=total, facets=engine.facets(request), dated=dated)
 
 
 def photos(query: Query, filters: Filters) -> PhotoMatches:

@@ -76,6 +76,9 @@ class Matches:
     ids: object
     total: int
     facets: Facets
+    # For the date orders: the matches as keyset rows (search.DatedRows), so that every page
+    # of them, to the last, costs what the first does.
+    dated: object = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,15 @@ class SearchBackend(ABC):
     @abstractmethod
     def page(self, request: SearchRequest, offset: int, limit: int) -> list[int]:
         """Article ids of one page of the matches, in the request's order."""
+
+    @abstractmethod
+    def in_date_order(
+        self, request: SearchRequest, *, after: int | None = None, backwards=False, offset=0, limit: int
+    ) -> list[tuple[int, int]]:
+        """(article id, place) of matches in the request's date order ("newest" or "oldest";
+        undated last either way): those placed after the place ``after`` (before it, nearest
+        first, when ``backwards``; from the far end when ``after`` is None), ``offset`` of them
+        passed over. A place is an opaque integer, unique per article, for keyset paging."""
 
     @abstractmethod
     def count(self, request: SearchRequest) -> int:

@@ -51,6 +51,7 @@ KINDS = {ARTICLE: "a", PHOTO: "p"}
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 MAX_DAY = dt.date.max.toordinal()
+PLACE_MAX = (MAX_DAY + 1) << ID_BITS  # above every newest or oldest key
 FACET_BUCKETS = 10_000
 FACET_FIELDS = {"section": "section_id", "author": "author_id", "year": "year", "tag": "tag_ids", "agency": "agency"}
 SPELLINGS = 50_000  # vocabulary words a suggestion compares with, at most
@@ -385,6 +386,24 @@ class TantivyBackend(SearchBackend):
             query, end - offset, count=False, offset=total - end, order_by_field=field, order=Order.Asc
         )
         return self._ids(searcher, found.hits)[::-1]
+
+    def in_date_order(self, request, *, after=None, backwards=False, offset=0, limit):
+        query = self._query(request, ARTICLE)
+        if query is None or limit <= 0:
+            return []
+        field = "oldest" if request.order == "oldest" else "newest"
+        # Both places sort descending: forwards is down from ``after``, backwards up from it.
+        if after is not None:
+            lower, upper = (after, PLACE_MAX) if backwards else (0, after)
+            beyond = tantivy.Query.range_query(
+                self.schema, field, FieldType.Integer, lower, upper, include_lower=not backwards, include_upper=backwards
+            )
+            query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, beyond)])
+        order = Order.Asc if backwards else Order.Desc
+        searcher = self._searcher()
+        hits = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=order).hits
+        addresses = [address for _, address in hits]
+        return list(zip(self._ids(searcher, hits), searcher.fast_field_values(field, addresses), strict=True))
 
     @staticmethod
     def _scores(request):
