@@ -228,3 +228,5 @@ ARCHIVE_INGEST_MAX_BYTES = int(os.environ.get("ARCHIVE_INGEST_MAX_BYTES", str(5 
 # The search index (tantivy), derived from the database and kept current through its change
 # log; `manage.py search_index --rebuild` makes it afresh. Each host keeps its own.
 ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
+# The change log keeps this many days of rows; an index that has not read them since rebuilds.
+ARCHIVE_SEARCH_LOG_DAYS = int(os.environ.get("ARCHIVE_SEARCH_LOG_DAYS", "30"))

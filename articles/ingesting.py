@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import re
 import signal
 import time
 from collections import Counter, deque
@@ -46,11 +45,8 @@ logger = logging.getLogger(__name__)
 
 # After this many new or changed articles, refresh the database's planner statistics.
 ANALYZE_AFTER = 1000
-# No page of the original site comes near these; a file beyond them is not a page the search
-# index can hold (PostgreSQL refuses a search vector over 1 MB).
+# No page of the original site comes near this; a file beyond it is not a page the archive can show.
 MAX_PHOTOS = 500
-MAX_INDEX_BYTES = 900_000
-WORD_RE = re.compile(r"\w+")
 
 
 @dataclass
@@ -97,28 +93,7 @@ def refusal_reason(page: parsing.ParsedPage) -> str:
             f"holds {len(page.media):,} photo blocks; no page of the original site holds more than "
             f"{MAX_PHOTOS}, so this is not a page the archive can show"
         )
-    size = index_size(page)
-    if size > MAX_INDEX_BYTES:
-        return (
-            f"holds too many different words to search (about {size:,} bytes of search terms; "
-            f"the search index takes at most {MAX_INDEX_BYTES:,})"
-        )
     return ""
-
-
-def index_size(page):
-    """An upper bound of the bytes PostgreSQL's search vector of the page would take.
-
-    A text under 128 KB cannot reach the limit, so only larger pages are counted.
-    """
-    texts = [page.title or "", page.body, *(f"{m.caption} {m.credit}" for m in page.media)]
-    if sum(len(t) for t in texts) < 128 * 1024:
-        return 0
-    words = WORD_RE.findall(" ".join(texts).lower())
-    distinct = set(words)
-    # Each lexeme: its bytes, a 4-byte entry and a 2-byte count; each position 2 bytes (at most
-    # 256 are kept per lexeme).
-    return sum(len(w.encode()) + 6 for w in distinct) + 2 * min(len(words), 256 * len(distinct))
 
 
 # --- Worker processes ------------------------------------------------------------------------
@@ -218,6 +193,7 @@ class Ingester:
         services.listing_only_absorb(self.settle_from[1])
         self.listing_only_made = services.listing_only_articles_make()
         services.counts_refresh()
+        services.search_changes_prune()
         if written >= ANALYZE_AFTER:
             search.analyze()
         search.invalidate()

@@ -20,10 +20,12 @@ it came from; a page's text hash recognises a copy of a page already held.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -223,6 +225,18 @@ def search_changes_record(*, article_ids=(), photo_ids=()):
     with transaction.atomic():
         _take_turns("search_changes_record")
         SearchChange.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def search_changes_prune(days=None):
+    """Forget the change log's rows older than ``days`` (ARCHIVE_SEARCH_LOG_DAYS), always
+    keeping the newest; return how many went. An index whose last applied row is gone (a host
+    that read nothing for that long) notices, and rebuilds from the database."""
+    days = settings.ARCHIVE_SEARCH_LOG_DAYS if days is None else days
+    newest = SearchChange.objects.order_by("-id").values_list("id", flat=True).first()
+    if newest is None:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    return SearchChange.objects.filter(id__lt=newest, created_at__lt=cutoff).delete()[0]
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="search_change_article_deleted")

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import editing, search
 from articles.models import Article, Author, MediaItem, Section, Tag
@@ -499,6 +500,21 @@ class IndexCurrentTests(TestCase):
             with self.assertRaises(OSError):
                 search.catch_up()
         self.assertEqual(found("bravo"), ["Second"])
+
+    def test_the_log_forgets_old_rows_and_an_index_that_missed_them_rebuilds(self):
+        from articles.models import SearchChange
+        from articles.services import search_changes_prune
+
+        article_make(title="Early", body="Delta.")
+        self.assertEqual(found("delta"), ["Early"])
+        # Written while this host's index read nothing, and then forgotten by the log.
+        article_make(title="Late", body="Delta echo.")
+        newest = article_make(title="Latest", body="Foxtrot.")
+        logged = SearchChange.objects.count()
+        SearchChange.objects.exclude(article_id=newest.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+        self.assertEqual(search_changes_prune(30), logged - 1)
+        self.assertEqual(list(SearchChange.objects.values_list("article_id", flat=True)), [newest.pk])
+        self.assertEqual(sorted(found("delta")), ["Early", "Late"])
 
     def test_an_index_that_does_not_hold_the_log_is_rebuilt(self):
         article_make(title="Kept", body="Charlie.")

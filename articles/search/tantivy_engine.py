@@ -396,7 +396,13 @@ class TantivyBackend(SearchBackend):
         if after is not None:
             lower, upper = (after, PLACE_MAX) if backwards else (0, after)
             beyond = tantivy.Query.range_query(
-                self.schema, field, FieldType.Integer, lower, upper, include_lower=not backwards, include_upper=backwards
+                self.schema,
+                field,
+                FieldType.Integer,
+                lower,
+                upper,
+                include_lower=not backwards,
+                include_upper=backwards,
             )
             query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, beyond)])
         order = Order.Asc if backwards else Order.Desc
