@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 
 from . import search
-from .models import ArchiveMonth, Article, Author, Tag
+from .models import ArchiveMonth, Article
 from .paging import COUNT_CAP
 
 
@@ -67,14 +67,8 @@ def for_filters(filterset):
         return total(), False
     if len(data) == 1:
         ((name, value),) = data.items()
-        if name == "section":
+        if name in ("section", "author", "tag"):
             return value.article_count, False
-        if name == "author":
-            author = Author.objects.filter(slug=value).only("article_count").first()
-            return (author.article_count if author else 0), False
-        if name == "tag":
-            tag = Tag.objects.filter(slug=value).only("article_count").first()
-            return (tag.article_count if tag else 0), False
     if set(data) <= {"year", "month"} and "year" in data:
         found = months(int(data["year"]))
         return (found.get(int(data["month"]), 0) if data.get("month") else sum(found.values())), False

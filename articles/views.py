@@ -83,6 +83,9 @@ class ArticleListView(FilteredListView):
         total, capped = counts.for_filters(filterset)
         return self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(suggestions=ArticleFilter.suggestions(), **kwargs)
+
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"

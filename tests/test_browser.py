@@ -7,11 +7,14 @@ sets ARCHIVE_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
 import os
 import shutil
 import unittest
+from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.cache import cache
+from django.urls import reverse
 
-from articles.models import Article, Tag
+from articles.models import Article, Author, MediaItem, Section, Tag
 
 from .helpers import ingest_real_pages, load_tag_vocabulary, make_articles, section
 
@@ -27,6 +30,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# axe-core, installed from package-lock.json by `make test` (npm ci).
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = [(1280, 900), (375, 800)]
 
 
 def chromium_missing():
@@ -143,3 +152,87 @@ class PhoneWidthTests(BrowserTestCase):
                 page = self.open(path)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 self.assertLessEqual(width, 375, f"{path} scrolls sideways ({width}px)")
+
+
+class AccessibilityTests(BrowserTestCase):
+    """axe-core's WCAG 2 A/AA rules on every page type, at desktop and phone widths."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not AXE.exists():
+            message = f"Accessibility tests skipped: no {AXE} (run `npm ci`, as `make test` does)."
+            if REQUIRED:
+                raise AssertionError(message + " ARCHIVE_REQUIRE_BROWSER=1 requires them.")
+            raise unittest.SkipTest(message)
+        super().setUpClass()
+        cls.axe_source = AXE.read_text(encoding="utf-8")
+
+    def reader_pages(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        photo = MediaItem.objects.filter(media_id=55358541).get()
+        author = Author.objects.exclude(article_count=0).order_by("-article_count").first()
+        return {
+            "home": "/",
+            "article with photos": article.get_absolute_url(),
+            "photo": photo.get_absolute_url(),
+            "tag": Tag.objects.get(slug="syria").get_absolute_url(),
+            "section": Section.objects.get(slug="opinion").get_absolute_url(),
+            "author": author.get_absolute_url(),
+            "year": reverse("articles:archive-year", args=[2016]),
+            "month": reverse("articles:archive-month", args=[2016, 9]),
+            "date index": reverse("articles:archive"),
+            "list": "/articles/?has_photo=on",
+            "photo index": reverse("articles:photo-list"),
+            "search": "/search/?q=syria",
+            "zero results": "/search/?q=qqqzzz+syria",
+            "not found": "/no/such/page/",
+        }
+
+    def admin_pages(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        return {
+            "admin article list": reverse("admin:articles_article_changelist"),
+            "admin article change": reverse("admin:articles_article_change", args=[article.pk]),
+            "admin article history": reverse("admin:articles_article_history", args=[article.pk]),
+        }
+
+    def violations(self, page):
+        """axe's WCAG 2 A/AA violations on the page, one readable line each."""
+        page.evaluate(self.axe_source)
+        found = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' at '"
+            " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+            WCAG_TAGS,
+        )
+        return found
+
+    def check(self, pages, context):
+        for width, height in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": height})
+            for name, path in pages.items():
+                with self.subTest(page=name, width=width, context=context):
+                    self.page.goto(self.live_server_url + path)
+                    self.assertEqual(self.violations(self.page), [])
+                    scroll = self.page.evaluate("document.documentElement.scrollWidth")
+                    self.assertLessEqual(scroll, width, f"{path} scrolls sideways at {width}px")
+
+    def test_reader_pages_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
+        self.check(self.reader_pages(), "reader")
+
+    def test_admin_pages_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
+        user = User.objects.create_superuser("editor", "editor@example.com", "pw")
+        self.client.force_login(user)
+        self.page.context.add_cookies(
+            [{"name": "sessionid", "value": self.client.cookies["sessionid"].value, "url": self.live_server_url}]
+        )
+        self.check(self.admin_pages(), "admin")
+
+    def test_an_articles_text_starts_on_the_first_screen(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        for width, height in WIDTHS:
+            with self.subTest(width=width):
+                self.page.set_viewport_size({"width": width, "height": height})
+                page = self.open(article.get_absolute_url())
+                top = page.locator(".article__body p").first.bounding_box()["y"]
+                self.assertLess(top + 40, height, f"the first paragraph starts at {top}px of {height}")

@@ -6,6 +6,7 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
+from articles import services
 from articles.models import Article, Author, MediaItem, Section, Tag
 
 from .helpers import ingest_real_pages, make_articles, section, tag
@@ -201,7 +202,7 @@ class ListPagingTests(TestCase):
     def test_filters_by_tag_section_and_photos_narrow_the_list(self):
         url = reverse("articles:article-list")
         self.assertEqual(self.client.get(url, {"tag": self.tag.slug}).context["page"].count, 95)
-        self.assertEqual(len(self.client.get(url, {"tag": "no-such-tag"}).context["page"].object_list), 0)
+        self.assertIsNone(self.client.get(url, {"tag": "no-such-tag"}).context["page"])
         self.assertEqual(self.client.get(url, {"section": self.section.slug}).context["page"].count, 95)
 
     def test_last_and_previous_links(self):
@@ -230,8 +231,9 @@ class ListPagingTests(TestCase):
         cursor_href = self.next_href(first)
         counts = {}
         for name, target in [("first", url), ("next", url + cursor_href)]:
-            # One query for the page's rows, one for the section choices of the filter form.
-            with self.assertNumQueries(2) as context:
+            # One query for the page's rows, one for the section choices of the filter form, two
+            # for the author and tag names it offers.
+            with self.assertNumQueries(4) as context:
                 self.client.get(target)
             counts[name] = len(context.captured_queries)
         make_articles(200, section=self.section, start=datetime.date(2000, 1, 1), title="More")
@@ -313,3 +315,61 @@ class ErrorPageTests(TestCase):
         self.assertEqual(response.status_code, 500)
         self.assertIn(b"Something went wrong", response.content)
         self.assertIn(b"archive.", response.content)
+
+
+class ArticleFilterFormTests(TestCase):
+    """Issue 13, item 1: the list's filters take names as readers write them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        author = Author.objects.create(name="H Qudsi", slug="h-qudsi", name_is_guess=True)
+        cls.syria = tag("syria", "Syria")
+        cls.syria.aliases = "Syrian Arab Republic"
+        cls.syria.save()
+        cls.article = make_articles(1, title="Qudsi on Syria")[0]
+        Article.objects.filter(pk=cls.article.pk).update(author=author)
+        make_articles(3, tag=cls.syria, title="Tagged")
+        make_articles(2, title="Other")
+        services.counts_refresh()
+
+    def titles(self, **params):
+        response = self.client.get(reverse("articles:article-list"), params)
+        self.assertEqual(response.status_code, 200)
+        page = response.context["page"]
+        return None if page is None else sorted(a.title.rsplit(" ", 1)[0] for a in page.object_list)
+
+    def test_author_and_tag_are_found_by_name_in_any_case(self):
+        for value in ("H Qudsi", "h qudsi", " H  QUDSI ", "h-qudsi", "qudsi"):
+            with self.subTest(author=value):
+                self.assertEqual(self.titles(author=value), ["Qudsi on Syria"])
+        for value in ("Syria", "syria", "SYRIA", "syrian arab republic"):
+            with self.subTest(tag=value):
+                self.assertEqual(self.titles(tag=value), ["Tagged"] * 3)
+
+    def test_an_unknown_name_is_a_clear_error(self):
+        response = self.client.get(reverse("articles:article-list"), {"tag": "Atlantis"})
+        self.assertContains(response, "No tag called “Atlantis”")
+        self.assertContains(response, 'aria-invalid="true"')
+
+    def test_names_are_offered_and_every_field_is_labelled(self):
+        response = self.client.get(reverse("articles:article-list"))
+        html = response.content.decode()
+        self.assertNotIn("invalid name", html)
+        self.assertNotIn("(slug)", html)
+        for name in ("section", "author", "tag", "year", "month", "has_photo", "order"):
+            with self.subTest(field=name):
+                self.assertRegex(html, rf'<label for="id_{name}">\w')
+        self.assertRegex(html, r'<input[^>]+name="author"[^>]+list="author-names"|list="author-names"[^>]+name="author"')
+        self.assertInHTML('<option value="H Qudsi">', html)
+        self.assertInHTML('<option value="Syria">', html)
+
+    def test_a_month_without_a_year_is_a_form_error(self):
+        response = self.client.get(reverse("articles:article-list"), {"month": "3"})
+        self.assertIsNone(response.context["page"])
+        self.assertContains(response, "Choose the year of the month too.")
+
+    def test_the_form_folds_away_until_filters_are_used(self):
+        closed = self.client.get(reverse("articles:article-list")).content.decode()
+        self.assertRegex(closed, r'<details class="filters">\s*<summary>')
+        used = self.client.get(reverse("articles:article-list"), {"tag": "syria"}).content.decode()
+        self.assertIn('<details class="filters" open>', used)
