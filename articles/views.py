@@ -3,6 +3,7 @@ import math
 import re
 
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -91,7 +92,9 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.select_related("section", "author").prefetch_related("media")
+        # In the order the page had them (their position), not the photos' own order.
+        photos = Prefetch("media", queryset=MediaItem.objects.order_by("articlemedia__position"))
+        return Article.objects.select_related("section", "author").prefetch_related(photos)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -106,6 +109,7 @@ class ArticleDetailView(DetailView):
         site_tags = [link.tag for link in links if link.on_original_site]
         tags = [link.tag for link in links if not link.on_original_site]
         return super().get_context_data(
+            photos=list(article.media.all()),
             tags=tags,
             site_tags=site_tags,
             newer=Article.objects.newer_than(article),
