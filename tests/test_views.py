@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import Path
 
 from django.test import TestCase
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, Author, MediaItem, Section, Tag
 
-from .helpers import ingest_real_pages, make_articles, section, tag
+from .helpers import article_make, ingest_real_pages, make_articles, section, tag
 
 SEED_TITLE = "U.S.-led Jets Kill Dozens of Syrian Soldiers"
 
@@ -359,7 +360,9 @@ class ArticleFilterFormTests(TestCase):
         for name in ("section", "author", "tag", "year", "month", "has_photo", "order"):
             with self.subTest(field=name):
                 self.assertRegex(html, rf'<label for="id_{name}">\w')
-        self.assertRegex(html, r'<input[^>]+name="author"[^>]+list="author-names"|list="author-names"[^>]+name="author"')
+        self.assertRegex(
+            html, r'<input[^>]+name="author"[^>]+list="author-names"|list="author-names"[^>]+name="author"'
+        )
         self.assertInHTML('<option value="H Qudsi">', html)
         self.assertInHTML('<option value="Syria">', html)
 
@@ -373,3 +376,79 @@ class ArticleFilterFormTests(TestCase):
         self.assertRegex(closed, r'<details class="filters">\s*<summary>')
         used = self.client.get(reverse("articles:article-list"), {"tag": "syria"}).content.decode()
         self.assertIn('<details class="filters" open>', used)
+
+
+class ArticleLayoutTests(TestCase):
+    """Issue 13, item 2: one small photo before the text; the others, tags and related beside it."""
+
+    def test_only_the_first_photo_comes_before_the_text_and_the_rest_are_beside_it(self):
+        photos = [
+            MediaItem.objects.create(media_id=55300000 + i, fingerprint=str(i), caption=f"Caption {i}.")
+            for i in range(3)
+        ]
+        article = article_make(title="Three photos", body="First paragraph.\n\nSecond.", photos=photos)
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        body = html.index('class="article__body"')
+        aside = html.index('class="article-aside"')
+        self.assertEqual([html.index(f"Caption {i}.") < body for i in range(3)], [True, False, False])
+        self.assertTrue(all(html.index(f"Caption {i}.") > aside for i in (1, 2)))
+        self.assertNotIn("Photograph not preserved", html)
+        self.assertIn("{% block aside_extra %}", Path("templates/articles/article_detail.html").read_text())
+
+
+class ListExcerptTests(TestCase):
+    """Issue 13, item 3: lists show each article's first sentence, and not what the page is about."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = section("opinion", "Opinion")
+        cls.author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
+        cls.tag = tag("iran", "Iran")
+        cls.article = article_make(
+            title="Tehran's choice",
+            body="U.S. officials said on Monday that Tehran had chosen its path. The rest follows.\n\nMore.",
+            section=cls.section,
+            author=cls.author,
+            published_on=datetime.date(2016, 3, 4),
+            tags=[cls.tag],
+        )
+        services.counts_refresh()
+
+    def test_home_tag_section_author_and_year_lists_show_the_first_sentence(self):
+        for url in (
+            "/",
+            self.tag.get_absolute_url(),
+            self.section.get_absolute_url(),
+            self.author.get_absolute_url(),
+            reverse("articles:archive-year", args=[2016]),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "U.S. officials said on Monday that Tehran had chosen its path.</p>")
+                self.assertNotContains(response, "The rest follows")
+
+    def test_a_section_or_author_page_does_not_repeat_itself_on_every_row(self):
+        section_page = self.client.get(self.section.get_absolute_url()).content.decode()
+        self.assertNotIn(f'<a href="{self.section.get_absolute_url()}">', section_page.split("</header>", 2)[2])
+        self.assertIn(self.author.get_absolute_url(), section_page)
+        author_page = self.client.get(self.author.get_absolute_url()).content.decode()
+        self.assertNotIn(f'<a href="{self.author.get_absolute_url()}">', author_page.split("</header>", 2)[2])
+        self.assertIn(self.section.get_absolute_url(), author_page)
+
+
+class GuessedNameTests(TestCase):
+    """Issue 13, item 4: a by-line guessed from an address says so wherever it shows."""
+
+    def test_a_guessed_author_name_is_marked_as_read_from_the_address(self):
+        author = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
+        article = article_make(title="By a guess", author=author, published_on=datetime.date(2015, 1, 2))
+        services.counts_refresh()
+        for url in ("/", article.get_absolute_url(), author.get_absolute_url(), reverse("articles:article-list")):
+            with self.subTest(url=url):
+                self.assertContains(response := self.client.get(url), "A Ibrahim2")
+                self.assertContains(response, "(name read from the page’s address)")
+
+    def test_a_real_name_has_no_mark(self):
+        author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
+        article = article_make(title="By a name", author=author)
+        self.assertNotContains(self.client.get(article.get_absolute_url()), "read from the page’s address")
