@@ -18,7 +18,8 @@ from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, address_number, paginate
-from .parsing import SITE_URL
+from .parsing import SITE_URL, hints_from_name
+from .templatetags.archive import credit_text
 
 LEGACY_PER_PAGE = 10
 
@@ -204,8 +205,22 @@ class PhotoDetailView(DetailView):
         return get_object_or_404(MediaItem, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.for_listing().filter(media=self.object).newest_first()[:100]
-        return super().get_context_data(articles=articles, **kwargs)
+        photo = self.object
+        articles = list(Article.objects.for_listing().filter(media=photo).newest_first()[:100])
+        # A photo page's old address, /<author>/<section>/<post>/attachment/<image>/, names
+        # the article it belonged to.
+        post = hints_from_name(photo.source_path).post_slug if photo.source_path else ""
+        named = Article.objects.filter(slug=post).only("id", "slug", "title").first() if post else None
+        credit = credit_text(photo.credit)
+        return super().get_context_data(
+            articles=articles,
+            dated=next((a for a in articles if a.published_on), None),
+            post_words=post.replace("-", " "),
+            named_article=named,
+            credit=credit,
+            agency_in_credit=bool(photo.agency) and photo.agency.lower() in credit.lower(),
+            **kwargs,
+        )
 
 
 class SearchView(TemplateView):

@@ -452,3 +452,39 @@ class GuessedNameTests(TestCase):
         author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
         article = article_make(title="By a name", author=author)
         self.assertNotContains(self.client.get(article.get_absolute_url()), "read from the page’s address")
+
+
+class PhotoPageTests(TestCase):
+    """Issue 13, item 5: a photo page says each thing once, plainly, with its article's date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_media_id_and_agency_are_said_once(self):
+        response = self.client.get(MediaItem.objects.get(media_id=55358541).get_absolute_url())
+        html = response.content.decode()
+        self.assertEqual(html.count("55358541"), 2)  # the title and the heading
+        self.assertNotIn("<dt>Agency</dt>", html)
+        self.assertContains(response, "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS")
+
+    def test_reuters_filing_codes_are_left_to_editors(self):
+        photo = MediaItem.objects.get(slug="kirkuk-fighting")
+        self.assertIn("Tags: POLITICS", photo.credit)
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, "REUTERS/Ako Rasheed")
+        self.assertNotContains(response, "Tags: POLITICS")
+        self.assertNotContains(response, "Photo without a Media ID")
+
+    def test_the_page_gives_the_articles_date_and_the_article_its_address_names(self):
+        photo = MediaItem.objects.get(media_id=55358541)
+        self.assertContains(self.client.get(photo.get_absolute_url()), "<dt>Published</dt>")
+        photo = MediaItem.objects.get(slug="kirkuk-fighting")
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, "<dt>Its old address names</dt>")
+        self.assertContains(response, "kurdish forces attack isis west of kirkuk")
+        named = article_make(
+            title="Kurdish forces attack ISIS west of Kirkuk", slug="kurdish-forces-attack-isis-west-of-kirkuk"
+        )
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, f'<a href="{named.get_absolute_url()}" dir="auto">{named.title}</a>')
