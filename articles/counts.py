@@ -23,8 +23,22 @@ def years():
 
 
 def months(year):
-    """{month: article count} for one year."""
-    return dict(ArchiveMonth.objects.filter(year=year).values_list("month", "article_count"))
+    """{month: article count} for one year, January first."""
+    return dict(ArchiveMonth.objects.filter(year=year).order_by("month").values_list("month", "article_count"))
+
+
+def all_months():
+    """{(year, month): article count} of every month holding articles, oldest first: a few
+    hundred rows at most, read at once so that a period's page finds its neighbours too."""
+    rows = ArchiveMonth.objects.filter(article_count__gt=0).order_by("year", "month")
+    return {(year, month): n for year, month, n in rows.values_list("year", "month", "article_count")}
+
+
+def neighbours(periods, current):
+    """The periods before and after ``current`` in the sorted list ``periods`` (None at either end)."""
+    before = [p for p in periods if p < current]
+    after = [p for p in periods if p > current]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def calendar():

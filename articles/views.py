@@ -161,20 +161,29 @@ class AuthorDetailView(EntityArticlesView):
 
 
 class YearArchiveView(KeysetListMixin, TemplateView):
+    """A year's or a month's articles, newest or oldest first, with the periods either side."""
+
     template_name = "articles/archive_period.html"
 
     def get_context_data(self, year, month=None, **kwargs):
-        months = counts.months(year)
+        calendar = counts.all_months()
+        months = {m: n for (y, m), n in calendar.items() if y == year}
         if not months or month is not None and month not in months:
             raise Http404("The archive holds no articles from then.")
+        order = "oldest" if self.request.GET.get("order") == "oldest" else "newest"
         articles = Article.objects.for_listing().in_period(year, month)
         total = months[month] if month else sum(months.values())
+        periods = sorted(calendar) if month else sorted({y for y, _ in calendar})
+        previous, following = counts.neighbours(periods, (year, month) if month else year)
         return super().get_context_data(
             year=year,
             month=month,
             months=months,
             total=total,
-            page=self.page_of(articles, total),
+            order=order,
+            previous=previous,
+            following=following,
+            page=self.page_of(articles, total, fields=ORDER_FIELDS[order]),
             **kwargs,
         )
 

@@ -488,3 +488,36 @@ class PhotoPageTests(TestCase):
         )
         response = self.client.get(photo.get_absolute_url())
         self.assertContains(response, f'<a href="{named.get_absolute_url()}" dir="auto">{named.title}</a>')
+
+
+class DateArchiveTests(TestCase):
+    """Issue 13, item 6: a year reads January to December, either way round, month by month."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_articles(3, start=datetime.date(2014, 12, 30), title="Turn")  # 30, 31 Dec 2014, 1 Jan 2015
+        make_articles(2, start=datetime.date(2015, 3, 10), title="March")
+        make_articles(1, start=datetime.date(2017, 6, 1), title="June")
+
+    def test_months_are_listed_january_first_with_a_heading_each(self):
+        html = self.client.get(reverse("articles:archive-year", args=[2015])).content.decode()
+        nav = html[html.index('aria-label="Months of 2015"') :]
+        self.assertLess(nav.index("January"), nav.index("March"))
+        self.assertRegex(
+            html, r'<h2 class="year-heading">March 2015</h2>[\s\S]*<h2 class="year-heading">January 2015</h2>'
+        )
+
+    def test_a_year_reads_oldest_first_too(self):
+        response = self.client.get(reverse("articles:archive-year", args=[2015]), {"order": "oldest"})
+        titles = [a.title for a in response.context["page"].object_list]
+        self.assertEqual(titles, ["Turn 00002", "March 00000", "March 00001"])
+
+    def test_years_and_months_link_to_their_neighbours_with_articles(self):
+        html = self.client.get(reverse("articles:archive-year", args=[2015])).content.decode()
+        self.assertIn(f'href="{reverse("articles:archive-year", args=[2014])}" rel="prev"', html)
+        self.assertIn(f'href="{reverse("articles:archive-year", args=[2017])}" rel="next"', html)
+        html = self.client.get(reverse("articles:archive-month", args=[2015, 1])).content.decode()
+        self.assertIn(f'href="{reverse("articles:archive-month", args=[2014, 12])}" rel="prev"', html)
+        self.assertIn(f'href="{reverse("articles:archive-month", args=[2015, 3])}" rel="next"', html)
+        html = self.client.get(reverse("articles:archive-month", args=[2017, 6])).content.decode()
+        self.assertNotIn('rel="next"', html.split('class="pagination"')[0])
