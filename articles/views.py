@@ -120,6 +120,11 @@ class ArticleDetailView(DetailView):
         )
 
 
+def article_by_id(request, pk):
+    """/articles/17/, an address cut before its slug: the article's full address."""
+    return redirect(get_object_or_404(Article.objects.only("id", "slug"), pk=pk), permanent=True)
+
+
 class TagDetailView(KeysetListMixin, DetailView):
     model = Tag
     template_name = "articles/tag_detail.html"

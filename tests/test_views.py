@@ -521,3 +521,33 @@ class DateArchiveTests(TestCase):
         self.assertIn(f'href="{reverse("articles:archive-month", args=[2015, 3])}" rel="next"', html)
         html = self.client.get(reverse("articles:archive-month", args=[2017, 6])).content.decode()
         self.assertNotIn('rel="next"', html.split('class="pagination"')[0])
+
+
+class ZeroResultsTests(TestCase):
+    """Issue 13, item 7: a search that finds nothing offers ways on, and nothing to sort."""
+
+    def test_zero_results_offer_tips_and_browsing_and_no_sorting(self):
+        article_make(title="Aleppo under siege", body="Aleppo was besieged.")
+        response = self.client.get(reverse("articles:search"), {"q": "aleppo qqqzzz", "year": "2016"})
+        self.assertContains(response, "No articles for")
+        self.assertContains(response, '<h2 id="no-results-heading">Ways to find it</h2>')
+        self.assertContains(response, "Check the spelling")
+        self.assertContains(response, "Remove a filter above")
+        self.assertContains(response, f'href="{reverse("articles:archive")}"')
+        self.assertNotContains(response, "Sort by")
+
+
+class SmallThingsTests(TestCase):
+    """Issue 13, item 11."""
+
+    def test_an_article_address_without_its_slug_redirects_to_the_full_one(self):
+        article = article_make(title="Cut short")
+        response = self.client.get(f"/articles/{article.pk}/")
+        self.assertRedirects(response, article.get_absolute_url(), status_code=301)
+        self.assertEqual(self.client.get(f"/articles/{article.pk + 1}/").status_code, 404)
+
+    def test_a_quoted_search_is_quoted_once(self):
+        article_make(title="Fighting in Deir el-Zour", body="Deir el-Zour is besieged.")
+        html = self.client.get(reverse("articles:search"), {"q": '"Deir el-Zour"'}).content.decode()
+        self.assertIn('for <span dir="auto">“Deir el-Zour”</span>', html)
+        self.assertNotIn("“&quot;", html)

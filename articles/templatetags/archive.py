@@ -33,6 +33,15 @@ def first_sentence(text):
 
 
 @register.filter
+def quoted(text):
+    """A searcher's words in curly quotes, once: a query that is one "phrase" keeps no others."""
+    text = (text or "").strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        text = text[1:-1]
+    return f"“{text}”"
+
+
+@register.filter
 def credit_text(credit):
     """A photo credit as readers see it: without the agency's filing codes (editors keep them)."""
     return REUTERS_TAGS_RE.sub("", credit or "").strip()
