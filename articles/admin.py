@@ -2,8 +2,9 @@
 
 History is django-reversion's. Every save in the admin records a revision, and an article's
 revision holds its tag and photo links too, so an earlier version can be viewed and restored
-whole; django-reversion-compare shows what changed between two versions, field by field. Saving an article marks it as edited by staff (a later ingest keeps it) and recomputes
-what search and the counts derive from it, through ``editing``.
+whole; django-reversion-compare shows what changed between two versions, field by field.
+Saving an article marks it as edited by staff (a later ingest keeps it) and recomputes what
+search and the counts derive from it, through ``editing``.
 
 Every list and change page runs a fixed number of queries however large the archive: rows
 bring their section and author along, the photo count is stored, the date drill-down reads
@@ -102,7 +103,8 @@ class ArchiveChangeList(ChangeList):
 
 
 class ArchiveVersionAdmin(CompareVersionAdmin):
-    """A versioned admin (with a field-by-field comparison of versions) that first saves the current state when the history does not hold it.
+    """A versioned admin, comparing versions field by field, that first saves the current state
+    when the history does not hold it.
 
     Objects enter the archive through ingest, which records no history; without this, the
     first edit of an article could never be undone.

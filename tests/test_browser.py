@@ -267,8 +267,11 @@ def contrast(page, foreground, background):
         """([fg, bg]) => {
             const rgb = c => { const e = document.createElement('i'); e.style.color = c; document.body.append(e);
               const v = getComputedStyle(e).color.match(/[\\d.]+/g).slice(0, 3).map(Number); e.remove(); return v; };
-            const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
-              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+            const lum = c => {
+              const linear = v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+              const [r, g, b] = rgb(c).map(v => linear(v / 255));
+              return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            };
             const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
             return (a + 0.05) / (b + 0.05);
         }""",
