@@ -61,7 +61,16 @@ class ArticleFilterForm(forms.Form):
         return data
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ActiveFiltersMixin:
+    @property
+    def active(self):
+        """The filters in use, as (name, value) pairs, for a "filters in use" line."""
+        if not self.form.is_valid():
+            return []
+        return [(k, v) for k, v in self.form.cleaned_data.items() if v not in (None, "", False) and k != "order"]
+
+
+class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
         method="filter_section",
         to_field_name="slug",
@@ -150,15 +159,8 @@ class ArticleFilter(django_filters.FilterSet):
             .values_list("name", flat=True)[:SUGGESTED_NAMES],
         }
 
-    @property
-    def active(self):
-        """The filters in use, as (name, value) pairs, for a "filters in use" line."""
-        if not self.form.is_valid():
-            return []
-        return [(k, v) for k, v in self.form.cleaned_data.items() if v not in (None, "", False) and k != "order"]
 
-
-class PhotoFilter(django_filters.FilterSet):
+class PhotoFilter(ActiveFiltersMixin, django_filters.FilterSet):
     agency = django_filters.ChoiceFilter(
         choices=[c for c in MediaItem.Agency.choices if c[0]],
         empty_label="All agencies",

@@ -376,6 +376,8 @@ class ArticleFilterFormTests(TestCase):
         self.assertRegex(closed, r'<details class="filters">\s*<summary>')
         used = self.client.get(reverse("articles:article-list"), {"tag": "syria"}).content.decode()
         self.assertIn('<details class="filters" open>', used)
+        photos = self.client.get(reverse("articles:photo-list")).content.decode()
+        self.assertRegex(photos, r'<details class="filters">\s*<summary>Filter photos</summary>')
 
 
 class ArticleLayoutTests(TestCase):
