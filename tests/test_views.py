@@ -450,6 +450,12 @@ class GuessedNameTests(TestCase):
                 self.assertContains(response := self.client.get(url), "A Ibrahim2")
                 self.assertContains(response, "(name read from the page’s address)")
 
+    def test_a_guessed_name_is_marked_in_search_facets(self):
+        author = Author.objects.create(name="M Alkhuawlidi", slug="m-alkhuawlidi", name_is_guess=True)
+        article_make(title="Yemen talks", body="Talks on Yemen.", author=author)
+        response = self.client.get(reverse("articles:search"), {"q": "yemen"})
+        self.assertContains(response, "M Alkhuawlidi (name from the address)")
+
     def test_a_real_name_has_no_mark(self):
         author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
         article = article_make(title="By a name", author=author)
