@@ -23,6 +23,11 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## run: set up, migrate, ingest seeds/ and serve on http://127.0.0.1:8000
 run: $(VENV)/.installed-run
 	$(MANAGE) migrate --noinput
@@ -43,7 +48,7 @@ serve: $(VENV)/.installed-run
 	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(MANAGE) test tests --noinput
 
 ## lint: ruff's checks and format check, and no model change left without its migration

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "reversion",
+    "reversion_compare",
     "axes",
     "articles",
 ]

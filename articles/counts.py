@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 
 from . import search
-from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, Author, Tag, coverage_counts
+from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, coverage_counts
 from .paging import COUNT_CAP
 
 
@@ -23,8 +23,22 @@ def years():
 
 
 def months(year):
-    """{month: article count} for one year."""
-    return dict(ArchiveMonth.objects.filter(year=year).values_list("month", "article_count"))
+    """{month: article count} for one year, January first."""
+    return dict(ArchiveMonth.objects.filter(year=year).order_by("month").values_list("month", "article_count"))
+
+
+def all_months():
+    """{(year, month): article count} of every month holding articles, oldest first: a few
+    hundred rows at most, read at once so that a period's page finds its neighbours too."""
+    rows = ArchiveMonth.objects.filter(article_count__gt=0).order_by("year", "month")
+    return {(year, month): n for year, month, n in rows.values_list("year", "month", "article_count")}
+
+
+def neighbours(periods, current):
+    """The periods before and after ``current`` in the sorted list ``periods`` (None at either end)."""
+    before = [p for p in periods if p < current]
+    after = [p for p in periods if p > current]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def calendar():
@@ -108,14 +122,8 @@ def for_filters(filterset):
         return total(), False
     if len(data) == 1:
         ((name, value),) = data.items()
-        if name == "section":
+        if name in ("section", "author", "tag"):
             return value.article_count, False
-        if name == "author":
-            author = Author.objects.filter(slug=value).only("article_count").first()
-            return (author.article_count if author else 0), False
-        if name == "tag":
-            tag = Tag.objects.filter(slug=value).only("article_count").first()
-            return (tag.article_count if tag else 0), False
     if set(data) <= {"year", "month"} and "year" in data:
         found = months(int(data["year"]))
         return (found.get(int(data["month"]), 0) if data.get("month") else sum(found.values())), False

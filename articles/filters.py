@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.utils.dates import MONTHS
+from django.utils.text import slugify
 
 from .models import Article, Author, MediaItem, Section, Tag
 
@@ -13,19 +14,93 @@ ORDER_FIELDS = {
     "title": ["title", "id"],
 }
 MONTH_CHOICES = list(MONTHS.items())
+# How many names the author and tag boxes offer as suggestions (the most used first).
+SUGGESTED_NAMES = 300
 
 
-class ArticleFilter(django_filters.FilterSet):
+def named(queryset, text):
+    """The row a reader means by ``text``: its address slug, its name in any case, one of its
+    aliases (tags), or the only name containing it; None when there is no such or several."""
+    text = " ".join(text.split())
+    slug = slugify(text)
+    found = queryset.filter(slug__in={text, slug}).first() or queryset.filter(name__iexact=text).first()
+    if found is None and queryset.model is Tag:
+        found = Tag.objects.named_by_alias_slug(slug)
+    if found is None:
+        candidates = list(queryset.filter(name__icontains=text).order_by("-article_count")[:2])
+        found = candidates[0] if len(candidates) == 1 else None
+    return found
+
+
+class NameField(forms.CharField):
+    """A box taking a name as readers write it ("syria", "H Qudsi"), cleaned to the row it names."""
+
+    def __init__(self, *, queryset, noun, **kwargs):
+        self.queryset, self.noun = queryset, noun
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = named(self.queryset, text)
+        if found is None:
+            raise forms.ValidationError(f"No {self.noun} called “{text}”: choose one of the names offered.")
+        return found
+
+
+class NameFilter(django_filters.Filter):
+    field_class = NameField
+
+
+class ArticleFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("month") and not data.get("year") and "year" not in self.errors:
+            self.add_error("year", "Choose the year of the month too.")
+        return data
+
+
+class ActiveFiltersMixin:
+    @property
+    def active(self):
+        """The filters in use, as (name, value) pairs, for a "filters in use" line."""
+        if not self.form.is_valid():
+            return []
+        return [(k, v) for k, v in self.form.cleaned_data.items() if v not in (None, "", False) and k != "order"]
+
+
+class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
         method="filter_section",
         to_field_name="slug",
         queryset=Section.objects.all(),
         empty_label="All sections",
     )
-    author = django_filters.CharFilter(method="filter_author", label="Author (slug)")
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag (slug)")
-    year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=2100)
-    month = django_filters.ChoiceFilter(method="filter_month", choices=MONTH_CHOICES, empty_label="Any month")
+    author = NameFilter(
+        method="filter_author",
+        label="Author",
+        queryset=Author.objects.all(),
+        noun="author",
+        widget=forms.TextInput(attrs={"list": "author-names", "autocomplete": "off"}),
+    )
+    tag = NameFilter(
+        method="filter_tag",
+        label="Tag",
+        queryset=Tag.objects.all(),
+        noun="tag",
+        widget=forms.TextInput(attrs={"list": "tag-names", "autocomplete": "off"}),
+    )
+    year = django_filters.NumberFilter(
+        method="filter_year",
+        label="Year",
+        min_value=1900,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "2005–2017"}),
+    )
+    month = django_filters.ChoiceFilter(
+        method="filter_month", label="Month", choices=MONTH_CHOICES, empty_label="Any month"
+    )
     has_photo = django_filters.BooleanFilter(
         method="filter_has_photo",
         label="With photos",
@@ -41,15 +116,16 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+        form = ArticleFilterForm
 
     def filter_section(self, queryset, name, value):
         return queryset.in_section(value)
 
     def filter_author(self, queryset, name, value):
-        return queryset.by_author(Author.objects.filter(slug=value).values("pk")[:1])
+        return queryset.by_author(value)
 
     def filter_tag(self, queryset, name, value):
-        return queryset.tagged(Tag.objects.filter(slug=value).values("pk")[:1])
+        return queryset.tagged(value)
 
     def filter_year(self, queryset, name, value):
         """Year, or year and month together: one date range on the date index."""
@@ -71,15 +147,20 @@ class ArticleFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return data.get("order") or "newest"
 
-    @property
-    def active(self):
-        """The filters in use, as (name, value) pairs, for a "filters in use" line."""
-        if not self.form.is_valid():
-            return []
-        return [(k, v) for k, v in self.form.cleaned_data.items() if v not in (None, "", False) and k != "order"]
+    @staticmethod
+    def suggestions():
+        """The names the author and tag boxes offer, most used first."""
+        return {
+            "authors": Author.objects.filter(article_count__gt=0)
+            .order_by("-article_count", "name")
+            .values_list("name", flat=True)[:SUGGESTED_NAMES],
+            "tags": Tag.objects.filter(article_count__gt=0)
+            .order_by("-article_count", "name")
+            .values_list("name", flat=True)[:SUGGESTED_NAMES],
+        }
 
 
-class PhotoFilter(django_filters.FilterSet):
+class PhotoFilter(ActiveFiltersMixin, django_filters.FilterSet):
     agency = django_filters.ChoiceFilter(
         choices=[c for c in MediaItem.Agency.choices if c[0]],
         empty_label="All agencies",

@@ -139,6 +139,11 @@ def changed(params, name, value):
     return query
 
 
+def facet_name(obj):
+    """A facet's label: a name guessed from an address says so, as by-lines do."""
+    return f"{obj.name} (name from the address)" if getattr(obj, "name_is_guess", False) else obj.name
+
+
 def facet_choices(counts, selected, params):
     """[(param, label, [(value, label, count, query)])] for the facets that have anything to offer."""
     chosen = {name for name, _, _ in selected}
@@ -158,8 +163,8 @@ def facet_choices(counts, selected, params):
         elif param == "agency":
             choices = [(a, a, n) for a, n in counter.most_common()]
         else:
-            named = models[param].objects.filter(id__in=top[param]).only("id", "name", "slug").in_bulk()
-            choices = [(named[i].slug, named[i].name, counter[i]) for i in top[param] if i in named]
+            named = models[param].objects.filter(id__in=top[param]).in_bulk()
+            choices = [(named[i].slug, facet_name(named[i]), counter[i]) for i in top[param] if i in named]
         if choices:
             facets.append((param, label, [(*choice, changed(params, param, choice[0])) for choice in choices]))
     return facets

@@ -9,13 +9,15 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .paging import Keyset
 
+# How much of an article's text a list reads to show its first sentence.
+OPENING_LENGTH = 400
 # Articles whose date is unknown sort after every dated one, on this placeholder key.
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
 
@@ -209,8 +211,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(author=author)
 
     def for_listing(self):
-        """What a row of any article list shows, fetched without a query per row."""
-        return self.select_related("section", "author").defer("body", "index_terms")
+        """What a row of any article list shows, fetched without a query per row: the start of
+        the text (``opening``) for its first sentence, never the whole body."""
+        return (
+            self.select_related("section", "author")
+            .defer("body", "index_terms")
+            .annotate(opening=Substr("body", 1, OPENING_LENGTH))
+        )
 
     def newer_than(self, article):
         """The next article in date order, or None (one query on the date index)."""

@@ -34,6 +34,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
+    path("articles/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),

@@ -3,6 +3,7 @@ import math
 import re
 
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -17,7 +18,8 @@ from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, address_number, paginate
-from .parsing import SITE_URL
+from .parsing import SITE_URL, hints_from_name
+from .templatetags.archive import credit_text
 
 LEGACY_PER_PAGE = 10
 
@@ -83,12 +85,17 @@ class ArticleListView(FilteredListView):
         total, capped = counts.for_filters(filterset)
         return self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(suggestions=ArticleFilter.suggestions(), **kwargs)
+
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.select_related("section", "author").prefetch_related("media")
+        # In the order the page had them (their position), not the photos' own order.
+        photos = Prefetch("media", queryset=MediaItem.objects.order_by("articlemedia__position"))
+        return Article.objects.select_related("section", "author").prefetch_related(photos)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -103,6 +110,7 @@ class ArticleDetailView(DetailView):
         site_tags = [link.tag for link in links if link.on_original_site]
         tags = [link.tag for link in links if not link.on_original_site]
         return super().get_context_data(
+            photos=list(article.media.all()),
             tags=tags,
             site_tags=site_tags,
             newer=Article.objects.newer_than(article),
@@ -110,6 +118,11 @@ class ArticleDetailView(DetailView):
             related=Article.objects.related_to(article, site_tags + tags),
             **kwargs,
         )
+
+
+def article_by_id(request, pk):
+    """/articles/17/, an address cut before its slug: the article's full address."""
+    return redirect(get_object_or_404(Article.objects.only("id", "slug"), pk=pk), permanent=True)
 
 
 class TagDetailView(KeysetListMixin, DetailView):
@@ -153,20 +166,29 @@ class AuthorDetailView(EntityArticlesView):
 
 
 class YearArchiveView(KeysetListMixin, TemplateView):
+    """A year's or a month's articles, newest or oldest first, with the periods either side."""
+
     template_name = "articles/archive_period.html"
 
     def get_context_data(self, year, month=None, **kwargs):
-        months = counts.months(year)
+        calendar = counts.all_months()
+        months = {m: n for (y, m), n in calendar.items() if y == year}
         if not months or month is not None and month not in months:
             raise Http404("The archive holds no articles from then.")
+        order = "oldest" if self.request.GET.get("order") == "oldest" else "newest"
         articles = Article.objects.for_listing().in_period(year, month)
         total = months[month] if month else sum(months.values())
+        periods = sorted(calendar) if month else sorted({y for y, _ in calendar})
+        previous, following = counts.neighbours(periods, (year, month) if month else year)
         return super().get_context_data(
             year=year,
             month=month,
             months=months,
             total=total,
-            page=self.page_of(articles, total),
+            order=order,
+            previous=previous,
+            following=following,
+            page=self.page_of(articles, total, fields=ORDER_FIELDS[order]),
             **kwargs,
         )
 
@@ -205,8 +227,22 @@ class PhotoDetailView(DetailView):
         return get_object_or_404(MediaItem, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.for_listing().filter(media=self.object).newest_first()[:100]
-        return super().get_context_data(articles=articles, **kwargs)
+        photo = self.object
+        articles = list(Article.objects.for_listing().filter(media=photo).newest_first()[:100])
+        # A photo page's old address, /<author>/<section>/<post>/attachment/<image>/, names
+        # the article it belonged to.
+        post = hints_from_name(photo.source_path).post_slug if photo.source_path else ""
+        named = Article.objects.filter(slug=post).only("id", "slug", "title").first() if post else None
+        credit = credit_text(photo.credit)
+        return super().get_context_data(
+            articles=articles,
+            dated=next((a for a in articles if a.published_on), None),
+            post_words=post.replace("-", " "),
+            named_article=named,
+            credit=credit,
+            agency_in_credit=bool(photo.agency) and photo.agency.lower() in credit.lower(),
+            **kwargs,
+        )
 
 
 class SearchView(TemplateView):

@@ -424,7 +424,8 @@ class QueryCountTests(AdminTestCase):
             "article list, search": ("/admin/articles/article/?q=ceasefire", 10),
             # Two of them read what the original site's listings say of the article.
             "article change": (change_url(article), 11),
-            "article history": (reverse("admin:articles_article_history", args=[article.pk]), 5),
+            # django-reversion-compare reads the versions once more, to offer the comparison.
+            "article history": (reverse("admin:articles_article_history", args=[article.pk]), 6),
             "photo list": ("/admin/articles/mediaitem/", 4),
             "photo change": (change_url(photo), 6),
             "tag list": ("/admin/articles/tag/", 5),
@@ -473,3 +474,25 @@ class DeletionTests(AdminTestCase):
         self.assertNotIn("Smoke over the harbour", article.index_terms)
         self.assertEqual(article.photo_count, 0)
         self.assertFalse(search.filter_queryset(Article.objects.all(), '"kusayyir front"').exists())
+
+
+class EditorsListAndHistoryTests(AdminTestCase):
+    """Issue 13, item 10: the list names each article's Media ID; history shows what changed."""
+
+    def test_the_article_list_shows_the_first_photos_media_id(self):
+        make_article(1, photos=[make_photo(7)])
+        response = self.client.get(reverse("admin:articles_article_changelist"))
+        self.assertContains(response, '<th scope="col" class="column-first_media_id">')
+        self.assertContains(response, f'<td class="field-first_media_id">{MediaItem.objects.get().media_id}</td>')
+
+    def test_history_compares_two_versions_field_by_field(self):
+        article = make_article(1)
+        self.edit(article, title="Qubayr: a corrected title")
+        history = self.client.get(reverse("admin:articles_article_history", args=[article.pk]))
+        newest, ingested = history.context["action_list"]
+        self.assertContains(history, 'aria-label="Compare from the version of')
+        response = self.client.get(
+            reverse("admin:articles_article_compare", args=[article.pk]),
+            {"version_id1": ingested["version"].pk, "version_id2": newest["version"].pk},
+        )
+        self.assertContains(response, "<del>Article number 1</del> → <ins>Qubayr: a corrected title</ins>")

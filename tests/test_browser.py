@@ -8,11 +8,14 @@ import math
 import os
 import shutil
 import unittest
+from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.cache import cache
+from django.urls import reverse
 
-from articles.models import Article, Tag
+from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
 from .helpers import ingest_real_pages, load_tag_vocabulary, make_articles, section
@@ -29,6 +32,15 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# axe-core, installed from package-lock.json by `make test` (npm ci).
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA adds target size (24 px), which phones need; best practice adds heading order
+# and distinct landmark names, which screen-reader users navigate by.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+READER_TAGS = [*WCAG_TAGS, "best-practice"]
+WIDTHS = [(1280, 900), (375, 800)]
 
 
 def chromium_missing():
@@ -147,3 +159,168 @@ class PhoneWidthTests(BrowserTestCase):
                 page = self.open(path)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 self.assertLessEqual(width, 375, f"{path} scrolls sideways ({width}px)")
+
+
+class AccessibilityTests(BrowserTestCase):
+    """axe-core's WCAG 2 A/AA rules on every page type, at desktop and phone widths."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not AXE.exists():
+            message = f"Accessibility tests skipped: no {AXE} (run `npm ci`, as `make test` does)."
+            if REQUIRED:
+                raise AssertionError(message + " ARCHIVE_REQUIRE_BROWSER=1 requires them.")
+            raise unittest.SkipTest(message)
+        super().setUpClass()
+        cls.axe_source = AXE.read_text(encoding="utf-8")
+
+    def reader_pages(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        photo = MediaItem.objects.filter(media_id=55358541).get()
+        author = Author.objects.exclude(article_count=0).order_by("-article_count").first()
+        return {
+            "home": "/",
+            "article with photos": article.get_absolute_url(),
+            "article with section and author": Article.objects.get(
+                title="Syria: Violence flares along border with Lebanon"
+            ).get_absolute_url(),
+            "photo": photo.get_absolute_url(),
+            "tag": Tag.objects.get(slug="syria").get_absolute_url(),
+            "section": Section.objects.get(slug="opinion").get_absolute_url(),
+            "author": author.get_absolute_url(),
+            "year": reverse("articles:archive-year", args=[2016]),
+            "month": reverse("articles:archive-month", args=[2016, 9]),
+            "date index": reverse("articles:archive"),
+            "list": "/articles/?has_photo=on",
+            "photo index": reverse("articles:photo-list"),
+            "search": "/search/?q=syria",
+            "zero results": "/search/?q=qqqzzz+syria",
+            "not found": "/no/such/page/",
+        }
+
+    def admin_pages(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        return {
+            "admin article list": reverse("admin:articles_article_changelist"),
+            "admin article change": reverse("admin:articles_article_change", args=[article.pk]),
+            "admin article history": reverse("admin:articles_article_history", args=[article.pk]),
+            "admin photo change": reverse("admin:articles_mediaitem_change", args=[article.media.first().pk]),
+        }
+
+    maxDiff = None
+
+    def violations(self, page, tags):
+        """axe's violations of rules with these tags on the page, one readable line each."""
+        page.evaluate(self.axe_source)
+        found = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' at '"
+            " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+            tags,
+        )
+        return found
+
+    def check(self, pages, context, tags):
+        for width, height in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": height})
+            for name, path in pages.items():
+                with self.subTest(page=name, width=width, context=context):
+                    self.page.goto(self.live_server_url + path)
+                    self.assertEqual(self.violations(self.page, tags), [], path)
+                    scroll = self.page.evaluate("document.documentElement.scrollWidth")
+                    self.assertLessEqual(scroll, width, f"{path} scrolls sideways at {width}px")
+
+    def test_reader_pages_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
+        self.check(self.reader_pages(), "reader", READER_TAGS)
+
+    def log_in(self):
+        user = User.objects.create_superuser("editor", "editor@example.com", "pw")
+        self.client.force_login(user)
+        self.page.context.add_cookies(
+            [{"name": "sessionid", "value": self.client.cookies["sessionid"].value, "url": self.live_server_url}]
+        )
+
+    def test_admin_pages_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
+        self.log_in()
+        self.check(self.admin_pages(), "admin", WCAG_TAGS)
+
+    def test_admin_titles_and_media_ids_have_room(self):
+        """Issue 13, item 10: titles read on a line or two at 1280 px; a Media ID shows whole."""
+        self.log_in()
+        page = self.open(reverse("admin:articles_article_changelist"))
+        self.assertGreaterEqual(page.locator("#result_list th.column-title").bounding_box()["width"], 300)
+        photo = MediaItem.objects.filter(media_id__isnull=False).first()
+        page = self.open(reverse("admin:articles_mediaitem_change", args=[photo.pk]))
+        box = page.locator("#id_media_id")
+        self.assertGreaterEqual(box.evaluate("e => e.clientWidth - e.scrollWidth"), 0)
+        self.assertGreaterEqual(box.bounding_box()["width"], 100)
+
+    def test_an_articles_text_starts_on_the_first_screen(self):
+        article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+        for width, height in WIDTHS:
+            with self.subTest(width=width):
+                self.page.set_viewport_size({"width": width, "height": height})
+                page = self.open(article.get_absolute_url())
+                top = page.locator(".article__body p").first.bounding_box()["y"]
+                self.assertLess(top + 40, height, f"the first paragraph starts at {top}px of {height}")
+
+
+def contrast(page, foreground, background):
+    """The WCAG contrast ratio of two CSS colours, computed in the page."""
+    return page.evaluate(
+        """([fg, bg]) => {
+            const rgb = c => { const e = document.createElement('i'); e.style.color = c; document.body.append(e);
+              const v = getComputedStyle(e).color.match(/[\\d.]+/g).slice(0, 3).map(Number); e.remove(); return v; };
+            const lum = c => {
+              const linear = v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+              const [r, g, b] = rgb(c).map(v => linear(v / 255));
+              return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            };
+            const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+            return (a + 0.05) / (b + 0.05);
+        }""",
+        [foreground, background],
+    )
+
+
+class PhoneAndFocusTests(BrowserTestCase):
+    """Issue 13, items 8 and 9: a phone's first screen, its tap targets, and a visible focus."""
+
+    def test_the_header_is_short_on_a_phone_and_its_links_stay_on_one_line(self):
+        self.page.set_viewport_size({"width": 375, "height": 800})
+        page = self.open("/")
+        header = page.locator(".site-header").bounding_box()["height"]
+        self.assertLessEqual(header, 140, f"the header takes {header}px of 800")
+        tops = {round(box["y"]) for box in (a.bounding_box() for a in page.locator(".site-nav a").all())}
+        self.assertEqual(len(tops), 1, "the header's links wrap")
+        self.assertEqual(
+            page.locator("button", has_text="Search").first.bounding_box()["y"] // 10,
+            page.locator("#site-search-q").bounding_box()["y"] // 10,
+        )
+
+    def test_the_search_page_has_one_search_box(self):
+        page = self.open("/search/?q=syria")
+        self.assertEqual(page.locator("input[type=search]").count(), 1)
+
+    def test_small_links_and_the_checkbox_are_24_pixels_high(self):
+        self.page.set_viewport_size({"width": 375, "height": 800})
+        for path, selector in [
+            ("/articles/?has_photo=on", "input[type=checkbox]"),
+            ("/search/?q=syria", ".facet a"),
+            ("/search/?q=syria", ".order a"),
+            ("/articles/?section=opinion", ".summary__meta a"),
+        ]:
+            with self.subTest(path=path, selector=selector):
+                box = self.open(path).locator(selector).first.bounding_box()
+                self.assertGreaterEqual(min(box["height"], box["width"]), 24, box)
+
+    def test_focus_shows_at_3_to_1_on_the_green_header_and_the_section_label_reads_at_4_5_to_1(self):
+        article = Article.objects.get(title="Syria: Violence flares along border with Lebanon")
+        page = self.open(article.get_absolute_url())
+        page.locator(".site-name a").focus()
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        self.assertGreaterEqual(contrast(page, ring, header), 3)
+        label = page.evaluate("getComputedStyle(document.querySelector('.article__kicker a')).color")
+        paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        self.assertGreaterEqual(contrast(page, label, paper), 4.5)

@@ -3,14 +3,16 @@
 import datetime
 import math
 import re
+from pathlib import Path
 
 from django.test import TestCase
 from django.urls import reverse
 
+from articles import services
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
-from .helpers import ingest_real_pages, make_articles, section, tag
+from .helpers import article_make, ingest_real_pages, make_articles, section, tag
 
 SEED_TITLE = "U.S.-led Jets Kill Dozens of Syrian Soldiers"
 
@@ -204,7 +206,7 @@ class ListPagingTests(TestCase):
     def test_filters_by_tag_section_and_photos_narrow_the_list(self):
         url = reverse("articles:article-list")
         self.assertEqual(self.client.get(url, {"tag": self.tag.slug}).context["page"].count, 95)
-        self.assertEqual(len(self.client.get(url, {"tag": "no-such-tag"}).context["page"].object_list), 0)
+        self.assertIsNone(self.client.get(url, {"tag": "no-such-tag"}).context["page"])
         self.assertEqual(self.client.get(url, {"section": self.section.slug}).context["page"].count, 95)
 
     def test_last_and_previous_links(self):
@@ -233,8 +235,9 @@ class ListPagingTests(TestCase):
         cursor_href = self.next_href(first)
         counts = {}
         for name, target in [("first", url), ("next", url + cursor_href)]:
-            # One query for the page's rows, one for the section choices of the filter form.
-            with self.assertNumQueries(2) as context:
+            # One query for the page's rows, one for the section choices of the filter form, two
+            # for the author and tag names it offers.
+            with self.assertNumQueries(4) as context:
                 self.client.get(target)
             counts[name] = len(context.captured_queries)
         make_articles(200, section=self.section, start=datetime.date(2000, 1, 1), title="More")
@@ -316,3 +319,246 @@ class ErrorPageTests(TestCase):
         self.assertEqual(response.status_code, 500)
         self.assertIn(b"Something went wrong", response.content)
         self.assertIn(b"archive.", response.content)
+
+
+class ArticleFilterFormTests(TestCase):
+    """Issue 13, item 1: the list's filters take names as readers write them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        author = Author.objects.create(name="H Qudsi", slug="h-qudsi", name_is_guess=True)
+        cls.syria = tag("syria", "Syria")
+        cls.syria.aliases = "Syrian Arab Republic"
+        cls.syria.save()
+        cls.article = make_articles(1, title="Qudsi on Syria")[0]
+        Article.objects.filter(pk=cls.article.pk).update(author=author)
+        make_articles(3, tag=cls.syria, title="Tagged")
+        make_articles(2, title="Other")
+        services.counts_refresh()
+
+    def titles(self, **params):
+        response = self.client.get(reverse("articles:article-list"), params)
+        self.assertEqual(response.status_code, 200)
+        page = response.context["page"]
+        return None if page is None else sorted(a.title.rsplit(" ", 1)[0] for a in page.object_list)
+
+    def test_author_and_tag_are_found_by_name_in_any_case(self):
+        for value in ("H Qudsi", "h qudsi", " H  QUDSI ", "h-qudsi", "qudsi"):
+            with self.subTest(author=value):
+                self.assertEqual(self.titles(author=value), ["Qudsi on Syria"])
+        for value in ("Syria", "syria", "SYRIA", "syrian arab republic"):
+            with self.subTest(tag=value):
+                self.assertEqual(self.titles(tag=value), ["Tagged"] * 3)
+
+    def test_an_unknown_name_is_a_clear_error(self):
+        response = self.client.get(reverse("articles:article-list"), {"tag": "Atlantis"})
+        self.assertContains(response, "No tag called “Atlantis”")
+        self.assertContains(response, 'aria-invalid="true"')
+
+    def test_names_are_offered_and_every_field_is_labelled(self):
+        response = self.client.get(reverse("articles:article-list"))
+        html = response.content.decode()
+        self.assertNotIn("invalid name", html)
+        self.assertNotIn("(slug)", html)
+        for name in ("section", "author", "tag", "year", "month", "has_photo", "order"):
+            with self.subTest(field=name):
+                self.assertRegex(html, rf'<label for="id_{name}">\w')
+        self.assertRegex(
+            html, r'<input[^>]+name="author"[^>]+list="author-names"|list="author-names"[^>]+name="author"'
+        )
+        self.assertInHTML('<option value="H Qudsi">', html)
+        self.assertInHTML('<option value="Syria">', html)
+
+    def test_a_month_without_a_year_is_a_form_error(self):
+        response = self.client.get(reverse("articles:article-list"), {"month": "3"})
+        self.assertIsNone(response.context["page"])
+        self.assertContains(response, "Choose the year of the month too.")
+
+    def test_the_form_folds_away_until_filters_are_used(self):
+        closed = self.client.get(reverse("articles:article-list")).content.decode()
+        self.assertRegex(closed, r'<details class="filters">\s*<summary>')
+        used = self.client.get(reverse("articles:article-list"), {"tag": "syria"}).content.decode()
+        self.assertIn('<details class="filters" open>', used)
+        photos = self.client.get(reverse("articles:photo-list")).content.decode()
+        self.assertRegex(photos, r'<details class="filters">\s*<summary>Filter photos</summary>')
+
+
+class ArticleLayoutTests(TestCase):
+    """Issue 13, item 2: one small photo before the text; the others, tags and related beside it."""
+
+    def test_only_the_first_photo_comes_before_the_text_and_the_rest_are_beside_it(self):
+        photos = [
+            MediaItem.objects.create(media_id=55300000 + i, fingerprint=str(i), caption=f"Caption {i}.")
+            for i in range(3)
+        ]
+        article = article_make(title="Three photos", body="First paragraph.\n\nSecond.", photos=photos)
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        body = html.index('class="article__body"')
+        aside = html.index('class="article-aside"')
+        self.assertEqual([html.index(f"Caption {i}.") < body for i in range(3)], [True, False, False])
+        self.assertTrue(all(html.index(f"Caption {i}.") > aside for i in (1, 2)))
+        self.assertNotIn("Photograph not preserved", html)
+        self.assertIn("{% block aside_extra %}", Path("templates/articles/article_detail.html").read_text())
+
+
+class ListExcerptTests(TestCase):
+    """Issue 13, item 3: lists show each article's first sentence, and not what the page is about."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = section("opinion", "Opinion")
+        cls.author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
+        cls.tag = tag("iran", "Iran")
+        cls.article = article_make(
+            title="Tehran's choice",
+            body="U.S. officials said on Monday that Tehran had chosen its path. The rest follows.\n\nMore.",
+            section=cls.section,
+            author=cls.author,
+            published_on=datetime.date(2016, 3, 4),
+            tags=[cls.tag],
+        )
+        services.counts_refresh()
+
+    def test_home_tag_section_author_and_year_lists_show_the_first_sentence(self):
+        for url in (
+            "/",
+            self.tag.get_absolute_url(),
+            self.section.get_absolute_url(),
+            self.author.get_absolute_url(),
+            reverse("articles:archive-year", args=[2016]),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "U.S. officials said on Monday that Tehran had chosen its path.</p>")
+                self.assertNotContains(response, "The rest follows")
+
+    def test_a_section_or_author_page_does_not_repeat_itself_on_every_row(self):
+        section_page = self.client.get(self.section.get_absolute_url()).content.decode()
+        self.assertNotIn(f'<a href="{self.section.get_absolute_url()}">', section_page.split("</header>", 2)[2])
+        self.assertIn(self.author.get_absolute_url(), section_page)
+        author_page = self.client.get(self.author.get_absolute_url()).content.decode()
+        self.assertNotIn(f'<a href="{self.author.get_absolute_url()}">', author_page.split("</header>", 2)[2])
+        self.assertIn(self.section.get_absolute_url(), author_page)
+
+
+class GuessedNameTests(TestCase):
+    """Issue 13, item 4: a by-line guessed from an address says so wherever it shows."""
+
+    def test_a_guessed_author_name_is_marked_as_read_from_the_address(self):
+        author = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
+        article = article_make(title="By a guess", author=author, published_on=datetime.date(2015, 1, 2))
+        services.counts_refresh()
+        for url in ("/", article.get_absolute_url(), author.get_absolute_url(), reverse("articles:article-list")):
+            with self.subTest(url=url):
+                self.assertContains(response := self.client.get(url), "A Ibrahim2")
+                self.assertContains(response, "(name read from the page’s address)")
+
+    def test_a_guessed_name_is_marked_in_search_facets(self):
+        author = Author.objects.create(name="M Alkhuawlidi", slug="m-alkhuawlidi", name_is_guess=True)
+        article_make(title="Yemen talks", body="Talks on Yemen.", author=author)
+        response = self.client.get(reverse("articles:search"), {"q": "yemen"})
+        self.assertContains(response, "M Alkhuawlidi (name from the address)")
+
+    def test_a_real_name_has_no_mark(self):
+        author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
+        article = article_make(title="By a name", author=author)
+        self.assertNotContains(self.client.get(article.get_absolute_url()), "read from the page’s address")
+
+
+class PhotoPageTests(TestCase):
+    """Issue 13, item 5: a photo page says each thing once, plainly, with its article's date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_media_id_and_agency_are_said_once(self):
+        response = self.client.get(MediaItem.objects.get(media_id=55358541).get_absolute_url())
+        html = response.content.decode()
+        self.assertEqual(html.count("55358541"), 2)  # the title and the heading
+        self.assertNotIn("<dt>Agency</dt>", html)
+        self.assertContains(response, "Sputnik/Kremlin/Alexei Druzhinin/via REUTERS")
+
+    def test_reuters_filing_codes_are_left_to_editors(self):
+        photo = MediaItem.objects.get(slug="kirkuk-fighting")
+        self.assertIn("Tags: POLITICS", photo.credit)
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, "REUTERS/Ako Rasheed")
+        self.assertNotContains(response, "Tags: POLITICS")
+        self.assertNotContains(response, "Photo without a Media ID")
+
+    def test_the_page_gives_the_articles_date_and_the_article_its_address_names(self):
+        photo = MediaItem.objects.get(media_id=55358541)
+        self.assertContains(self.client.get(photo.get_absolute_url()), "<dt>Published</dt>")
+        photo = MediaItem.objects.get(slug="kirkuk-fighting")
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, "<dt>Its old address names</dt>")
+        self.assertContains(response, "kurdish forces attack isis west of kirkuk")
+        named = article_make(
+            title="Kurdish forces attack ISIS west of Kirkuk", slug="kurdish-forces-attack-isis-west-of-kirkuk"
+        )
+        response = self.client.get(photo.get_absolute_url())
+        self.assertContains(response, f'<a href="{named.get_absolute_url()}" dir="auto">{named.title}</a>')
+
+
+class DateArchiveTests(TestCase):
+    """Issue 13, item 6: a year reads January to December, either way round, month by month."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_articles(3, start=datetime.date(2014, 12, 30), title="Turn")  # 30, 31 Dec 2014, 1 Jan 2015
+        make_articles(2, start=datetime.date(2015, 3, 10), title="March")
+        make_articles(1, start=datetime.date(2017, 6, 1), title="June")
+
+    def test_months_are_listed_january_first_with_a_heading_each(self):
+        html = self.client.get(reverse("articles:archive-year", args=[2015])).content.decode()
+        nav = html[html.index('aria-label="Months of 2015"') :]
+        self.assertLess(nav.index("January"), nav.index("March"))
+        self.assertRegex(
+            html, r'<h2 class="year-heading">March 2015</h2>[\s\S]*<h2 class="year-heading">January 2015</h2>'
+        )
+
+    def test_a_year_reads_oldest_first_too(self):
+        response = self.client.get(reverse("articles:archive-year", args=[2015]), {"order": "oldest"})
+        titles = [a.title for a in response.context["page"].object_list]
+        self.assertEqual(titles, ["Turn 00002", "March 00000", "March 00001"])
+
+    def test_years_and_months_link_to_their_neighbours_with_articles(self):
+        html = self.client.get(reverse("articles:archive-year", args=[2015])).content.decode()
+        self.assertIn(f'href="{reverse("articles:archive-year", args=[2014])}" rel="prev"', html)
+        self.assertIn(f'href="{reverse("articles:archive-year", args=[2017])}" rel="next"', html)
+        html = self.client.get(reverse("articles:archive-month", args=[2015, 1])).content.decode()
+        self.assertIn(f'href="{reverse("articles:archive-month", args=[2014, 12])}" rel="prev"', html)
+        self.assertIn(f'href="{reverse("articles:archive-month", args=[2015, 3])}" rel="next"', html)
+        html = self.client.get(reverse("articles:archive-month", args=[2017, 6])).content.decode()
+        self.assertNotIn('rel="next"', html.split('class="pagination"')[0])
+
+
+class ZeroResultsTests(TestCase):
+    """Issue 13, item 7: a search that finds nothing offers ways on, and nothing to sort."""
+
+    def test_zero_results_offer_tips_and_browsing_and_no_sorting(self):
+        article_make(title="Aleppo under siege", body="Aleppo was besieged.")
+        response = self.client.get(reverse("articles:search"), {"q": "aleppo qqqzzz", "year": "2016"})
+        self.assertContains(response, "No articles for")
+        self.assertContains(response, '<h2 id="no-results-heading">Ways to find it</h2>')
+        self.assertContains(response, "Check the spelling")
+        self.assertContains(response, "Remove a filter above")
+        self.assertContains(response, f'href="{reverse("articles:archive")}"')
+        self.assertNotContains(response, "Sort by")
+
+
+class SmallThingsTests(TestCase):
+    """Issue 13, item 11."""
+
+    def test_an_article_address_without_its_slug_redirects_to_the_full_one(self):
+        article = article_make(title="Cut short")
+        response = self.client.get(f"/articles/{article.pk}/")
+        self.assertRedirects(response, article.get_absolute_url(), status_code=301)
+        self.assertEqual(self.client.get(f"/articles/{article.pk + 1}/").status_code, 404)
+
+    def test_a_quoted_search_is_quoted_once(self):
+        article_make(title="Fighting in Deir el-Zour", body="Deir el-Zour is besieged.")
+        html = self.client.get(reverse("articles:search"), {"q": '"Deir el-Zour"'}).content.decode()
+        self.assertIn('for <span dir="auto">“Deir el-Zour”</span>', html)
+        self.assertNotIn("“&quot;", html)

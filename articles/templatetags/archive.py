@@ -1,5 +1,7 @@
 """Template helpers of the archive's pages."""
 
+import re
+
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
@@ -7,6 +9,42 @@ from django.utils.html import format_html
 from ..models import Article
 
 register = template.Library()
+
+# Reuters' filing codes after a credit: "REUTERS/Osman Orsal (TURKEY – Tags: POLITICS CRIME)".
+REUTERS_TAGS_RE = re.compile(r"\s*\([^()]*\bTags:[^()]*\)?\s*$")
+
+
+# A sentence ends at . ! or ? (and a closing quote) followed by a space and a capital or an
+# opening quote; one shorter than MIN_SENTENCE is an abbreviation's stop ("U.S. President").
+SENTENCE_END_RE = re.compile(r"[.!?][”\"’']?(?=\s+[A-Z“\"‘'])")
+MIN_SENTENCE = 40
+EXCERPT_LENGTH = 220
+
+
+@register.filter
+def first_sentence(text):
+    """The first sentence of an article's text, cut at a word near EXCERPT_LENGTH if longer."""
+    paragraph = (text or "").strip().split("\n\n", 1)[0].strip()
+    ends = (m.end() for m in SENTENCE_END_RE.finditer(paragraph) if m.end() >= MIN_SENTENCE)
+    sentence = paragraph[: next(ends, len(paragraph))]
+    if len(sentence) <= EXCERPT_LENGTH:
+        return sentence
+    return sentence[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+
+
+@register.filter
+def quoted(text):
+    """A searcher's words in curly quotes, once: a query that is one "phrase" keeps no others."""
+    text = (text or "").strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        text = text[1:-1]
+    return f"“{text}”"
+
+
+@register.filter
+def credit_text(credit):
+    """A photo credit as readers see it: without the agency's filing codes (editors keep them)."""
+    return REUTERS_TAGS_RE.sub("", credit or "").strip()
 
 
 @register.filter
