@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 from django.urls.converters import StringConverter
 from django.views.decorators.cache import cache_control, never_cache
 
-from . import views
+from . import feeds, views
 from .pagecache import cached_page
 
 app_name = "articles"
@@ -31,6 +31,11 @@ def public(view):
 
 urlpatterns = [
     path("", public(views.HomeView.as_view()), name="home"),
+    path("feed/", public(feeds.ArticleFeed()), name="feed"),
+    path("search/feed/", public(feeds.SearchFeed()), name="search-feed"),
+    path("tags/<text:slug>/feed/", public(feeds.TagFeed()), name="tag-feed"),
+    path("sections/<text:slug>/feed/", public(feeds.SectionFeed()), name="section-feed"),
+    path("authors/<text:slug>/feed/", public(feeds.AuthorFeed()), name="author-feed"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
