@@ -3,16 +3,17 @@ import math
 import re
 
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import counts
+from . import citing, counts
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -108,8 +109,31 @@ class ArticleDetailView(DetailView):
             newer=Article.objects.newer_than(article),
             older=Article.objects.older_than(article),
             related=Article.objects.related_to(article, site_tags + tags),
+            citation=article_citation(self.request, article),
             **kwargs,
         )
+
+
+def article_citation(request, article):
+    """The article's citation at its address on this site, consulted today."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return citing.of_article(article, url, accessed=timezone.localdate())
+
+
+CITATION_FORMATS = {
+    "ris": (citing.ris, "application/x-research-info-systems"),
+    "bib": (citing.bibtex, "application/x-bibtex"),
+}
+
+
+def citation_download(request, pk, format):
+    """The article's reference as an RIS or BibTeX file, for a reference manager."""
+    article = get_object_or_404(Article.objects.select_related("author").defer("body", "index_terms"), pk=pk)
+    citation = article_citation(request, article)
+    render_record, content_type = CITATION_FORMATS[format]
+    response = HttpResponse(render_record(citation), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{format}"'
+    return response
 
 
 class TagDetailView(KeysetListMixin, DetailView):
