@@ -1,9 +1,11 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 from django.urls.converters import StringConverter
 from django.views.decorators.cache import cache_control, never_cache
 
 from . import feeds, views
 from .pagecache import cached_page
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -36,6 +38,14 @@ urlpatterns = [
     path("tags/<text:slug>/feed/", public(feeds.TagFeed()), name="tag-feed"),
     path("sections/<text:slug>/feed/", public(feeds.SectionFeed()), name="section-feed"),
     path("authors/<text:slug>/feed/", public(feeds.AuthorFeed()), name="author-feed"),
+    path("robots.txt", views.robots, name="robots"),
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", public(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),

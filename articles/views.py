@@ -7,8 +7,9 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -21,6 +22,10 @@ from .paging import PER_PAGE, address_number, paginate
 from .parsing import SITE_URL
 
 LEGACY_PER_PAGE = 10
+
+# What crawlers are asked to leave alone: search results (and their feeds and exports), the
+# admin, the API, exports, and a citation file per article.
+ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/export", "/articles/*/citation."]
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +263,14 @@ def health(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache_control(public=True, max_age=86400)
+def robots(request):
+    """/robots.txt: where the sitemap is, and what crawlers should not visit."""
+    sitemap = request.build_absolute_uri(reverse("articles:sitemap"))
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def favicon(request):
