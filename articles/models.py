@@ -290,6 +290,13 @@ class Article(models.Model):
     is_truncated = models.BooleanField(default=False, help_text="The source text stops mid-text.")
     original_url = models.URLField(max_length=500, blank=True)
     source_path = models.CharField(max_length=1000, help_text="The file it was ingested from.")
+    ingested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When ingest last wrote the article from that file; empty for articles ingested before "
+        "this was recorded (their first ingest is the creation time).",
+    )
     content_hash = models.CharField(
         max_length=64,
         help_text="SHA-256 of the normalised page text: the same page under another name is one article.",

@@ -296,6 +296,7 @@ class PageWriter:
 
     def __init__(self, *, force=False):
         self.force = force
+        self.now = timezone.now()
         self.tag_names = dict(Tag.objects.values_list("id", "name"))
         self.named: dict[tuple, int] = {}
         # What the search index must read again once the batch commits.
@@ -418,6 +419,7 @@ class PageWriter:
         article.is_truncated = page.is_truncated
         article.original_url = hints.url
         article.source_path = source.path
+        article.ingested_at = self.now
         article.content_hash = source.content_hash
         article.staff_edited = False
         tag_names = [self.tag_names[t] for t in sorted(item.tag_ids) if t in self.tag_names]

@@ -9,12 +9,13 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import citing, counts
+from . import citing, counts, history
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -100,7 +101,11 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.object.original_url:
+            # Memento (RFC 7089): this page is a copy of the original site's page at that address.
+            response["Link"] = f'<{iri_to_uri(self.object.original_url)}>; rel="original"'
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -115,6 +120,8 @@ class ArticleDetailView(DetailView):
             older=Article.objects.older_than(article),
             related=Article.objects.related_to(article, site_tags + tags),
             citation=article_citation(self.request, article),
+            # An article an ingest has written over since (with --force) shows the file's text.
+            corrections=history.corrections(article) if article.staff_edited else [],
             **kwargs,
         )
 
