@@ -1,10 +1,13 @@
+from functools import wraps
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 from django.urls.converters import StringConverter
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 
 from . import feeds, views
-from .pagecache import cached_page
+from .pagecache import cached_page, seconds_until_tomorrow
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -31,8 +34,21 @@ def public(view):
     return cache_control(public=True, max_age=300)(cached_page(view))
 
 
+def public_daily(view):
+    """A public page whose content changes at midnight: no cache keeps it into the next day."""
+    view = cached_page(view, daily=True)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=min(300, seconds_until_tomorrow()))
+        return response
+
+    return wrapper
+
+
 urlpatterns = [
-    path("", public(views.HomeView.as_view()), name="home"),
+    path("", public_daily(views.HomeView.as_view()), name="home"),
     path("feed/", public(feeds.ArticleFeed()), name="feed"),
     path("search/feed/", public(feeds.SearchFeed()), name="search-feed"),
     path("tags/<text:slug>/feed/", public(feeds.TagFeed()), name="tag-feed"),

@@ -56,12 +56,16 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        years = counts.years()
+        today = timezone.localdate()
         return super().get_context_data(
+            today=today,
+            on_this_day=Article.objects.for_listing().on_this_day(today, [year for year, _ in years]),
             latest=Article.objects.for_listing().newest_first()[:12],
             sections=Section.objects.filter(article_count__gt=0).order_by("-article_count")[:12],
             tags=Tag.objects.filter(article_count__gt=0).order_by("-article_count", "name")[:30],
             photos=MediaItem.objects.filter(media_id__isnull=False).order_by("-media_id")[:6],
-            years=counts.years(),
+            years=years,
             **kwargs,
         )
 
