@@ -65,9 +65,6 @@ class ArticleFeed(Feed):
     def item_author_name(self, article):
         return article.author.name if article.author_id else None
 
-    def item_author_link(self, article):
-        return article.author.get_absolute_url() if article.author_id else None
-
     def item_pubdate(self, article):
         if article.published_on and article.date_is_certain:
             return dt.datetime.combine(article.published_on, dt.time(), tzinfo=dt.UTC)
