@@ -67,7 +67,7 @@ urlpatterns = [
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
     path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     re_path(
-        r"^articles/(?P<pk>[0-9]+)/citation\.(?P<format>ris|bib)$", public(views.citation_download), name="citation"
+        r"^articles/(?P<pk>[0-9]+)/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
     ),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),

@@ -142,13 +142,13 @@ CITATION_FORMATS = {
 }
 
 
-def citation_download(request, pk, format):
+def citation_download(request, pk, extension):
     """The article's reference as an RIS or BibTeX file, for a reference manager."""
     article = get_object_or_404(Article.objects.select_related("author").defer("body", "index_terms"), pk=pk)
     citation = article_citation(request, article)
-    render_record, content_type = CITATION_FORMATS[format]
+    render_record, content_type = CITATION_FORMATS[extension]
     response = HttpResponse(render_record(citation), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{format}"'
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{extension}"'
     return response
 
 
