@@ -191,6 +191,7 @@ class ArticleCitationTests(TestCase):
         self.assertNotIn("citation_publication_date", html)
         self.assertNotIn("article:published_time", html)
         self.assertIn("(ca. 2016)", html)
+        self.assertIn("date as certain (estimated from the Media ID), so it is cited as “ca. 2016”", html)
 
     def test_cite_block_shows_three_styles_and_links_the_downloads(self):
         response = self.client.get(self.certain.get_absolute_url())
