@@ -45,6 +45,8 @@ class ArticleFeed(Feed):
     """The latest articles; subclasses narrow them to a tag, a section, an author or a search."""
 
     feed_type = Atom1Feed
+    # Atom wants an author for every entry: the paper's stands for the unsigned ones.
+    author_name = "Asharq Al-Awsat"
     title = f"{SITE_NAME}: latest articles"
     subtitle = "The newest articles of the English archive of Asharq Al-Awsat, by date of publication."
 

@@ -63,6 +63,8 @@ class FeedTests(TestCase):
         self.assertTrue(first.find(f"{ATOM}link").get("href").endswith(self.certain.get_absolute_url()))
         self.assertIn("Fighting stopped overnight", first.findtext(f"{ATOM}summary"))
         self.assertIsNotNone(first.findtext(f"{ATOM}updated"))
+        # Unsigned entries take the feed's author, as Atom requires one for every entry.
+        self.assertEqual(feed.findtext(f"{ATOM}author/{ATOM}name"), "Asharq Al-Awsat")
 
     def test_only_a_certain_date_is_published_the_others_are_said_in_words(self):
         found = {title: (published, summary) for title, published, summary in entries(self.client.get("/feed/"))}
