@@ -561,7 +561,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
 
     @admin.display(description="ingested")
     def ingested_at(self, article):
-        return formats.date_format(article.created_at, "DATETIME_FORMAT")
+        return formats.date_format(article.ingested_at or article.created_at, "DATETIME_FORMAT")
 
     @admin.action(description="Add a tag to the selected articles", permissions=["change"])
     def add_tag(self, request, queryset):

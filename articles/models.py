@@ -8,8 +8,8 @@ every page view is what makes archive sites slow.
 import datetime as dt
 
 from django.db import models
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, Q, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -196,6 +196,29 @@ class ArticleQuerySet(models.QuerySet):
     def undated(self):
         return self.filter(published_on__isnull=True)
 
+    def dated_for_certain(self):
+        """Articles whose date the archive holds as certain (a by-line's, an editor's)."""
+        return self.filter(date_source__in=Article.CERTAIN_DATE_SOURCES)
+
+    def on_this_day(self, day, years, per_year=2):
+        """Articles dated for certain on ``day``'s day and month in the earlier of ``years``, at
+        most ``per_year`` of each year, newest first: one query, one index lookup per year."""
+        dates = []
+        for year in sorted(set(years)):
+            if year < day.year:
+                try:
+                    dates.append(day.replace(year=year))
+                except ValueError:  # 29 February in a year without one
+                    continue
+        rank = Window(RowNumber(), partition_by=F("sort_date"), order_by=F("id").desc())
+        return (
+            self.dated_for_certain()
+            .filter(sort_date__in=dates)
+            .annotate(rank_in_year=rank)
+            .filter(rank_in_year__lte=per_year)
+            .newest_first()
+        )
+
     def tagged(self, tag):
         """Articles carrying ``tag``: a Tag, its id, or a queryset of one tag's id."""
         return self.filter(id__in=ArticleTag.objects.filter(tag=tag).values("article_id"))
@@ -270,6 +293,9 @@ class Article(models.Model):
         EDITOR = "editor", "set by an editor"
         UNKNOWN = "", "unknown"
 
+    # The sources of a date that is a fact; the others are estimates, or no date.
+    CERTAIN_DATE_SOURCES = (DateSource.BYLINE, DateSource.EDITOR)
+
     title = models.CharField(max_length=500, help_text="Exactly as the source has it.")
     slug = models.SlugField(max_length=255, db_index=False)
     body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
@@ -303,6 +329,13 @@ class Article(models.Model):
     )
     original_url = models.URLField(max_length=500, blank=True)
     source_path = models.CharField(max_length=1000, help_text="The file it was ingested from.")
+    ingested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When ingest last wrote the article from that file; empty for articles ingested before "
+        "this was recorded (their first ingest is the creation time).",
+    )
     content_hash = models.CharField(
         max_length=64,
         help_text="SHA-256 of the normalised page text: the same page under another name is one article.",
@@ -339,6 +372,9 @@ class Article(models.Model):
             models.Index(fields=["slug"], name="article_slug_idx"),
             models.Index(fields=["title_key"], name="article_title_key_idx"),
             models.Index(fields=["opening_key"], name="article_opening_key_idx"),
+            # "On this day": a lookup per certain source and year reads only articles dated for
+            # certain on that day. Not a partial index: SQLite uses none for a query with parameters.
+            models.Index(fields=["date_source", "sort_date", "id"], name="article_source_date_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique"),
@@ -372,7 +408,7 @@ class Article(models.Model):
 
     @property
     def date_is_certain(self):
-        return self.date_source in (self.DateSource.BYLINE, self.DateSource.EDITOR)
+        return self.date_source in self.CERTAIN_DATE_SOURCES
 
 
 def coverage_counts():

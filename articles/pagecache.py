@@ -3,25 +3,40 @@
 The key holds search.index_version(), which ingest and editors' saves move on, so a cached
 page never outlives the content it shows by more than the cache's own spread between server
 processes (see settings.CACHES). Only complete, successful GET responses are kept.
+
+A page that shows the day's content (the home page's "on this day") is ``daily``: its key
+holds the date as well, so that yesterday's page is never served today.
 """
 
+import datetime as dt
 import hashlib
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from . import search
 
 
-def cached_page(view):
+def seconds_until_tomorrow():
+    now = timezone.localtime()
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()))
+
+
+def cached_page(view=None, *, daily=False):
+    if view is None:
+        return partial(cached_page, daily=daily)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if request.method not in ("GET", "HEAD") or not seconds:
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode("utf-8", "surrogateescape")
-        key = f"archive-page:{search.index_version()}:{hashlib.sha1(path).hexdigest()}"
+        day = timezone.localdate().isoformat() if daily else ""
+        key = f"archive-page:{search.index_version()}:{day}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

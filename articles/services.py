@@ -313,6 +313,7 @@ class PageWriter:
 
     def __init__(self, *, force=False):
         self.force = force
+        self.now = timezone.now()
         self.tag_names = dict(Tag.objects.values_list("id", "name"))
         self.named: dict[tuple, int] = {}
         # What the search index must read again once the batch commits.
@@ -445,6 +446,7 @@ class PageWriter:
         article.listing_only = False
         article.original_url = hints.url
         article.source_path = source.path
+        article.ingested_at = self.now
         article.content_hash = source.content_hash
         article.staff_edited = False
         tag_names = [self.tag_names[t] for t in sorted(item.tag_ids) if t in self.tag_names]
@@ -823,6 +825,7 @@ def _listing_only_article(key, items):
         source_path=first.listing.source_path,
         content_hash=hashlib.sha256(f"listing-only\n{key}".encode()).hexdigest(),
         date_source=Article.DateSource.UNKNOWN,
+        ingested_at=timezone.now(),
     )
     return article_derive(article, tag_names=[], captions=[])
 

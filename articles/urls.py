@@ -1,9 +1,14 @@
+from functools import wraps
+
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 from django.urls.converters import StringConverter
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 
-from . import views
-from .pagecache import cached_page
+from . import feeds, views
+from .pagecache import cached_page, seconds_until_tomorrow
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -29,13 +34,42 @@ def public(view):
     return cache_control(public=True, max_age=300)(cached_page(view))
 
 
+def public_daily(view):
+    """A public page whose content changes at midnight: no cache keeps it into the next day."""
+    view = cached_page(view, daily=True)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=min(300, seconds_until_tomorrow()))
+        return response
+
+    return wrapper
+
+
 urlpatterns = [
-    path("", public(views.HomeView.as_view()), name="home"),
+    path("", public_daily(views.HomeView.as_view()), name="home"),
+    path("feed/", public(feeds.ArticleFeed()), name="feed"),
+    path("search/feed/", public(feeds.SearchFeed()), name="search-feed"),
+    path("tags/<text:slug>/feed/", public(feeds.TagFeed()), name="tag-feed"),
+    path("sections/<text:slug>/feed/", public(feeds.SectionFeed()), name="section-feed"),
+    path("authors/<text:slug>/feed/", public(feeds.AuthorFeed()), name="author-feed"),
+    path("robots.txt", views.robots, name="robots"),
+    path(
+        "sitemap.xml",
+        public(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", public(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
     path("articles/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
+    re_path(
+        r"^articles/(?P<pk>[0-9]+)/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
+    ),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
     path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),

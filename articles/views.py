@@ -4,16 +4,19 @@ import re
 
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import counts
+from . import citing, counts, history
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -22,6 +25,10 @@ from .parsing import SITE_URL, hints_from_name
 from .templatetags.archive import credit_text
 
 LEGACY_PER_PAGE = 10
+
+# What crawlers are asked to leave alone: search results (and their feeds and exports), the
+# admin, the API, exports, and a citation file per article.
+ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/export", "/articles/*/citation."]
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +58,16 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        years = counts.years()
+        today = timezone.localdate()
         return super().get_context_data(
+            today=today,
+            on_this_day=Article.objects.for_listing().on_this_day(today, [year for year, _ in years]),
             latest=Article.objects.for_listing().newest_first()[:12],
             sections=Section.objects.filter(article_count__gt=0).order_by("-article_count")[:12],
             tags=Tag.objects.filter(article_count__gt=0).order_by("-article_count", "name")[:30],
             photos=MediaItem.objects.filter(media_id__isnull=False).order_by("-media_id")[:6],
-            years=counts.years(),
+            years=years,
             **kwargs,
         )
 
@@ -101,7 +112,11 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.object.original_url:
+            # Memento (RFC 7089): this page is a copy of the original site's page at that address.
+            response["Link"] = f'<{iri_to_uri(self.object.original_url)}>; rel="original"'
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -116,6 +131,9 @@ class ArticleDetailView(DetailView):
             newer=Article.objects.newer_than(article),
             older=Article.objects.older_than(article),
             related=Article.objects.related_to(article, site_tags + tags),
+            citation=article_citation(self.request, article),
+            # An article an ingest has written over since (with --force) shows the file's text.
+            corrections=history.corrections(article) if article.staff_edited else [],
             **kwargs,
         )
 
@@ -123,6 +141,28 @@ class ArticleDetailView(DetailView):
 def article_by_id(request, pk):
     """/articles/17/, an address cut before its slug: the article's full address."""
     return redirect(get_object_or_404(Article.objects.only("id", "slug"), pk=pk), permanent=True)
+
+
+def article_citation(request, article):
+    """The article's citation at its address on this site, consulted today."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return citing.of_article(article, url, accessed=timezone.localdate())
+
+
+CITATION_FORMATS = {
+    "ris": (citing.ris, "application/x-research-info-systems"),
+    "bib": (citing.bibtex, "application/x-bibtex"),
+}
+
+
+def citation_download(request, pk, extension):
+    """The article's reference as an RIS or BibTeX file, for a reference manager."""
+    article = get_object_or_404(Article.objects.select_related("author").defer("body", "index_terms"), pk=pk)
+    citation = article_citation(request, article)
+    render_record, content_type = CITATION_FORMATS[extension]
+    response = HttpResponse(render_record(citation), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{citation.key}.{extension}"'
+    return response
 
 
 class TagDetailView(KeysetListMixin, DetailView):
@@ -278,6 +318,14 @@ def health(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache_control(public=True, max_age=86400)
+def robots(request):
+    """/robots.txt: where the sitemap is, and what crawlers should not visit."""
+    sitemap = request.build_absolute_uri(reverse("articles:sitemap"))
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def favicon(request):

@@ -4,10 +4,13 @@ Where no Chromium is installed (a laptop), these tests are skipped with a clear 
 sets ARCHIVE_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
 """
 
+import datetime as dt
 import math
 import os
+import re
 import shutil
 import unittest
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -18,7 +21,7 @@ from django.urls import reverse
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
-from .helpers import ingest_real_pages, load_tag_vocabulary, make_articles, section
+from .helpers import article_make, ingest_real_pages, load_tag_vocabulary, make_articles, section
 
 CHROMIUM = os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("ARCHIVE_REQUIRE_BROWSER") == "1"
@@ -154,6 +157,10 @@ class PhoneWidthTests(BrowserTestCase):
             Tag.objects.get(slug="syria").get_absolute_url(),
             "/archive/",
             "/no/such/page/",
+            article_make(
+                title="A long address",
+                original_url="https://aawsat.com/english/theaawsat/news-middle-east/" + "a-very-long-slug-" * 12,
+            ).get_absolute_url(),
         ]:
             with self.subTest(path=path):
                 page = self.open(path)
@@ -191,6 +198,8 @@ class AccessibilityTests(BrowserTestCase):
             "year": reverse("articles:archive-year", args=[2016]),
             "month": reverse("articles:archive-month", args=[2016, 9]),
             "date index": reverse("articles:archive"),
+            "coverage": reverse("articles:coverage"),
+            "known only from listings": Article.objects.filter(listing_only=True).first().get_absolute_url(),
             "list": "/articles/?has_photo=on",
             "photo index": reverse("articles:photo-list"),
             "search": "/search/?q=syria",
@@ -324,3 +333,56 @@ class PhoneAndFocusTests(BrowserTestCase):
         label = page.evaluate("getComputedStyle(document.querySelector('.article__kicker a')).color")
         paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
         self.assertGreaterEqual(contrast(page, label, paper), 4.5)
+
+
+class ResearcherTests(BrowserTestCase):
+    """What a researcher takes away: a feed to follow, a citation, a reference file."""
+
+    def setUp(self):
+        super().setUp()
+        self.article = article_make(
+            title="Truce holds in Aleppo",
+            body="Fighting stopped overnight in the northern city.",
+            published_on=dt.date(2016, 9, 18),
+            date_source=Article.DateSource.BYLINE,
+            author=Author.objects.get_or_create(
+                slug="abdul-rahman-al-rashed", defaults={"name": "Abdulrahman Al-Rashed"}
+            )[0],
+            original_url="https://aawsat.com/english/abdul-rahman-al-rashed/opinion/truce-holds",
+        )
+
+    def test_the_announced_feed_is_served_as_atom(self):
+        page = self.open("/")
+        href = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+        response = page.request.get(self.live_server_url + href)
+        self.assertEqual(response.status, 200)
+        self.assertTrue(response.headers["content-type"].startswith("application/atom+xml"))
+        atom = "{http://www.w3.org/2005/Atom}"
+        feed = ET.fromstring(response.body())
+        self.assertEqual(feed.tag, f"{atom}feed")
+        titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+        self.assertIn("Truce holds in Aleppo", titles)
+
+    def test_citation_block_renders_and_its_ris_file_parses(self):
+        page = self.open(self.article.get_absolute_url())
+        block = page.get_by_role("region", name="Cite this article")
+        self.assertTrue(block.is_visible())
+        self.assertIn("Al-Rashed, A. (2016, September 18). Truce holds in Aleppo.", block.inner_text())
+        self.assertEqual(block.locator("i").first.inner_text(), "Asharq Al-Awsat")
+        with page.expect_download() as download:
+            block.get_by_role("link", name="RIS").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        fields = re.findall(r"^([A-Z][A-Z0-9])  - (.*?)\r?$", text, re.MULTILINE)
+        found = dict(fields)
+        self.assertEqual(fields[0], ("TY", "NEWS"))
+        self.assertEqual(fields[-1], ("ER", ""))
+        self.assertEqual(found["TI"], "Truce holds in Aleppo")
+        self.assertEqual(found["AU"], "Al-Rashed, Abdulrahman")
+        self.assertEqual((found["PY"], found["DA"]), ("2016", "2016/09/18"))
+        self.assertEqual(found["UR"], self.live_server_url + self.article.get_absolute_url())
+
+    def test_provenance_links_the_original_and_the_wayback_machine(self):
+        page = self.open(self.article.get_absolute_url())
+        provenance = page.get_by_role("region", name="Where this copy comes from")
+        wayback = provenance.get_by_role("link", name="copies in the Wayback Machine")
+        self.assertEqual(wayback.get_attribute("href"), f"https://web.archive.org/web/*/{self.article.original_url}")

@@ -79,6 +79,16 @@ READER_URLS = [
     ("/category/news-middle-east/page/{}/", ()),
     ("/{}/{}/{}/", ()),
     ("/{}/{}/{}/attachment/{}/", ()),
+    ("/feed/", ()),
+    ("/tags/{}/feed/", ()),
+    ("/sections/{}/feed/", ()),
+    ("/authors/{}/feed/", ()),
+    ("/search/feed/", ("q", "section", "author", "tag", "year", "agency", "from", "to")),
+    ("/sitemap.xml", ()),
+    ("/sitemap-{}.xml", ("p",)),
+    ("/sitemap-articles.xml", ("p",)),
+    ("/articles/{}/citation.ris", ()),
+    ("/articles/{}/citation.bib", ()),
 ]
 ADMIN_URLS = [
     (

@@ -6,6 +6,7 @@ from django import template
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 
+from .. import citing
 from ..models import Article
 
 register = template.Library()
@@ -76,3 +77,15 @@ def count_label(count, capped, noun="article"):
     if capped:
         return format_html("more than {} {}", f"{count:,}", plural)
     return format_html("{} {}", f"{count:,}", plural)
+
+
+@register.filter
+def highwire(citation):
+    """The ``citation_*`` meta tags of a citation, as (name, content)."""
+    return citing.highwire(citation)
+
+
+@register.filter
+def styles(citation):
+    """(key, label, HTML) of the citation in each style."""
+    return [(key, label, citing.as_html(style(citation))) for key, (label, style) in citing.STYLES.items()]

@@ -1,0 +1,122 @@
+"""Atom feeds of the latest articles, a tag, a section, an author and a search."""
+
+import datetime as dt
+import html
+import xml.etree.ElementTree as ET
+
+from django.test import TestCase
+from django.urls import reverse
+
+from articles.models import Article, Author
+
+from .helpers import article_make, section, tag
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(response):
+    """(title, published or None, summary as text) of each entry of an Atom response."""
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed", feed.tag
+    return [
+        (
+            entry.findtext(f"{ATOM}title"),
+            entry.findtext(f"{ATOM}published"),
+            html.unescape(entry.findtext(f"{ATOM}summary")),
+        )
+        for entry in feed.iter(f"{ATOM}entry")
+    ]
+
+
+class FeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.opinion = section("opinion", "Opinion")
+        cls.writer = Author.objects.create(name="Abdulrahman Al-Rashed", slug="abdul-rahman-al-rashed")
+        cls.truce = tag("truce", "Truce")
+        cls.certain = article_make(
+            title="Truce holds in Aleppo",
+            body="Fighting stopped overnight in the northern city of Aleppo.",
+            published_on=dt.date(2016, 9, 18),
+            date_source=Article.DateSource.BYLINE,
+            section=cls.opinion,
+            author=cls.writer,
+            tags=[cls.truce],
+        )
+        cls.estimated = article_make(
+            title="Markets recover after truce",
+            body="Traders said the truce helped.",
+            published_on=dt.date(2016, 3, 1),
+            date_source=Article.DateSource.MEDIA_ID,
+            tags=[cls.truce],
+        )
+        cls.undated = article_make(title="Undated truce report", body="A report on the truce without a date.")
+
+    def test_latest_feed_is_atom_newest_first_with_author_and_summary(self):
+        response = self.client.get("/feed/")
+        self.assertEqual(response["Content-Type"], "application/atom+xml; charset=utf-8")
+        titles = [title for title, _, _ in entries(response)]
+        self.assertEqual(titles, ["Truce holds in Aleppo", "Markets recover after truce", "Undated truce report"])
+        feed = ET.fromstring(response.content)
+        first = next(feed.iter(f"{ATOM}entry"))
+        self.assertEqual(first.findtext(f"{ATOM}author/{ATOM}name"), "Abdulrahman Al-Rashed")
+        self.assertTrue(first.find(f"{ATOM}link").get("href").endswith(self.certain.get_absolute_url()))
+        self.assertIn("Fighting stopped overnight", first.findtext(f"{ATOM}summary"))
+        self.assertIsNotNone(first.findtext(f"{ATOM}updated"))
+        # Unsigned entries take the feed's author, as Atom requires one for every entry.
+        self.assertEqual(feed.findtext(f"{ATOM}author/{ATOM}name"), "Asharq Al-Awsat")
+
+    def test_only_a_certain_date_is_published_the_others_are_said_in_words(self):
+        found = {title: (published, summary) for title, published, summary in entries(self.client.get("/feed/"))}
+        self.assertTrue(found["Truce holds in Aleppo"][0].startswith("2016-09-18"))
+        published, summary = found["Markets recover after truce"]
+        self.assertIsNone(published)
+        self.assertIn("estimated from the photo's Media ID: about March 2016", summary)
+        published, summary = found["Undated truce report"]
+        self.assertIsNone(published)
+        self.assertIn("Date unknown.", summary)
+
+    def test_tag_section_and_author_feeds_hold_their_articles(self):
+        cases = [
+            (reverse("articles:tag-feed", args=["truce"]), {"Truce holds in Aleppo", "Markets recover after truce"}),
+            (reverse("articles:section-feed", args=["opinion"]), {"Truce holds in Aleppo"}),
+            (reverse("articles:author-feed", args=["abdul-rahman-al-rashed"]), {"Truce holds in Aleppo"}),
+        ]
+        for url, titles in cases:
+            with self.subTest(url=url):
+                self.assertEqual({title for title, _, _ in entries(self.client.get(url))}, titles)
+
+    def test_feed_of_an_unknown_tag_is_404(self):
+        self.assertEqual(self.client.get(reverse("articles:tag-feed", args=["no-such-tag"])).status_code, 404)
+
+    def test_search_feed_lists_matches_newest_first_undated_last(self):
+        response = self.client.get(reverse("articles:search-feed"), {"q": "truce"})
+        titles = [title for title, _, _ in entries(response)]
+        self.assertEqual(titles, ["Truce holds in Aleppo", "Markets recover after truce", "Undated truce report"])
+        narrowed = self.client.get(reverse("articles:search-feed"), {"q": "truce", "section": "opinion"})
+        self.assertEqual([title for title, _, _ in entries(narrowed)], ["Truce holds in Aleppo"])
+
+    def test_search_feed_without_a_query_is_404(self):
+        self.assertEqual(self.client.get(reverse("articles:search-feed")).status_code, 404)
+        self.assertEqual(self.client.get(reverse("articles:search-feed"), {"q": "  "}).status_code, 404)
+
+    def test_feed_query_count_does_not_grow_with_its_entries(self):
+        with self.assertNumQueries(1):
+            self.client.get("/feed/")
+        with self.assertNumQueries(3):
+            self.client.get(reverse("articles:tag-feed", args=["truce"]))
+
+    def test_pages_announce_their_feeds(self):
+        link = '<link rel="alternate" type="application/atom+xml"'
+        cases = [
+            ("/", reverse("articles:feed")),
+            (self.truce.get_absolute_url(), reverse("articles:tag-feed", args=["truce"])),
+            (self.opinion.get_absolute_url(), reverse("articles:section-feed", args=["opinion"])),
+            (self.writer.get_absolute_url(), reverse("articles:author-feed", args=["abdul-rahman-al-rashed"])),
+            (reverse("articles:search") + "?q=truce&page=1", reverse("articles:search-feed") + "?q=truce"),
+        ]
+        for page, feed in cases:
+            with self.subTest(page=page):
+                content = self.client.get(page).content.decode()
+                self.assertIn(link, content)
+                self.assertIn(f'href="{feed}"', content)
