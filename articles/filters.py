@@ -85,9 +85,7 @@ class PhotoFilter(django_filters.FilterSet):
         empty_label="All agencies",
     )
     numbered = django_filters.BooleanFilter(
-        field_name="media_id",
-        lookup_expr="isnull",
-        exclude=True,
+        method="filter_numbered",
         label="With a Media ID",
         widget=forms.CheckboxInput,
     )
@@ -95,3 +93,8 @@ class PhotoFilter(django_filters.FilterSet):
     class Meta:
         model = MediaItem
         fields = []
+
+    def filter_numbered(self, queryset, name, value):
+        """Ticked: only photos with a Media ID. An unticked box is absent from the form's data,
+        which reads as False: it narrows nothing (it used to hide every numbered photo)."""
+        return queryset.filter(media_id__isnull=False) if value else queryset
