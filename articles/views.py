@@ -1,18 +1,20 @@
 import logging
 import math
 import re
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import counts
+from . import counts, exporting, timeline
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -24,7 +26,45 @@ LEGACY_PER_PAGE = 10
 logger = logging.getLogger(__name__)
 
 
-class KeysetListMixin:
+def address(name, *args, params=None):
+    """A URL by name, with a query string when there are parameters."""
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(params, doseq=True)}" if params else url
+
+
+def list_params(request):
+    """The request's parameters without its place in the list: what an export or the API lists."""
+    return [(k, v) for k, values in request.GET.lists() if k not in ("page", "cursor") for v in values]
+
+
+class AlternatesMixin:
+    """A page's JSON in the API (``<link rel="alternate">``) and, for lists, their every row as
+    CSV and JSON Lines: the page sets ``api_name`` and says which rows it lists."""
+
+    api_name = "api:article-list"
+    export_name = "articles:article-export"
+
+    def list_params(self):
+        return list_params(self.request)
+
+    def api_url(self):
+        return address(self.api_name, params=self.list_params())
+
+    def exports(self):
+        params = self.list_params()
+        return [(label, address(self.export_name, fmt, params=params)) for fmt, label in EXPORT_LABELS]
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("api_url", self.api_url())
+        if self.export_name:
+            kwargs.setdefault("exports", self.exports())
+        return super().get_context_data(**kwargs)
+
+
+EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
+
+
+class KeysetListMixin(AlternatesMixin):
     """Pages a list with keyset pagination (see paging.py); subclasses give rows and count."""
 
     order_fields = ORDER_FIELDS["newest"]
@@ -39,8 +79,12 @@ class KeysetListMixin:
         return page
 
 
-class HomeView(TemplateView):
+class HomeView(AlternatesMixin, TemplateView):
     template_name = "articles/home.html"
+    export_name = None
+
+    def list_params(self):
+        return []
 
     def get(self, request, *args, **kwargs):
         # The original site's post-ID links, /?p=55344007, named photos by their Media ID.
@@ -84,8 +128,12 @@ class ArticleListView(FilteredListView):
         return self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(AlternatesMixin, DetailView):
     template_name = "articles/article_detail.html"
+    export_name = None
+
+    def api_url(self):
+        return address("api:article-detail", self.object.pk)
 
     def get_queryset(self):
         return Article.objects.select_related("section", "author").prefetch_related("media")
@@ -126,6 +174,9 @@ class TagDetailView(KeysetListMixin, DetailView):
                 raise
             return redirect(merged_into, permanent=True)
 
+    def list_params(self):
+        return {"tag": self.object.slug}
+
     def get_context_data(self, **kwargs):
         rows = ArticleTag.objects.filter(tag=self.object)
         page = self.page_of(rows, self.object.article_count, fields=["-sort_date", "-article_id"])
@@ -136,6 +187,9 @@ class EntityArticlesView(KeysetListMixin, DetailView):
     """A section's or an author's page: their articles, newest first."""
 
     template_name = "articles/entity_detail.html"
+
+    def list_params(self):
+        return {self.model._meta.model_name: self.object.slug}
 
     def get_context_data(self, **kwargs):
         field = self.model._meta.model_name
@@ -154,6 +208,9 @@ class AuthorDetailView(EntityArticlesView):
 
 class YearArchiveView(KeysetListMixin, TemplateView):
     template_name = "articles/archive_period.html"
+
+    def list_params(self):
+        return {k: v for k, v in self.kwargs.items() if v is not None}
 
     def get_context_data(self, year, month=None, **kwargs):
         months = counts.months(year)
@@ -181,15 +238,21 @@ class ArchiveIndexView(TemplateView):
 class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"
+    api_name = "api:photo-list"
+    export_name = None
 
     def filtered_page(self, filterset):
         total, capped = counts.cached_count("photos", filterset.qs)
         return self.page_of(filterset.qs, total, capped, fields=["-id"])
 
 
-class PhotoDetailView(DetailView):
+class PhotoDetailView(AlternatesMixin, DetailView):
     template_name = "articles/photo_detail.html"
     context_object_name = "photo"
+    export_name = None
+
+    def api_url(self):
+        return address("api:photo-detail", self.object.pk)
 
     def get_object(self, queryset=None):
         if "media_id" in self.kwargs:
@@ -201,8 +264,10 @@ class PhotoDetailView(DetailView):
         return super().get_context_data(articles=articles, **kwargs)
 
 
-class SearchView(TemplateView):
+class SearchView(AlternatesMixin, TemplateView):
     template_name = "articles/search.html"
+    api_name = "api:search"
+    export_name = "articles:search-export"
 
     def get(self, request, *args, **kwargs):
         photo = media_id_photo(request.GET.get("q"))
@@ -212,14 +277,68 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
+        results = form.results(self.request.GET)
+        if not (results and results.matches):
+            kwargs.update(api_url=None, exports=None)
         return super().get_context_data(
-            form=form, results=form.results(self.request.GET), search_query=self.request.GET.get("q", ""), **kwargs
+            form=form,
+            results=results,
+            search_query=self.request.GET.get("q", ""),
+            timeline=search_timeline(self.request, results),
+            **kwargs,
         )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def search_timeline(request, results):
+    """The search's matches per month as a chart, per 1,000 of the month's articles when asked."""
+    if not (results and results.matches and results.matches.total):
+        return None
+    found = timeline.points(results.query, results.filters)
+    normalised = request.GET.get("per") == "thousand"
+    params = list_params(request)
+    without = [(k, v) for k, v in params if k != "per"]
+    return {
+        "svg": timeline.svg(found, normalised, f"Articles matching “{results.query.text}” per month"),
+        "points": found,
+        "normalised": normalised,
+        "counts_url": address("articles:search", params=without),
+        "normalised_url": address("articles:search", params=[*without, ("per", "thousand")]),
+        "csv_url": address("articles:search-timeline", params=without),
+    }
+
+
+def search_timeline_csv(request):
+    """The timeline's numbers: month, matches, the month's articles, matches per 1,000."""
+    form = SearchForm(request.GET)
+    query, filters, _, _ = form.criteria(request.GET)
+    if not query:
+        return HttpResponseBadRequest("A search is needed: /search/timeline.csv?q=…", content_type="text/plain")
+    response = HttpResponse(timeline.csv_text(timeline.points(query, filters)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    return response
+
+
+def article_export(request, fmt):
+    """Every article of the list with these filters, as CSV or JSON Lines, streamed."""
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.with_links())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
+    batches = exporting.keyset_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
+    return exporting.streamed(batches, fmt, "articles", request)
+
+
+def search_export(request, fmt):
+    """Every match of a search, newest first (oldest first when asked), streamed."""
+    form = SearchForm(request.GET)
+    query, filters, _, order = form.criteria(request.GET)
+    if not query:
+        return HttpResponseBadRequest("A search is needed: /search/export.csv?q=…", content_type="text/plain")
+    return exporting.streamed(exporting.search_batches(query, filters, order), fmt, "search", request)
 
 
 @never_cache

@@ -150,7 +150,7 @@ class MonthCountSerializer(serializers.Serializer):
 class CsvColumns:
     """The CSV columns of a serializer, from its fields: a nested object gives one column per
     field of it (``section_name``), a list one column of its items' first fields joined by "; "
-    (``tags``: the names), anything else its own column."""
+    (``tags``: the names) or of its values, anything else its own column."""
 
     SEPARATOR = "; "
 
@@ -175,7 +175,8 @@ class CsvColumns:
             elif value is None and name in self._nested:
                 row += [""] * len(self._nested[name])
             elif isinstance(value, list):
-                row.append(self.SEPARATOR.join(_cell(next(iter(item.values()))) for item in value))
+                items = (next(iter(item.values())) if isinstance(item, dict) else item for item in value)
+                row.append(self.SEPARATOR.join(_cell(item) for item in items))
             else:
                 row.append(_cell(value))
         return row
