@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search clean
+.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -79,6 +79,11 @@ bench-ingest: $(VENV)/.installed-run
 bench-search: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH) --only ingest,search --reuse
+
+## bench-export: CSV exports of every match (first byte, total, worker memory) and the API's p95
+bench-export: $(VENV)/.installed-run
+	$(MANAGE) collectstatic --noinput -v0
+	$(BENCH) --only ingest,export,api --reuse
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -24,9 +24,10 @@ from .models import ArchiveMonth
 WIDTH, HEIGHT = 780, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
 CSV_HEADER = ["month", "matches", "articles", "per_thousand"]
+# A tick where a year starts, its number under the middle of its months.
 YEAR_TICK = (
     '<line class="timeline__tick" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
-    '<text class="timeline__year" x="{0}" y="{3}">{4}</text>'
+    '<text class="timeline__year" x="{3}" y="{4}" text-anchor="middle">{5}</text>'
 )
 
 
@@ -89,7 +90,7 @@ def svg(found, normalised=False, title="Matches per month"):
                 f"{MONTHS_3[point.month].title()} {point.year}: {_number(value)}",
             )
         )
-    years = [(f"{LEFT + i * step:.1f}", p.year) for i, p in enumerate(found) if p.month == 1]
+    years = [(LEFT + i * step, p.year) for i, p in enumerate(found) if p.month == 1]
     unit = "per 1,000 articles" if normalised else "articles"
     return format_html(
         '<svg class="timeline__chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="timeline-title"'
@@ -117,7 +118,9 @@ def svg(found, normalised=False, title="Matches per month"):
             bars,
         ),
         years=format_html_join(
-            "", YEAR_TICK, [(x, TOP + plot_h, TOP + plot_h + 5, HEIGHT - 8, year) for x, year in years]
+            "",
+            YEAR_TICK,
+            [(f"{x:.1f}", TOP + plot_h, TOP + plot_h + 5, f"{x + 6 * step:.1f}", HEIGHT - 8, y) for x, y in years],
         ),
     )
 

@@ -143,3 +143,35 @@ class PhoneWidthTests(BrowserTestCase):
                 page = self.open(path)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 self.assertLessEqual(width, 375, f"{path} scrolls sideways ({width}px)")
+
+
+class ResearchToolsTests(BrowserTestCase):
+    def watch_console(self):
+        """Messages the browser logs (a CSP refusal is one), collected for the test to check."""
+        messages = []
+        self.page.on("console", lambda message: messages.append(message.text))
+        return messages
+
+    def test_timeline_chart_renders_without_breaking_the_csp(self):
+        messages = self.watch_console()
+        page = self.open("/search/?q=column")
+        chart = page.locator("svg.timeline__chart")
+        box = chart.bounding_box()
+        self.assertGreater(box["width"], 300)
+        self.assertGreater(box["height"], 80)
+        self.assertGreater(page.locator("rect.timeline__bar").count(), 0)
+        bar = page.locator("rect.timeline__bar").first.bounding_box()
+        self.assertGreater(bar["height"], 0)
+        self.assertIn("per month, articles", page.locator("#timeline-title").text_content())
+        page.get_by_role("link", name="Per 1,000 of the month’s articles").click()
+        page.wait_for_url("**per=thousand**")
+        self.assertIn("per 1,000 articles", page.locator("#timeline-title").text_content())
+        self.assertFalse([m for m in messages if "Content Security Policy" in m], messages)
+
+    def test_api_docs_render_under_the_csp(self):
+        messages = self.watch_console()
+        page = self.open("/api/v1/docs/")
+        page.locator(".opblock").first.wait_for(timeout=15000)
+        self.assertGreater(page.locator(".opblock").count(), 10)
+        self.assertIn("/api/v1/search/", page.locator("#swagger-ui").inner_text())
+        self.assertFalse([m for m in messages if "script" in m and "Content Security Policy" in m], messages)
