@@ -228,8 +228,12 @@ class YearArchiveView(KeysetListMixin, TemplateView):
         )
 
 
-class ArchiveIndexView(TemplateView):
+class ArchiveIndexView(AlternatesMixin, TemplateView):
     template_name = "articles/archive_index.html"
+    export_name = None
+
+    def list_params(self):
+        return []
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(calendar=counts.calendar(), **kwargs)
@@ -295,8 +299,9 @@ class SearchView(AlternatesMixin, TemplateView):
 
 
 def search_timeline(request, results):
-    """The search's matches per month as a chart, per 1,000 of the month's articles when asked."""
-    if not (results and results.matches and results.matches.total):
+    """The search's matches per month as a chart, per 1,000 of the month's articles when asked;
+    on the first page of results only, as the photos found are."""
+    if not (results and results.matches and results.matches.total and results.page.number == 1):
         return None
     found = timeline.points(results.query, results.filters)
     normalised = request.GET.get("per") == "thousand"

@@ -156,6 +156,7 @@ class ExportLinkTests(ExportTestCase):
             "/": "/api/v1/articles/",
             self.article.get_absolute_url(): f"/api/v1/articles/{self.article.pk}/",
             "/media/": "/api/v1/photos/",
+            "/archive/": "/api/v1/articles/",
             "/media/55358541/": f"/api/v1/photos/{MediaItem.objects.get().pk}/",
         }
         for path, api in pages.items():

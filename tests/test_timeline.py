@@ -60,8 +60,10 @@ class TimelineTests(TestCase):
         self.assertContains(response, "per 1,000 articles, 2005-01 to 2017-12; highest 1,000")
         self.assertContains(response, 'href="/search/?q=daesh">Show counts</a>')
 
-    def test_no_chart_without_matches(self):
+    def test_no_chart_without_matches_nor_after_the_first_page(self):
         self.assertNotContains(self.client.get("/search/", {"q": "zebra"}), "<svg")
+        self.assertContains(self.client.get("/search/", {"q": "weather"}), "<svg")
+        self.assertNotContains(self.client.get("/search/", {"q": "weather", "page": 2}), "<svg")
 
     def test_csv_of_every_month(self):
         response = self.client.get("/search/timeline.csv", {"q": "isil", "year": 2015})
