@@ -214,14 +214,22 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_links(self):
         """Whole articles with their section, author, tags and photos, as the API and exports
-        give them: three queries for any number of rows."""
+        give them: three queries for any number of rows. The links are lists, ``tag_links``
+        (tags by name) and ``photo_links`` (photos in their order): plain lists cost an export
+        of a million articles far less than a related manager per article."""
         return (
             self.select_related("section", "author")
             .defer("index_terms", "title_key", "opening_key")
             .prefetch_related(
-                models.Prefetch("articletag_set", ArticleTag.objects.select_related("tag").order_by("tag__name")),
                 models.Prefetch(
-                    "articlemedia_set", ArticleMedia.objects.select_related("media").order_by("position", "id")
+                    "articletag_set",
+                    ArticleTag.objects.select_related("tag").order_by("tag__name"),
+                    to_attr="tag_links",
+                ),
+                models.Prefetch(
+                    "articlemedia_set",
+                    ArticleMedia.objects.select_related("media").order_by("position", "id"),
+                    to_attr="photo_links",
                 ),
             )
         )

@@ -397,9 +397,12 @@ def bench_export(url, folder):
     time, rows, and the worker's resident memory before and at its peak."""
     from urllib.parse import urlencode
 
+    from articles import search
+    from articles.models import Article
+
     word = next(params["q"] for label, params in query_set(folder) if label == "frequent")
     env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "0"}
-    results = {"word": word}
+    results = {"word": word, "matches": search.count(search.parse(word)), "articles": Article.objects.count()}
     with gunicorn(env, workers=1) as (port, master):
         download(port, "/search/export.csv?" + urlencode({"q": "zzzz"}))  # loads the worker and its index
         worker = child_pids(master)[0]
@@ -432,7 +435,7 @@ def download(port, path):
 
 
 def measured_download(port, path, worker):
-    """Time to first byte and in all, bytes and lines, and the worker's memory while it streams."""
+    """Time to first byte and in all, bytes, and the worker's memory while it streams."""
     import http.client
     import threading
 
@@ -454,10 +457,9 @@ def measured_download(port, path, worker):
     response = connection.getresponse()
     first = response.read(1)
     first_byte = time.perf_counter() - started
-    size, lines = len(first), first.count(b"\n")
+    size = len(first)
     while chunk := response.read(1 << 16):
         size += len(chunk)
-        lines += chunk.count(b"\n")
     total = time.perf_counter() - started
     done.set()
     watcher.join()
@@ -468,7 +470,6 @@ def measured_download(port, path, worker):
         "first_byte_ms": round(first_byte * 1000, 1),
         "total_s": round(total, 2),
         "megabytes": round(size / 2**20, 1),
-        "lines": lines,
         "worker_rss_before_mb": round(before / 2**20),
         "worker_rss_peak_mb": round(peak[0] / 2**20),
     }
@@ -573,11 +574,11 @@ def report(results):
         ]
     export = results.get("export")
     if export:
-        for name in ("search_csv", "all_articles_csv"):
+        for name, count in (("search_csv", "matches"), ("all_articles_csv", "articles")):
             run = export[name]
             label = f"CSV of every match of '{export['word']}'" if name == "search_csv" else "CSV of every article"
             rows += [
-                (f"{label} (rows)", f"{run['lines'] - 1:,}", ""),
+                (f"{label} (rows, MB)", f"{export[count]:,}, {run['megabytes']}", ""),
                 ("  first byte ms, total s", f"{run['first_byte_ms']}, {run['total_s']}", ""),
                 ("  worker RSS before / peak (MB)", f"{run['worker_rss_before_mb']} / {run['worker_rss_peak_mb']}", ""),
             ]

@@ -15,13 +15,25 @@ from ..models import Article, Author, MediaItem, Section, Tag
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageUrlField(serializers.Field):
-    """The object's page on the site."""
+    """The object's page on the site. The pages of tags, sections and authors, which thousands
+    of articles share, are worked out once per response or export (reversing a URL is what an
+    export of a million articles would otherwise spend most of its time on)."""
+
+    SHARED = (Tag, Section, Author)
 
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, obj):
-        path = obj.get_absolute_url()
+        if not isinstance(obj, self.SHARED):
+            return self._absolute(obj.get_absolute_url())
+        known = self.context.setdefault("shared_urls", {})
+        key = (type(obj), obj.pk)
+        if key not in known:
+            known[key] = self._absolute(obj.get_absolute_url())
+        return known[key]
+
+    def _absolute(self, path):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
@@ -79,6 +91,28 @@ class PhotoSerializer(PhotoRefSerializer):
         return photo.source_path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+class TagLinks(serializers.ListSerializer):
+    """An article's tags, from its ``tag_links`` (``with_links``): the original site's, or the others."""
+
+    def __init__(self, *, on_original_site, **kwargs):
+        self.on_original_site = on_original_site
+        super().__init__(child=TagRefSerializer(), source="tag_links", **kwargs)
+
+    def to_representation(self, links):
+        wanted = self.on_original_site
+        return [self.child.to_representation(link.tag) for link in links if link.on_original_site == wanted]
+
+
+class PhotoLinks(serializers.ListSerializer):
+    """An article's photos in their order, from its ``photo_links`` (``with_links``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=PhotoRefSerializer(), source="photo_links", **kwargs)
+
+    def to_representation(self, links):
+        return [self.child.to_representation(link.media) for link in links]
+
+
 class ProvenanceSerializer(serializers.Serializer):
     """Where the text comes from and what happened to it here."""
 
@@ -92,7 +126,8 @@ class ProvenanceSerializer(serializers.Serializer):
 class ArticleSerializer(serializers.Serializer):
     """An article whole: text, date and how sure it is, section, author, tags, photos, provenance.
 
-    Read from ``Article.objects.with_links()``, which fetches tags and photos per batch.
+    Read from ``Article.objects.with_links()``, which fetches the tags and photos of a page or
+    a batch in one query each.
     """
 
     id = serializers.IntegerField()
@@ -108,28 +143,11 @@ class ArticleSerializer(serializers.Serializer):
     section = NamedSerializer(allow_null=True)
     author = NamedSerializer(allow_null=True)
     dateline = serializers.CharField()
-    site_tags = serializers.SerializerMethodField(help_text="Tags the original site gave it (its tag pages).")
-    tags = serializers.SerializerMethodField(help_text="Tags the archive's tagger or its editors found.")
-    photos = serializers.SerializerMethodField()
+    site_tags = TagLinks(on_original_site=True, help_text="Tags the original site gave it (its tag pages).")
+    tags = TagLinks(on_original_site=False, help_text="Tags the archive's tagger or its editors found.")
+    photos = PhotoLinks()
     body = serializers.CharField(help_text="Paragraphs separated by a blank line.")
     provenance = ProvenanceSerializer(source="*")
-
-    @extend_schema_field(TagRefSerializer(many=True))
-    def get_site_tags(self, article):
-        return self._tags(article, on_original_site=True)
-
-    @extend_schema_field(TagRefSerializer(many=True))
-    def get_tags(self, article):
-        return self._tags(article, on_original_site=False)
-
-    @extend_schema_field(PhotoRefSerializer(many=True))
-    def get_photos(self, article):
-        photos = [link.media for link in article.articlemedia_set.all()]
-        return PhotoRefSerializer(photos, many=True, context=self.context).data
-
-    def _tags(self, article, on_original_site):
-        tags = [link.tag for link in article.articletag_set.all() if link.on_original_site == on_original_site]
-        return TagRefSerializer(tags, many=True, context=self.context).data
 
 
 class SearchHitSerializer(ArticleSerializer):
