@@ -78,16 +78,25 @@ class ListExportTests(ExportTestCase):
         self.assertEqual([r["title"] for r in records], sorted(r["title"] for r in records))
         self.assertEqual(records[0]["section"]["name"], "Opinion")
 
-    def test_a_list_is_read_in_keyset_batches_never_whole(self):
-        with mock.patch.object(exporting, "BATCH", 10), CaptureQueriesContext(connection) as queries:
+    def test_a_list_is_read_in_keyset_batches_as_it_is_sent(self):
+        def reads():
+            return [q["sql"] for q in queries.captured_queries if 'FROM "articles_article"' in q["sql"]]
+
+        with (
+            mock.patch.object(exporting, "BATCH", 10),
+            mock.patch.object(exporting, "CHUNK_BYTES", 1),
+            CaptureQueriesContext(connection) as queries,
+        ):
             response = self.client.get("/articles/export.jsonl", {"section": "opinion"})
             self.assertTrue(response.streaming)
-            self.assertFalse(isinstance(response.streaming_content, list | tuple))
-            lines = body_of(response).splitlines()
+            content = iter(response.streaming_content)
+            first = next(content)
+            # The first row went out when only the first batch had been read.
+            self.assertEqual(len(reads()), 1)
+            lines = (first + b"".join(content)).decode().splitlines()
         self.assertEqual(len(lines), 55)
-        reads = [q["sql"] for q in queries.captured_queries if 'FROM "articles_article"' in q["sql"]]
-        self.assertEqual(len(reads), 6)  # 55 rows, 10 a batch
-        for sql in reads:
+        self.assertEqual(len(reads()), 6)  # 55 rows, 10 a batch
+        for sql in reads():
             self.assertIn("LIMIT 10", sql)
             self.assertNotIn("OFFSET", sql)
 
@@ -97,6 +106,27 @@ class ListExportTests(ExportTestCase):
 
 
 class SearchExportTests(ExportTestCase):
+    def test_a_search_is_read_a_batch_at_a_time_as_it_is_sent(self):
+        walked = []
+
+        def ids_by_date(*args, **kwargs):
+            for batch in real(*args, **kwargs):
+                walked.append(len(batch))
+                yield batch
+
+        real = search.ids_by_date
+        with (
+            mock.patch.object(exporting, "BATCH", 5),
+            mock.patch.object(exporting, "CHUNK_BYTES", 1),
+            mock.patch.object(search, "ids_by_date", ids_by_date),
+        ):
+            content = iter(self.client.get("/search/export.csv", {"q": "column"}).streaming_content)
+            next(content), next(content)  # the header and the first row
+            self.assertEqual(len(walked), 1)
+            rows = sum(1 for _ in content)
+        self.assertEqual(rows, search.count(search.parse("column")) - 1)
+        self.assertLessEqual(max(walked), 5)
+
     def test_every_match_of_a_search_newest_first_undated_last(self):
         matches = search.count(search.parse("column"))
         with mock.patch.object(exporting, "BATCH", 4):
