@@ -41,6 +41,7 @@ urlpatterns = [
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
     path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
+    path("search/timeline/", never_cache(cached_page(views.TimelineView.as_view())), name="timeline"),
     path("search/timeline.csv", never_cache(views.search_timeline_csv), name="search-timeline"),
     # Every match of a list or a search, streamed: never kept by the page cache or a proxy.
     path("search/export.<export_format:fmt>", never_cache(views.search_export), name="search-export"),

@@ -303,27 +303,63 @@ def search_timeline(request, results):
     on the first page of results only, as the photos found are."""
     if not (results and results.matches and results.matches.total and results.page.number == 1):
         return None
-    found = timeline.points(results.query, results.filters)
+    series = [timeline.Series(results.query.text, timeline.points(results.query, results.filters))]
+    return timeline_context(request, series)
+
+
+def timeline_series(params):
+    """A line for each search of the parameters (``q``, repeated to compare, at most
+    MAX_SERIES), each with the parameters' filters; searches of no words are left out."""
+    series = []
+    for text in params.getlist("q")[: timeline.MAX_SERIES]:
+        one = params.copy()
+        one.setlist("q", [text])
+        query, filters, _, _ = SearchForm(one).criteria(one)
+        if query:
+            series.append(timeline.Series(query.text, timeline.points(query, filters)))
+    return series
+
+
+def timeline_context(request, series):
     normalised = request.GET.get("per") == "thousand"
-    params = list_params(request)
-    without = [(k, v) for k, v in params if k != "per"]
+    without = [(k, v) for k, v in list_params(request) if k != "per"]
+    here = request.resolver_match.view_name
     return {
-        "svg": timeline.svg(found, normalised, f"Articles matching “{results.query.text}” per month"),
-        "points": found,
+        "svg": timeline.svg(series, normalised),
+        "series": series,
+        "rows": timeline.rows(series),
         "normalised": normalised,
-        "counts_url": address("articles:search", params=without),
-        "normalised_url": address("articles:search", params=[*without, ("per", "thousand")]),
+        "counts_url": address(here, params=without),
+        "normalised_url": address(here, params=[*without, ("per", "thousand")]),
         "csv_url": address("articles:search-timeline", params=without),
+        "compare_url": address("articles:timeline", params=[("q", line.query) for line in series]),
     }
 
 
+class TimelineView(AlternatesMixin, TemplateView):
+    """Several searches' matches per month on one chart, a line each."""
+
+    template_name = "articles/timeline.html"
+    api_name = "api:search-months"
+    export_name = None
+
+    def get_context_data(self, **kwargs):
+        series = timeline_series(self.request.GET)
+        texts = self.request.GET.getlist("q")[: timeline.MAX_SERIES]
+        fields = [(i, texts[i] if i < len(texts) else "") for i in range(timeline.MAX_SERIES)]
+        return super().get_context_data(
+            fields=fields,
+            timeline=timeline_context(self.request, series) if series else None,
+            **kwargs,
+        )
+
+
 def search_timeline_csv(request):
-    """The timeline's numbers: month, matches, the month's articles, matches per 1,000."""
-    form = SearchForm(request.GET)
-    query, filters, _, _ = form.criteria(request.GET)
-    if not query:
+    """The timeline's numbers: a row per month and search (matches, the month's articles, per 1,000)."""
+    series = timeline_series(request.GET)
+    if not series:
         return HttpResponseBadRequest("A search is needed: /search/timeline.csv?q=…", content_type="text/plain")
-    response = HttpResponse(timeline.csv_text(timeline.points(query, filters)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(timeline.csv_text(series), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
     return response
 
