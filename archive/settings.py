@@ -239,6 +239,8 @@ ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(B
 # shared cache, per address: behind a proxy set DJANGO_NUM_PROXIES so that the client's address
 # is read from X-Forwarded-For (0 reads the connection's address only).
 ARCHIVE_API_ANON_RATE = os.environ.get("ARCHIVE_API_ANON_RATE", "120/minute")
+# Downloads of every match of a list or search (each may read the whole archive), counted apart.
+ARCHIVE_EXPORT_ANON_RATE = os.environ.get("ARCHIVE_EXPORT_ANON_RATE", "60/hour")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import counts, exporting, timeline
+from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -364,6 +365,7 @@ def search_timeline_csv(request):
     return response
 
 
+@throttled(ExportThrottle)
 def article_export(request, fmt):
     """Every article of the list with these filters, as CSV or JSON Lines, streamed."""
     filterset = ArticleFilter(request.GET, queryset=Article.objects.with_links())
@@ -373,6 +375,7 @@ def article_export(request, fmt):
     return exporting.streamed(batches, fmt, "articles", request)
 
 
+@throttled(ExportThrottle)
 def search_export(request, fmt):
     """Every match of a search, newest first (oldest first when asked), streamed."""
     form = SearchForm(request.GET)

@@ -11,9 +11,10 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles import exporting, search
@@ -49,6 +50,9 @@ class ExportTestCase(TestCase):
             article_make(title=f"Column undated {i}", section=cls.opinion)
         counts_refresh()
         search.invalidate()
+
+    def setUp(self):
+        cache.clear()  # the download limit counts in the cache
 
 
 class ListExportTests(ExportTestCase):
@@ -99,6 +103,16 @@ class ListExportTests(ExportTestCase):
         for sql in reads():
             self.assertIn("LIMIT 10", sql)
             self.assertNotIn("OFFSET", sql)
+
+    @override_settings(ARCHIVE_EXPORT_ANON_RATE="2/hour")
+    def test_anonymous_downloads_are_limited_apart_from_the_api(self):
+        for path in ("/articles/export.csv", "/search/export.csv?q=column"):
+            self.assertEqual(self.client.get(path).status_code, 200)
+        refused = self.client.get("/articles/export.jsonl")
+        self.assertEqual(refused.status_code, 429)
+        self.assertGreater(int(refused["Retry-After"]), 0)
+        self.assertEqual(self.client.get("/api/v1/sections/").status_code, 200)
+        self.assertEqual(self.client.get("/articles/export.csv", REMOTE_ADDR="192.0.2.7").status_code, 200)
 
     def test_bad_filters_are_refused(self):
         self.assertEqual(self.client.get("/articles/export.csv", {"year": "soon"}).status_code, 400)
@@ -198,6 +212,7 @@ class ExportLinkTests(ExportTestCase):
 
 class ArchiveExportCommandTests(ExportTestCase):
     def setUp(self):
+        super().setUp()
         self.folder = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.folder)
 
