@@ -16,6 +16,7 @@ from .. import search, timeline
 from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from ..forms import SearchForm
 from ..models import Article, Author, MediaItem, Section, Tag
+from ..urls import TextSlugConverter
 from .pagination import KeysetPagination, page_size, position_link, position_of
 from .serializers import (
     ArticleSerializer,
@@ -64,7 +65,7 @@ class TagViewSet(KeysetViewSet):
     queryset = Tag.objects.all()
     serializer_class = TagSerializer
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TextSlugConverter.regex  # as the site's pages: any script, never a NUL
 
 
 class SectionViewSet(TagViewSet):
