@@ -129,6 +129,15 @@ class SearchApiTests(ApiTestCase):
         self.assertEqual([r["id"] for r in data["results"]], html_ids)
         self.assertEqual([r["rank"] for r in data["results"]][:3], [1, 2, 3])
 
+    def test_search_facets_count_every_match(self):
+        facets = self.get("/api/v1/search/", {"q": "column OR aleppo", "page_size": 1})["facets"]
+        self.assertEqual(facets["section"], [{"value": "opinion", "name": "Opinion", "count": 46}])
+        self.assertEqual(
+            facets["year"],
+            [{"value": "2016", "name": "2016", "count": 1}, {"value": "2012", "name": "2012", "count": 45}],
+        )
+        self.assertEqual({f["value"]: f["count"] for f in facets["tag"]}, {"syria": 1, "isis": 1})
+
     def test_search_pages_reach_every_match(self):
         rows, pages = self.walk("/api/v1/search/", {"q": "column", "page_size": 20})
         self.assertEqual(pages, 3)

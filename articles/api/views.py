@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from .. import search, timeline
 from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
-from ..forms import SearchForm
+from ..forms import FACET_SIZE, SearchForm
 from ..models import Article, Author, MediaItem, Section, Tag
 from ..urls import TextSlugConverter
 from .pagination import KeysetPagination, page_size, position_link, position_of
@@ -90,6 +90,30 @@ SEARCH_PARAMETERS = [
 ]
 
 
+FACETS = (("section", Section), ("author", Author), ("tag", Tag))
+
+
+def facet_records(facets):
+    """The search's facets as the results page counts them, each value as its filter takes it."""
+    found = {
+        "year": [
+            {"value": str(y), "name": str(y), "count": n} for y, n in sorted(facets["year"].items(), reverse=True)
+        ],
+        "agency": [{"value": a, "name": a, "count": n} for a, n in facets["agency"].most_common()],
+    }
+    for name, model in FACETS:
+        top = facets[name].most_common(FACET_SIZE)
+        named = model.objects.filter(id__in=[pk for pk, _ in top]).only("id", "name", "slug").in_bulk()
+        found[name] = [{"value": named[pk].slug, "name": named[pk].name, "count": n} for pk, n in top if pk in named]
+    return found
+
+
+class FacetSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="As the filter of the same name takes it.")
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 def search_criteria(request):
     """The request's query and filters, as the results page reads them; 400 when unusable."""
     form = SearchForm(request.query_params)
@@ -115,6 +139,11 @@ class SearchView(APIView):
                 "query": serializers.CharField(),
                 "count": serializers.IntegerField(help_text="Every match, exactly."),
                 "next": serializers.URLField(allow_null=True),
+                "facets": inline_serializer(
+                    "SearchFacets",
+                    {name: FacetSerializer(many=True) for name in ("section", "year", "author", "tag", "agency")},
+                    help_text=f"Counts over every match: years and agencies all, the others the {FACET_SIZE} most.",
+                ),
                 "results": SearchHitSerializer(many=True),
             },
         ),
@@ -136,6 +165,7 @@ class SearchView(APIView):
                 "query": criteria.query.text,
                 "count": matches.total,
                 "next": position_link(request, start + size) if start + size < matches.total else None,
+                "facets": facet_records(matches.facets),
                 "results": SearchHitSerializer(hits, many=True, context={"request": request}).data,
             }
         )
