@@ -38,6 +38,9 @@ def list_params(request):
     return [(k, v) for k, values in request.GET.lists() if k not in ("page", "cursor") for v in values]
 
 
+EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
+
+
 class AlternatesMixin:
     """A page's JSON in the API (``<link rel="alternate">``) and, for lists, their every row as
     CSV and JSON Lines: the page sets ``api_name`` and says which rows it lists."""
@@ -60,9 +63,6 @@ class AlternatesMixin:
         if self.export_name:
             kwargs.setdefault("exports", self.exports())
         return super().get_context_data(**kwargs)
-
-
-EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
 
 
 class KeysetListMixin(AlternatesMixin):
@@ -343,6 +343,11 @@ class TimelineView(AlternatesMixin, TemplateView):
     template_name = "articles/timeline.html"
     api_name = "api:search-months"
     export_name = None
+
+    def list_params(self):
+        """The first search's: the API counts the months of one search at a time."""
+        params = [(k, v) for k, v in list_params(self.request) if k not in ("q", "per")]
+        return [("q", q) for q in self.request.GET.getlist("q")[:1]] + params
 
     def get_context_data(self, **kwargs):
         series = timeline_series(self.request.GET)
