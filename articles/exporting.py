@@ -57,8 +57,12 @@ def search_batches(query, filters, order) -> Iterator[list]:
 
 
 def records(batches: Iterable[list], serializer_class=ArticleSerializer, context=None) -> Iterator[dict]:
+    """Each row as its serializer gives it, one at a time: one serializer for the whole export
+    (building one copies its fields), and a row goes out without waiting for its batch."""
+    serializer = serializer_class(context=context or {})
     for batch in batches:
-        yield from serializer_class(batch, many=True, context=context or {}).data
+        for row in batch:
+            yield serializer.to_representation(row)
 
 
 class _Line:
@@ -87,8 +91,14 @@ def lines(items, fmt, serializer_class=ArticleSerializer):
 
 def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:
     """The texts encoded and joined into pieces of about ``size`` (CHUNK_BYTES) bytes: one
-    write to the client per piece rather than per line."""
+    write to the client per piece rather than per line. The first text (a CSV's header) goes
+    alone, at once: the download starts before the first batch is read."""
     size = size or CHUNK_BYTES
+    texts = iter(texts)
+    first = next(texts, None)
+    if first is None:
+        return
+    yield first.encode("utf-8")
     pending, length = [], 0
     for text in texts:
         data = text.encode("utf-8")
