@@ -288,6 +288,7 @@ class SearchView(AlternatesMixin, TemplateView):
         return super().get_context_data(
             form=form,
             results=results,
+            export_note="oldest first" if results and results.order == "oldest" else "newest first",
             search_query=self.request.GET.get("q", ""),
             timeline=search_timeline(self.request, results),
             **kwargs,

@@ -197,6 +197,13 @@ class ExportLinkTests(ExportTestCase):
                 self.assertContains(response, f'href="{export}"')
                 self.assertContains(response, f'<link rel="alternate" type="application/json" href="{api}">')
 
+    def test_a_search_says_its_export_is_in_date_order(self):
+        self.assertContains(
+            self.client.get("/search/", {"q": "column"}), "Every match, not just this page (newest first)"
+        )
+        response = self.client.get("/search/", {"q": "column", "order": "oldest"})
+        self.assertContains(response, "(oldest first)")
+
     def test_every_reader_page_announces_its_json(self):
         pages = {
             "/": "/api/v1/articles/",
