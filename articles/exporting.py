@@ -111,10 +111,10 @@ def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def streamed(batches, fmt, filename, request):
+def streamed(batches, fmt, filename, request, serializer_class=ArticleSerializer):
     """A download of every row the batches give, written as they are read."""
-    items = records(batches, ArticleSerializer, {"request": request})
-    response = StreamingHttpResponse(chunks(lines(items, fmt)), content_type=FORMATS[fmt])
+    items = records(batches, serializer_class, {"request": request})
+    response = StreamingHttpResponse(chunks(lines(items, fmt, serializer_class)), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response["X-Robots-Tag"] = "noindex"
     return response

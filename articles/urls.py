@@ -46,6 +46,7 @@ urlpatterns = [
     # Every match of a list or a search, streamed: never kept by the page cache or a proxy.
     path("search/export.<export_format:fmt>", never_cache(views.search_export), name="search-export"),
     path("articles/export.<export_format:fmt>", never_cache(views.article_export), name="article-export"),
+    path("media/export.<export_format:fmt>", never_cache(views.photo_export), name="photo-export"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
     path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
     path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),

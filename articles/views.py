@@ -15,6 +15,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import counts, exporting, timeline
+from .api.serializers import PhotoSerializer
 from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
@@ -244,7 +245,7 @@ class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"
     api_name = "api:photo-list"
-    export_name = None
+    export_name = "articles:photo-export"
 
     def filtered_page(self, filterset):
         total, capped = counts.cached_count("photos", filterset.qs)
@@ -379,6 +380,16 @@ def article_export(request, fmt):
         return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
     batches = exporting.keyset_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
     return exporting.streamed(batches, fmt, "articles", request)
+
+
+@throttled(ExportThrottle)
+def photo_export(request, fmt):
+    """Every photo of the photo list with these filters, newest first, streamed."""
+    filterset = PhotoFilter(request.GET, queryset=MediaItem.objects.all())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
+    batches = exporting.keyset_batches(filterset.qs, exporting.KEYSETS["photos"])
+    return exporting.streamed(batches, fmt, "photos", request, PhotoSerializer)
 
 
 @throttled(ExportThrottle)

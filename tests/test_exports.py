@@ -116,6 +116,13 @@ class ListExportTests(ExportTestCase):
         self.assertEqual(self.client.get("/api/v1/sections/").status_code, 200)
         self.assertEqual(self.client.get("/articles/export.csv", REMOTE_ADDR="192.0.2.7").status_code, 200)
 
+    def test_photos_of_the_photo_list(self):
+        MediaItem.objects.create(fingerprint="unnumbered", caption="Smoke")
+        rows = list(csv.DictReader(io.StringIO(body_of(self.client.get("/media/export.csv", {"numbered": "on"})))))
+        self.assertEqual([r["media_id"] for r in rows], ["55358541"])
+        self.assertEqual(rows[0]["caption"], "Jets, over Aleppo")
+        self.assertEqual(len(body_of(self.client.get("/media/export.jsonl")).splitlines()), 2)
+
     def test_bad_filters_are_refused(self):
         self.assertEqual(self.client.get("/articles/export.csv", {"year": "soon"}).status_code, 400)
         self.assertEqual(self.client.get("/articles/export.xml").status_code, 404)
@@ -190,6 +197,7 @@ class ExportLinkTests(ExportTestCase):
                 "/api/v1/articles/?year=2012&amp;month=1",
             ),
             "/search/?q=column": ("/search/export.csv?q=column", "/api/v1/search/?q=column"),
+            "/media/?agency=Reuters": ("/media/export.csv?agency=Reuters", "/api/v1/photos/?agency=Reuters"),
         }
         for path, (export, api) in pages.items():
             with self.subTest(path=path):

@@ -94,6 +94,7 @@ RESEARCH_URLS = [
     ("/api/v1/search/", (*SEARCH_PARAMS, "cursor", "page_size")),
     ("/api/v1/search/months/", SEARCH_PARAMS),
     ("/articles/export.csv", ("section", "author", "tag", "year", "month", "has_photo", "order")),
+    ("/media/export.jsonl", ("agency", "numbered")),
     ("/search/export.jsonl", SEARCH_PARAMS),
     ("/search/timeline.csv", (*SEARCH_PARAMS, "per")),
     ("/search/timeline/", (*SEARCH_PARAMS, "per")),
