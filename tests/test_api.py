@@ -192,6 +192,12 @@ class ApiDescriptionTests(ApiTestCase):
         self.assertContains(script, "/api/v1/schema/")
 
 
+class CrossOriginTests(ApiTestCase):
+    def test_any_site_may_read_the_api_but_not_the_pages(self):
+        self.assertEqual(self.client.get("/api/v1/sections/")["Access-Control-Allow-Origin"], "*")
+        self.assertFalse(self.client.get("/sections/opinion/").has_header("Access-Control-Allow-Origin"))
+
+
 class ThrottleTests(ApiTestCase):
     @override_settings(ARCHIVE_API_ANON_RATE="3/minute")
     @mock.patch.object(AnonymousThrottle, "timer", lambda self: 1_000_000.0)  # a clock that stands still
