@@ -50,7 +50,7 @@ class ArticleViewSet(KeysetViewSet):
 
 
 class PhotoViewSet(KeysetViewSet):
-    """Photos, newest Media ID first; photos without one after."""
+    """Photos, the most recently added first, as the photo list shows them."""
 
     queryset = MediaItem.objects.all()
     serializer_class = PhotoSerializer
