@@ -140,6 +140,17 @@ class SearchApiTests(ApiTestCase):
         )
         self.assertEqual({f["value"]: f["count"] for f in facets["tag"]}, {"syria": 1, "isis": 1})
 
+    def test_ranked_search_agrees_with_the_results_page_page_after_page(self):
+        article_make(title="Aleppo truce", body="A truce in Aleppo.", published_on=dt.date(2016, 2, 1))
+        article_make(title="Markets", body="Aleppo traders.", published_on=dt.date(2016, 2, 2))
+        api, pages = self.walk("/api/v1/search/", {"q": "aleppo OR column"})
+        self.assertEqual(pages, 3)
+        for page in (1, 2, 3):
+            html = self.client.get("/search/", {"q": "aleppo OR column", "page": page}).context["results"]
+            with self.subTest(page=page):
+                self.assertEqual([r["id"] for r in api[(page - 1) * 20 : page * 20]], [row[0].pk for row in html.rows])
+        self.assertEqual([r["rank"] for r in api], list(range(1, 49)))
+
     def test_search_pages_reach_every_match(self):
         rows, pages = self.walk("/api/v1/search/", {"q": "column", "page_size": 20})
         self.assertEqual(pages, 3)
