@@ -10,6 +10,11 @@ MANAGE := $(BIN)/python manage.py
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
+# One request at a time per worker, as with gunicorn's default sync workers, but in a thread:
+# the worker's main thread keeps telling gunicorn it is alive while an export of every match
+# streams for minutes, which a sync worker cannot (gunicorn kills it after --timeout seconds,
+# the download cut short). bench/run.py serves the same way.
+GUNICORN_WORKER := --worker-class gthread --threads 1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +45,7 @@ serve: $(VENV)/.installed-run
 	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
+	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) $(GUNICORN_WORKER) --bind $(BIND) --access-logfile - --timeout 30
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test

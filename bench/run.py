@@ -361,6 +361,11 @@ def gunicorn(env, workers=2):
             "archive.wsgi",
             "--workers",
             str(workers),
+            # As `make serve`: a long export keeps its worker alive (see the Makefile).
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "1",
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
