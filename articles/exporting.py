@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from . import search
 from .api.serializers import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns
-from .models import Article
+from .models import Article, links_attach
 from .paging import Keyset
 
 BATCH = 500
@@ -52,8 +52,14 @@ def search_batches(query, filters, order) -> Iterator[list]:
     """Every match of a search as whole articles, in date order (newest first, or oldest first
     when asked), a batch at a time."""
     for ids in search.ids_by_date(query, filters, "oldest" if order == "oldest" else "newest", BATCH):
-        by_pk = Article.objects.with_links().in_bulk(ids)
-        yield [by_pk[pk] for pk in ids if pk in by_pk]
+        by_pk = Article.objects.whole().in_bulk(ids)
+        yield links_attach([by_pk[pk] for pk in ids if pk in by_pk])
+
+
+def article_batches(queryset, fields) -> Iterator[list]:
+    """Articles of a list in keyset batches, each given its tags and photos."""
+    for batch in keyset_batches(queryset.whole(), fields):
+        yield links_attach(batch)
 
 
 def records(batches: Iterable[list], serializer_class=ArticleSerializer, context=None) -> Iterator[dict]:
@@ -130,17 +136,16 @@ def archive_write(folder: Path, fmt: str, progress=None):
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name, serializer_class in SERIALIZERS.items():
-        batches = keyset_batches(_export_queryset(name), KEYSETS[name])
+        if name == "articles":
+            batches = article_batches(Article.objects.all(), KEYSETS[name])
+        else:
+            batches = keyset_batches(MODELS[name].objects.all(), KEYSETS[name])
         files.append(_file_write(folder / f"{name}.{fmt}", fmt, serializer_class, batches, progress))
     manifest = {"format": fmt, "created": timezone.now().isoformat(), "files": files}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     sums = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return manifest
-
-
-def _export_queryset(name):
-    return Article.objects.with_links() if name == "articles" else MODELS[name].objects.all()
 
 
 def _file_write(path, fmt, serializer_class, batches, progress):

@@ -375,10 +375,10 @@ def search_timeline_csv(request):
 @throttled(ExportThrottle)
 def article_export(request, fmt):
     """Every article of the list with these filters, as CSV or JSON Lines, streamed."""
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.with_links())
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     if not filterset.is_valid():
         return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
-    batches = exporting.keyset_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
+    batches = exporting.article_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
     return exporting.streamed(batches, fmt, "articles", request)
 
 

@@ -92,7 +92,7 @@ class PhotoSerializer(PhotoRefSerializer):
 
 
 class TagLinks(serializers.ListSerializer):
-    """An article's tags, from its ``tag_links`` (``with_links``): the original site's, or the others."""
+    """An article's tags, from its ``tag_links`` (``links_attach``): the original site's, or the others."""
 
     def __init__(self, *, on_original_site, **kwargs):
         self.on_original_site = on_original_site
@@ -104,7 +104,7 @@ class TagLinks(serializers.ListSerializer):
 
 
 class PhotoLinks(serializers.ListSerializer):
-    """An article's photos in their order, from its ``photo_links`` (``with_links``)."""
+    """An article's photos in their order, from its ``photo_links`` (``links_attach``)."""
 
     def __init__(self, **kwargs):
         super().__init__(child=PhotoRefSerializer(), source="photo_links", **kwargs)
@@ -126,8 +126,8 @@ class ProvenanceSerializer(serializers.Serializer):
 class ArticleSerializer(serializers.Serializer):
     """An article whole: text, date and how sure it is, section, author, tags, photos, provenance.
 
-    Read from ``Article.objects.with_links()``, which fetches the tags and photos of a page or
-    a batch in one query each.
+    Read from ``Article.objects.whole()`` rows given their tags and photos by ``links_attach``
+    (one query each for a page or a batch).
     """
 
     id = serializers.IntegerField()

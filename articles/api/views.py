@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from .. import search, timeline
 from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from ..forms import FACET_SIZE, SearchForm
-from ..models import Article, Author, MediaItem, Section, Tag
+from ..models import Article, Author, MediaItem, Section, Tag, links_attach
 from ..urls import TextSlugConverter
 from .pagination import KeysetPagination, page_size, position_link, position_of
 from .serializers import (
@@ -40,13 +40,19 @@ class KeysetViewSet(viewsets.ReadOnlyModelViewSet):
 class ArticleViewSet(KeysetViewSet):
     """Articles, newest first (``order``: newest, oldest, title), with the article list's filters."""
 
-    queryset = Article.objects.with_links()
+    queryset = Article.objects.whole()
     serializer_class = ArticleSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
 
     def keyset_fields(self, request):
         return ORDER_FIELDS.get(request.query_params.get("order"), ORDER_FIELDS["newest"])
+
+    def paginate_queryset(self, queryset):
+        return links_attach(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return links_attach([super().get_object()])[0]
 
 
 class PhotoViewSet(KeysetViewSet):
@@ -154,7 +160,8 @@ class SearchView(APIView):
         matches = search.find(criteria.query, criteria.filters, criteria.order)
         start, size = position_of(request), page_size(request)
         ids = matches.ids[start : start + size] if start < matches.total else []
-        by_pk = Article.objects.with_links().in_bulk(ids)
+        by_pk = Article.objects.whole().in_bulk(ids)
+        links_attach(list(by_pk.values()))
         hits = []
         for rank, pk in enumerate(ids, start + 1):
             if pk in by_pk:
