@@ -6,10 +6,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search clean
+.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
+# One request at a time per worker, as with gunicorn's default sync workers, but in a thread:
+# the worker's main thread keeps telling gunicorn it is alive while an export of every match
+# streams for minutes, which a sync worker cannot (gunicorn kills it after --timeout seconds,
+# the download cut short). bench/run.py serves the same way.
+GUNICORN_WORKER := --worker-class gthread --threads 1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +50,7 @@ serve: $(VENV)/.installed-run
 	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
+	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) $(GUNICORN_WORKER) --bind $(BIND) --access-logfile - --timeout 30
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test node_modules/.installed
@@ -84,6 +89,11 @@ bench-ingest: $(VENV)/.installed-run
 bench-search: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH) --only ingest,search --reuse
+
+## bench-export: CSV exports of every match (first byte, total, worker memory) and the API's p95
+bench-export: $(VENV)/.installed-run
+	$(MANAGE) collectstatic --noinput -v0
+	$(BENCH) --only ingest,export,api --reuse
 
 clean:
 	rm -rf $(VENV) staticfiles

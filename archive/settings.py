@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
 ]
 
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.api.middleware.ApiCorsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -232,3 +236,34 @@ ARCHIVE_INGEST_MAX_BYTES = int(os.environ.get("ARCHIVE_INGEST_MAX_BYTES", str(5 
 ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 # The change log keeps this many days of rows; an index that has not read them since rebuilds.
 ARCHIVE_SEARCH_LOG_DAYS = int(os.environ.get("ARCHIVE_SEARCH_LOG_DAYS", "30"))
+
+# --- The JSON API (/api/v1/) ----------------------------------------------------------------
+# Read-only and JSON only: the docs are Swagger UI (drf-spectacular), served from static files
+# with its start-up code as a script file, so the API's pages keep the site's strict CSP.
+# Anonymous clients get ARCHIVE_API_ANON_RATE requests (DRF's "number/period"), counted in the
+# shared cache, per address: behind a proxy set DJANGO_NUM_PROXIES so that the client's address
+# is read from X-Forwarded-For (0 reads the connection's address only).
+ARCHIVE_API_ANON_RATE = os.environ.get("ARCHIVE_API_ANON_RATE", "120/minute")
+# Downloads of every match of a list or search (each may read the whole archive), counted apart.
+ARCHIVE_EXPORT_ANON_RATE = os.environ.get("ARCHIVE_EXPORT_ANON_RATE", "60/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AnonymousThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASHARQ AL-AWSAT English Archive API",
+    "DESCRIPTION": (
+        "Read-only JSON of the archive 2005–2017: articles with their photos, tags, dates and provenance; "
+        "photos, tags with their aliases, sections, authors; search in the site's query syntax, ranked; and "
+        "a search's matches per month. Lists page by cursor: follow each page's `next`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}

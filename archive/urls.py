@@ -1,10 +1,11 @@
-"""The archive's URLs: the reader's pages, the legacy URLs of the original site and the admin."""
+"""The archive's URLs: the reader's pages, the JSON API, the legacy URLs of the original site and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.urls")),
 ]
 

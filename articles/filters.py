@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.dates import MONTHS
 from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Article, Author, MediaItem, Section, Tag
 
@@ -49,6 +51,8 @@ class NameField(forms.CharField):
         return found
 
 
+# The API's description: a name typed as text, whatever row it names.
+@extend_schema_field(OpenApiTypes.STR)
 class NameFilter(django_filters.Filter):
     field_class = NameField
 
@@ -166,9 +170,7 @@ class PhotoFilter(ActiveFiltersMixin, django_filters.FilterSet):
         empty_label="All agencies",
     )
     numbered = django_filters.BooleanFilter(
-        field_name="media_id",
-        lookup_expr="isnull",
-        exclude=True,
+        method="filter_numbered",
         label="With a Media ID",
         widget=forms.CheckboxInput,
     )
@@ -176,3 +178,8 @@ class PhotoFilter(ActiveFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = MediaItem
         fields = []
+
+    def filter_numbered(self, queryset, name, value):
+        """Ticked: only photos with a Media ID. An unticked box is absent from the form's data,
+        which reads as False: it narrows nothing (it used to hide every numbered photo)."""
+        return queryset.filter(media_id__isnull=False) if value else queryset

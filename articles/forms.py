@@ -2,6 +2,7 @@
 results, the photos found, and — when nothing is found — other ways on."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django import forms
 
@@ -42,17 +43,24 @@ class SearchForm(forms.Form):
             raise forms.ValidationError("The first day comes after the last.")
         return data
 
+    def criteria(self, params):
+        """What a bound form asks for: the parsed query, its filters (a filter in error matches
+        nothing), the filters as chosen, and the order. The results page, its exports, its
+        timeline and the API's search all search with these."""
+        data = self.cleaned_data if self.is_valid() else {}
+        raw_query = params.get("q", "")
+        query = search.parse(data.get("q", raw_query if isinstance(raw_query, str) else ""))
+        filters, selected = resolve_filters(data, self.errors) if query else (search.Filters(), [])
+        return Criteria(query, filters, selected, data.get("order") or "relevance")
+
     def results(self, params):
         """The results page for this query, or None when nothing was asked."""
         if not self.is_bound:
             return None
-        data = self.cleaned_data if self.is_valid() else {}
-        raw_query = params.get("q", "")
-        query = search.parse(data.get("q", raw_query if isinstance(raw_query, str) else ""))
-        results = SearchResults(query=query, order=data.get("order") or "relevance")
+        query, filters, selected, order = self.criteria(params)
+        results = SearchResults(query=query, order=order, filters=filters)
         if not query:
             return results
-        filters, selected = resolve_filters(data, self.errors)
         results.selected = [(name, value, label, changed(params, name, None)) for name, value, label in selected]
         matches = search.find(query, filters, results.order)
         results.matches = matches
@@ -76,10 +84,18 @@ class SearchForm(forms.Form):
         return results
 
 
+class Criteria(NamedTuple):
+    query: search.Query
+    filters: search.Filters
+    selected: list
+    order: str
+
+
 @dataclass
 class SearchResults:
     query: search.Query
     order: str
+    filters: search.Filters = field(default_factory=search.Filters)
     matches: search.Matches | None = None
     rows: list = field(default_factory=list)
     page: object = None

@@ -23,7 +23,12 @@ class TextSlugConverter(StringConverter):
     regex = r"[^/\x00]+"
 
 
+class ExportFormatConverter(StringConverter):
+    regex = "csv|jsonl"
+
+
 register_converter(TextSlugConverter, "text")
+register_converter(ExportFormatConverter, "export_format")
 
 # Readers' pages change only when an ingest or an editor changes the archive: browsers and
 # proxies may keep them five minutes, and revalidate with the ETag afterwards; the server keeps
@@ -71,6 +76,12 @@ urlpatterns = [
         r"^articles/(?P<pk>[0-9]+)/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
     ),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
+    path("search/timeline/", never_cache(cached_page(views.TimelineView.as_view())), name="timeline"),
+    path("search/timeline.csv", never_cache(views.search_timeline_csv), name="search-timeline"),
+    # Every match of a list or a search, streamed: never kept by the page cache or a proxy.
+    path("search/export.<export_format:fmt>", never_cache(views.search_export), name="search-export"),
+    path("articles/export.<export_format:fmt>", never_cache(views.article_export), name="article-export"),
+    path("media/export.<export_format:fmt>", never_cache(views.photo_export), name="photo-export"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
     path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
     path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),

@@ -1,10 +1,11 @@
 import logging
 import math
 import re
+from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -16,7 +17,9 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import citing, counts, history
+from . import citing, counts, exporting, history, timeline
+from .api.serializers import PhotoSerializer
+from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
@@ -28,12 +31,50 @@ LEGACY_PER_PAGE = 10
 
 # What crawlers are asked to leave alone: search results (and their feeds and exports), the
 # admin, the API, exports, and a citation file per article.
-ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/export", "/articles/*/citation."]
+ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/articles/export.", "/media/export.", "/articles/*/citation."]
 
 logger = logging.getLogger(__name__)
 
 
-class KeysetListMixin:
+def address(name, *args, params=None):
+    """A URL by name, with a query string when there are parameters."""
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(params, doseq=True)}" if params else url
+
+
+def list_params(request):
+    """The request's parameters without its place in the list: what an export or the API lists."""
+    return [(k, v) for k, values in request.GET.lists() if k not in ("page", "cursor") for v in values]
+
+
+EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
+
+
+class AlternatesMixin:
+    """A page's JSON in the API (``<link rel="alternate">``) and, for lists, their every row as
+    CSV and JSON Lines: the page sets ``api_name`` and says which rows it lists."""
+
+    api_name = "api:article-list"
+    export_name = "articles:article-export"
+
+    def list_params(self):
+        return list_params(self.request)
+
+    def api_url(self):
+        return address(self.api_name, params=self.list_params())
+
+    def exports(self):
+        params = self.list_params()
+        return [(label, address(self.export_name, fmt, params=params)) for fmt, label in EXPORT_LABELS]
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("api_url", self.api_url())
+        if self.export_name:
+            kwargs.setdefault("exports", self.exports())
+        return super().get_context_data(**kwargs)
+
+
+class KeysetListMixin(AlternatesMixin):
     """Pages a list with keyset pagination (see paging.py); subclasses give rows and count."""
 
     order_fields = ORDER_FIELDS["newest"]
@@ -48,8 +89,12 @@ class KeysetListMixin:
         return page
 
 
-class HomeView(TemplateView):
+class HomeView(AlternatesMixin, TemplateView):
     template_name = "articles/home.html"
+    export_name = None
+
+    def list_params(self):
+        return []
 
     def get(self, request, *args, **kwargs):
         # The original site's post-ID links, /?p=55344007, named photos by their Media ID.
@@ -100,8 +145,12 @@ class ArticleListView(FilteredListView):
         return super().get_context_data(suggestions=ArticleFilter.suggestions(), **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(AlternatesMixin, DetailView):
     template_name = "articles/article_detail.html"
+    export_name = None
+
+    def api_url(self):
+        return address("api:article-detail", self.object.pk)
 
     def get_queryset(self):
         # In the order the page had them (their position), not the photos' own order.
@@ -179,6 +228,9 @@ class TagDetailView(KeysetListMixin, DetailView):
                 raise
             return redirect(merged_into, permanent=True)
 
+    def list_params(self):
+        return {"tag": self.object.slug}
+
     def get_context_data(self, **kwargs):
         rows = ArticleTag.objects.filter(tag=self.object)
         page = self.page_of(rows, self.object.article_count, fields=["-sort_date", "-article_id"])
@@ -189,6 +241,9 @@ class EntityArticlesView(KeysetListMixin, DetailView):
     """A section's or an author's page: their articles, newest first."""
 
     template_name = "articles/entity_detail.html"
+
+    def list_params(self):
+        return {self.model._meta.model_name: self.object.slug}
 
     def get_context_data(self, **kwargs):
         field = self.model._meta.model_name
@@ -209,6 +264,9 @@ class YearArchiveView(KeysetListMixin, TemplateView):
     """A year's or a month's articles, newest or oldest first, with the periods either side."""
 
     template_name = "articles/archive_period.html"
+
+    def list_params(self):
+        return {k: v for k, v in self.kwargs.items() if v is not None}
 
     def get_context_data(self, year, month=None, **kwargs):
         calendar = counts.all_months()
@@ -233,8 +291,12 @@ class YearArchiveView(KeysetListMixin, TemplateView):
         )
 
 
-class ArchiveIndexView(TemplateView):
+class ArchiveIndexView(AlternatesMixin, TemplateView):
     template_name = "articles/archive_index.html"
+    export_name = None
+
+    def list_params(self):
+        return []
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(calendar=counts.calendar(), **kwargs)
@@ -251,15 +313,21 @@ class CoverageView(TemplateView):
 class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"
+    api_name = "api:photo-list"
+    export_name = "articles:photo-export"
 
     def filtered_page(self, filterset):
         total, capped = counts.cached_count("photos", filterset.qs)
         return self.page_of(filterset.qs, total, capped, fields=["-id"])
 
 
-class PhotoDetailView(DetailView):
+class PhotoDetailView(AlternatesMixin, DetailView):
     template_name = "articles/photo_detail.html"
     context_object_name = "photo"
+    export_name = None
+
+    def api_url(self):
+        return address("api:photo-detail", self.object.pk)
 
     def get_object(self, queryset=None):
         if "media_id" in self.kwargs:
@@ -285,8 +353,10 @@ class PhotoDetailView(DetailView):
         )
 
 
-class SearchView(TemplateView):
+class SearchView(AlternatesMixin, TemplateView):
     template_name = "articles/search.html"
+    api_name = "api:search"
+    export_name = "articles:search-export"
 
     def get(self, request, *args, **kwargs):
         photo = media_id_photo(request.GET.get("q"))
@@ -296,14 +366,123 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
+        results = form.results(self.request.GET)
+        if not (results and results.matches):
+            kwargs.update(api_url=None, exports=None)
         return super().get_context_data(
-            form=form, results=form.results(self.request.GET), search_query=self.request.GET.get("q", ""), **kwargs
+            form=form,
+            results=results,
+            export_note="oldest first" if results and results.order == "oldest" else "newest first",
+            search_query=self.request.GET.get("q", ""),
+            timeline=search_timeline(self.request, results),
+            **kwargs,
         )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def search_timeline(request, results):
+    """The search's matches per month as a chart, per 1,000 of the month's articles when asked;
+    on the first page of results only, as the photos found are."""
+    if not (results and results.matches and results.matches.total and results.page.number == 1):
+        return None
+    series = [timeline.Series(results.query.text, timeline.points(results.query, results.filters))]
+    return timeline_context(request, series)
+
+
+def timeline_series(params):
+    """A line for each search of the parameters (``q``, repeated to compare, at most
+    MAX_SERIES), each with the parameters' filters; searches of no words are left out."""
+    series = []
+    for text in params.getlist("q")[: timeline.MAX_SERIES]:
+        one = params.copy()
+        one.setlist("q", [text])
+        query, filters, _, _ = SearchForm(one).criteria(one)
+        if query:
+            series.append(timeline.Series(query.text, timeline.points(query, filters)))
+    return series
+
+
+def timeline_context(request, series):
+    normalised = request.GET.get("per") == "thousand"
+    without = [(k, v) for k, v in list_params(request) if k != "per"]
+    here = request.resolver_match.view_name
+    return {
+        "svg": timeline.svg(series, normalised),
+        "series": series,
+        "rows": timeline.rows(series),
+        "normalised": normalised,
+        "counts_url": address(here, params=without),
+        "normalised_url": address(here, params=[*without, ("per", "thousand")]),
+        "csv_url": address("articles:search-timeline", params=without),
+        "compare_url": address("articles:timeline", params=[("q", line.query) for line in series]),
+    }
+
+
+class TimelineView(AlternatesMixin, TemplateView):
+    """Several searches' matches per month on one chart, a line each."""
+
+    template_name = "articles/timeline.html"
+    api_name = "api:search-months"
+    export_name = None
+
+    def list_params(self):
+        """The first search's: the API counts the months of one search at a time."""
+        params = [(k, v) for k, v in list_params(self.request) if k not in ("q", "per")]
+        return [("q", q) for q in self.request.GET.getlist("q")[:1]] + params
+
+    def get_context_data(self, **kwargs):
+        series = timeline_series(self.request.GET)
+        texts = self.request.GET.getlist("q")[: timeline.MAX_SERIES]
+        fields = [(i, texts[i] if i < len(texts) else "") for i in range(timeline.MAX_SERIES)]
+        return super().get_context_data(
+            fields=fields,
+            timeline=timeline_context(self.request, series) if series else None,
+            **kwargs,
+        )
+
+
+def search_timeline_csv(request):
+    """The timeline's numbers: a row per month and search (matches, the month's articles, per 1,000)."""
+    series = timeline_series(request.GET)
+    if not series:
+        return HttpResponseBadRequest("A search is needed: /search/timeline.csv?q=…", content_type="text/plain")
+    response = HttpResponse(timeline.csv_text(series), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    return response
+
+
+@throttled(ExportThrottle)
+def article_export(request, fmt):
+    """Every article of the list with these filters, as CSV or JSON Lines, streamed."""
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
+    batches = exporting.article_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
+    return exporting.streamed(batches, fmt, "articles", request)
+
+
+@throttled(ExportThrottle)
+def photo_export(request, fmt):
+    """Every photo of the photo list with these filters, newest first, streamed."""
+    filterset = PhotoFilter(request.GET, queryset=MediaItem.objects.all())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain; charset=utf-8")
+    batches = exporting.keyset_batches(filterset.qs, exporting.KEYSETS["photos"])
+    return exporting.streamed(batches, fmt, "photos", request, PhotoSerializer)
+
+
+@throttled(ExportThrottle)
+def search_export(request, fmt):
+    """Every match of a search, newest first (oldest first when asked), streamed."""
+    form = SearchForm(request.GET)
+    query, filters, _, order = form.criteria(request.GET)
+    if not query:
+        return HttpResponseBadRequest("A search is needed: /search/export.csv?q=…", content_type="text/plain")
+    return exporting.streamed(exporting.search_batches(query, filters, order), fmt, "search", request)
 
 
 @never_cache

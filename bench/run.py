@@ -3,6 +3,7 @@
     python bench/run.py --n 100000                 # everything: make bench
     python bench/run.py --n 100000 --only search   # make bench-search
     python bench/run.py --n 100000 --only ingest   # make bench-ingest
+    python bench/run.py --n 100000 --only export,api --reuse   # make bench-export
 
 Parts:
   ingest  files/s of a first ingest and of an unchanged re-run, peak memory of the processes
@@ -11,6 +12,9 @@ Parts:
           icontains search over the same data in the same run
   load    gunicorn (2 workers) under wrk for 30 s over a mix of pages: requests/s, p95, errors;
           then the same load while a second ingest runs
+  export  gunicorn (1 worker): time to first byte, total time and the worker's peak memory of a
+          CSV export of every match of a frequent word, and of every article
+  api     p50/p95 server time of the API's article, list and search endpoints
 Prints one table and writes bench/results.json. Not a test: figures for people to compare.
 """
 
@@ -47,6 +51,9 @@ GOALS = {
     "requests_per_second": 300,
 }
 PRODUCTION_ENV = {
+    # The API's parts measure the server's time, not its limit on anonymous clients.
+    "ARCHIVE_API_ANON_RATE": "1000000/minute",
+    "ARCHIVE_EXPORT_ANON_RATE": "1000000/minute",
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -54,9 +61,14 @@ PRODUCTION_ENV = {
 }
 
 
+def database_name(n):
+    """archive_bench_N, or BENCH_DATABASE where several people share one PostgreSQL server."""
+    return os.environ.get("BENCH_DATABASE") or f"archive_bench_{n}"
+
+
 def database_url(n):
     base = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
-    return f"{base}/archive_bench_{n}"
+    return f"{base}/{database_name(n)}"
 
 
 def article_count(url):
@@ -73,7 +85,7 @@ def article_count(url):
 
 
 def bench_ingest(n, folder):
-    url = fresh_database(f"archive_bench_{n}")
+    url = fresh_database(database_name(n))
     manage(["migrate", "--noinput", "-v0"], url, check=True)
     results = {}
     for label in ("first", "unchanged"):
@@ -309,12 +321,12 @@ def bench_load(n, url, folder, seconds=30):
     url_file.write_text("\n".join(urls) + "\n")
     results = {"urls": len(urls), "seconds": seconds}
     uncached = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "0"}
-    with gunicorn(uncached) as port:
+    with gunicorn(uncached) as (port, _):
         run_wrk(port, url_file, 5)
         results["uncached"] = run_wrk(port, url_file, seconds)
         print(f"  load, no page cache: {results['uncached']}", flush=True)
     cached = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "300"}
-    with gunicorn(cached) as port:
+    with gunicorn(cached) as (port, _):
         run_wrk(port, url_file, 5)  # warm-up: caches and connections
         results["steady"] = run_wrk(port, url_file, seconds)
         print(f"  load: {results['steady']}", flush=True)
@@ -340,14 +352,20 @@ def bench_load(n, url, folder, seconds=30):
 
 
 @contextlib.contextmanager
-def gunicorn(env):
+def gunicorn(env, workers=2):
+    """A production server on a free port: yields (port, the master's pid)."""
     port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "archive.wsgi",
             "--workers",
-            "2",
+            str(workers),
+            # As `make serve`: a long export keeps its worker alive (see the Makefile).
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "1",
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -360,7 +378,7 @@ def gunicorn(env):
     )
     try:
         _wait_for(port)
-        yield port
+        yield port, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -375,6 +393,122 @@ def _wait_for(port, timeout=30):
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
+
+
+# --- export and API ----------------------------------------------------------------------------
+
+
+def bench_export(url, folder):
+    """CSV exports of every match through gunicorn with one worker: time to first byte, total
+    time, rows, and the worker's resident memory before and at its peak."""
+    from urllib.parse import urlencode
+
+    from articles import search
+    from articles.models import Article
+
+    word = next(params["q"] for label, params in query_set(folder) if label == "frequent")
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": url, "ARCHIVE_PAGE_CACHE_SECONDS": "0"}
+    results = {"word": word, "matches": search.count(search.parse(word)), "articles": Article.objects.count()}
+    with gunicorn(env, workers=1) as (port, master):
+        download(port, "/search/export.csv?" + urlencode({"q": "zzzz"}))  # loads the worker and its index
+        worker = child_pids(master)[0]
+        for name, path in (
+            ("search_csv", "/search/export.csv?" + urlencode({"q": word})),
+            ("all_articles_csv", "/articles/export.csv"),
+        ):
+            results[name] = measured_download(port, path, worker)
+            print(f"  export {name}: {results[name]}", flush=True)
+    return results
+
+
+def child_pids(pid):
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            children += [int(c) for c in handle.read().split()]
+    return children
+
+
+def download(port, path):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def measured_download(port, path, worker):
+    """Time to first byte and in all, bytes, and the worker's memory while it streams."""
+    import http.client
+    import threading
+
+    from common import tree_rss
+
+    before = tree_rss(worker)
+    peak, done = [before], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(worker))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    first = response.read(1)
+    first_byte = time.perf_counter() - started
+    size = len(first)
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+    total = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"{path} answered {response.status}")
+    return {
+        "first_byte_ms": round(first_byte * 1000, 1),
+        "total_s": round(total, 2),
+        "megabytes": round(size / 2**20, 1),
+        "worker_rss_before_mb": round(before / 2**20),
+        "worker_rss_peak_mb": round(peak[0] / 2**20),
+    }
+
+
+def bench_api(folder):
+    """p50/p95 server time of the API's article, list and search endpoints (in process)."""
+    from django.test import Client
+
+    client = Client()
+    timings = {"article": [], "list": [], "search": []}
+    for pk in _sample_ids(random.Random(3)):
+        timings["article"] += [timed_get(client, f"/api/v1/articles/{pk}/") for _ in range(3)]
+    page = client.get("/api/v1/articles/", {"page_size": 20}).json()
+    for _ in range(10):
+        timings["list"].append(timed_get(client, page["next"]))
+        page = client.get(page["next"]).json()
+    queries = query_set(folder)
+    for _ in range(2):  # the second pass is measured: the first loads the index
+        timings["search"] = [timed_get(client, "/api/v1/search/", params) for _, params in queries]
+    return {
+        name: {"requests": len(ms), "p50_ms": round(percentile(ms, 0.5), 1), "p95_ms": round(percentile(ms, 0.95), 1)}
+        for name, ms in timings.items()
+    }
+
+
+def timed_get(client, path, params=None):
+    started = time.perf_counter()
+    response = client.get(path, params or {})
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{path} {params} answered {response.status_code}")
+    return elapsed
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -444,6 +578,20 @@ def report(results):
                 "0 errors",
             ),
         ]
+    export = results.get("export")
+    if export:
+        for name, count in (("search_csv", "matches"), ("all_articles_csv", "articles")):
+            run = export[name]
+            label = f"CSV of every match of '{export['word']}'" if name == "search_csv" else "CSV of every article"
+            rows += [
+                (f"{label} (rows, MB)", f"{export[count]:,}, {run['megabytes']}", ""),
+                ("  first byte ms, total s", f"{run['first_byte_ms']}, {run['total_s']}", ""),
+                ("  worker RSS before / peak (MB)", f"{run['worker_rss_before_mb']} / {run['worker_rss_peak_mb']}", ""),
+            ]
+    api = results.get("api")
+    if api:
+        for name in ("article", "list", "search"):
+            rows.append((f"API {name} p50 / p95 (ms)", f"{api[name]['p50_ms']} / {api[name]['p95_ms']}", ""))
     for name, value, goal in rows:
         print(f"{name:<44} {value:>14}   {goal}")
 
@@ -451,7 +599,7 @@ def report(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="generated pages (default 100,000)")
-    parser.add_argument("--only", default="ingest,pages,search,load", help="parts to run, comma separated")
+    parser.add_argument("--only", default="ingest,pages,search,load,export,api", help="parts to run, comma separated")
     parser.add_argument("--reuse", action="store_true", help="reuse an already ingested database of N pages")
     parser.add_argument("--naive-limit", type=int, default=None, help="run icontains on only this many queries")
     args = parser.parse_args()
@@ -463,7 +611,7 @@ def main():
     results["n"] = args.n
     if "ingest" in parts and not (args.reuse and article_count(url)):
         results["ingest"] = bench_ingest(args.n, folder)
-    if parts & {"pages", "search", "load"}:
+    if parts & {"pages", "search", "load", "export", "api"}:
         if not article_count(url):
             raise SystemExit(f"No ingested database at {url}: run the ingest part first.")
         django_setup(url)
@@ -475,6 +623,11 @@ def main():
         print(f"  search: {results['search']}", flush=True)
     if "load" in parts:
         results["load"] = bench_load(args.n, url, folder)
+    if "export" in parts:
+        results["export"] = bench_export(url, folder)
+    if "api" in parts:
+        results["api"] = bench_api(folder)
+        print(f"  api: {results['api']}", flush=True)
     results["machine"] = {"cpus": os.cpu_count(), "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     report(results)

@@ -386,3 +386,50 @@ class ResearcherTests(BrowserTestCase):
         provenance = page.get_by_role("region", name="Where this copy comes from")
         wayback = provenance.get_by_role("link", name="copies in the Wayback Machine")
         self.assertEqual(wayback.get_attribute("href"), f"https://web.archive.org/web/*/{self.article.original_url}")
+
+
+class ResearchToolsTests(BrowserTestCase):
+    def watch_console(self):
+        """Messages the browser logs (a CSP refusal is one), collected for the test to check."""
+        messages = []
+        self.page.on("console", lambda message: messages.append(message.text))
+        return messages
+
+    def test_timeline_chart_renders_without_breaking_the_csp(self):
+        messages = self.watch_console()
+        page = self.open("/search/?q=column")
+        chart = page.locator("svg.timeline__chart")
+        box = chart.bounding_box()
+        self.assertGreater(box["width"], 300)
+        self.assertGreater(box["height"], 80)
+        line = page.locator("svg.timeline__chart polyline").bounding_box()
+        self.assertGreater(line["height"], 20)  # the columns' months stand out
+        stroke = page.evaluate("getComputedStyle(document.querySelector('.timeline__line')).stroke")
+        self.assertNotIn(stroke, ("none", ""))  # coloured by the stylesheet, not inline style
+        self.assertIn("(articles) of column", page.locator("#timeline-title").text_content())
+        page.get_by_role("link", name="Per 1,000 of the month’s articles").click()
+        page.wait_for_url("**per=thousand**")
+        self.assertIn("per 1,000", page.locator("#timeline-title").text_content())
+        page.get_by_role("link", name="Compare with other searches").click()
+        page.wait_for_url("**/search/timeline/**")
+        page.locator("#timeline-q1").fill("daesh")
+        page.get_by_role("button", name="Draw").click()
+        page.wait_for_load_state()
+        self.assertEqual(page.locator("svg.timeline__chart polyline").count(), 2)
+        self.assertFalse([m for m in messages if "Content Security Policy" in m], messages)
+
+    def test_api_docs_render_under_the_csp(self):
+        messages = self.watch_console()
+        page = self.open("/api/v1/docs/")
+        page.locator(".opblock").first.wait_for(timeout=15000)
+        self.assertGreater(page.locator(".opblock").count(), 10)
+        self.assertIn("/api/v1/search/", page.locator("#swagger-ui").inner_text())
+        self.assertFalse([m for m in messages if "script" in m and "Content Security Policy" in m], messages)
+
+    def test_timeline_and_its_numbers_fit_a_phone(self):
+        self.page.set_viewport_size({"width": 375, "height": 800})
+        page = self.open("/search/timeline/?q=column&q=daesh&q=syria")
+        page.locator(".timeline__table summary").click()
+        self.assertTrue(page.locator(".timeline__table table").is_visible())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 375, f"the timeline scrolls sideways ({width}px)")

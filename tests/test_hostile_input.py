@@ -90,6 +90,25 @@ READER_URLS = [
     ("/articles/{}/citation.ris", ()),
     ("/articles/{}/citation.bib", ()),
 ]
+# The API, the exports and the timelines: every list's filters, the search's, their cursors.
+SEARCH_PARAMS = ("q", "order", "section", "author", "tag", "year", "agency", "from", "to")
+RESEARCH_URLS = [
+    ("/api/v1/articles/", ("section", "author", "tag", "year", "month", "has_photo", "order", "cursor", "page_size")),
+    ("/api/v1/articles/{}/", ()),
+    ("/api/v1/photos/", ("agency", "numbered", "cursor", "page_size")),
+    ("/api/v1/photos/{}/", ()),
+    ("/api/v1/tags/", ("cursor", "page_size")),
+    ("/api/v1/tags/{}/", ()),
+    ("/api/v1/sections/{}/", ()),
+    ("/api/v1/authors/", ("cursor", "page_size")),
+    ("/api/v1/search/", (*SEARCH_PARAMS, "cursor", "page_size")),
+    ("/api/v1/search/months/", SEARCH_PARAMS),
+    ("/articles/export.csv", ("section", "author", "tag", "year", "month", "has_photo", "order")),
+    ("/media/export.jsonl", ("agency", "numbered")),
+    ("/search/export.jsonl", SEARCH_PARAMS),
+    ("/search/timeline.csv", (*SEARCH_PARAMS, "per")),
+    ("/search/timeline/", (*SEARCH_PARAMS, "per")),
+]
 ADMIN_URLS = [
     (
         "/admin/articles/article/",
@@ -256,6 +275,15 @@ class NeverServerErrorTests(HostileInputTestCase):
     @given(request=requests_to(READER_URLS))
     def test_reader_addresses_never_answer_5xx(self, request):
         self.assertNoServerError(*request)
+
+    @settings(EXPLORE, max_examples=EXAMPLES)
+    @given(request=requests_to(RESEARCH_URLS))
+    @override_settings(ARCHIVE_API_ANON_RATE="1000000/minute", ARCHIVE_EXPORT_ANON_RATE="1000000/minute")
+    def test_api_exports_and_timelines_never_answer_5xx(self, request):
+        response = self.client.get(*request)
+        if response.streaming:
+            b"".join(response.streaming_content)  # a row that fails fails while it is sent
+        self.assertLess(response.status_code, 500, f"{request!r}")
 
     @settings(EXPLORE, max_examples=EXAMPLES * 2 // 3)
     @given(request=requests_to(ADMIN_URLS))

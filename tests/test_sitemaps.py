@@ -91,7 +91,7 @@ class RobotsTests(TestCase):
         self.assertIn("public", response["Cache-Control"])
         lines = response.content.decode().splitlines()
         self.assertEqual(lines[0], "User-agent: *")
-        for path in ("/search/", "/admin/", "/api/", "/export"):
+        for path in ("/search/", "/admin/", "/api/", "/articles/export.", "/media/export."):
             self.assertIn(f"Disallow: {path}", lines)
         self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
 

@@ -38,6 +38,8 @@ __all__ = [
 PHOTOS_SHOWN = 6
 OPENING_WORDS = 40  # the snippet of an article found by its title or tags alone
 SUGGESTION_CUTOFF = 0.75
+EXPORT_BATCH = 1000  # ids an export holds at a time
+TIMELINE_YEARS = range(2005, 2018)  # the archive's years: the timeline's months
 _backends: dict[str, SearchBackend] = {}
 
 
@@ -176,6 +178,24 @@ def find(query: Query, filters: Filters, order: str) -> Matches:
 def photos(query: Query, filters: Filters) -> PhotoMatches:
     """The photos whose caption, credit or page title match: the best few and how many."""
     return backend().photos(request_for(query, filters), PHOTOS_SHOWN)
+
+
+def ids_by_date(query: Query, filters: Filters, order="newest", batch=EXPORT_BATCH):
+    """Every match's id in date order (see ``SearchBackend.ids_by_date``), in lists of ``batch``:
+    what an export of every match walks, holding one list at a time."""
+    engine = backend()
+    engine.refresh()
+    yield from engine.ids_by_date(request_for(query, filters, order), batch)
+
+
+def month_counts(query: Query, filters: Filters | None = None, years=TIMELINE_YEARS):
+    """{(year, month): matching articles} for every month of ``years``, over every match; months
+    without any are 0. The timeline and the API's counts read this."""
+    engine = backend()
+    engine.refresh()
+    months = [(year, month) for year in years for month in range(1, 13)]
+    found = engine.month_counts(request_for(query, filters or Filters()), months)
+    return {key: found.get(key, 0) for key in months}
 
 
 def count(query: Query, filters: Filters | None = None):

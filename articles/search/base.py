@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..query import Atom, Query
@@ -136,6 +137,16 @@ class SearchBackend(ABC):
     @abstractmethod
     def all_ids(self, request: SearchRequest) -> list[int]:
         """Every matching article's id (the admin's search narrows a queryset with them)."""
+
+    @abstractmethod
+    def ids_by_date(self, request: SearchRequest, batch: int) -> Iterator[list[int]]:
+        """Every matching article's id, newest first (oldest first when the request's order is
+        "oldest"), undated last, in lists of about ``batch``: an export of a million matches
+        holds one list at a time, never all of them."""
+
+    @abstractmethod
+    def month_counts(self, request: SearchRequest, months: list[tuple[int, int]]) -> Counter:
+        """Matching articles per (year, month) of ``months``, counted over every match."""
 
     @abstractmethod
     def photos(self, request: SearchRequest, limit: int) -> PhotoMatches:

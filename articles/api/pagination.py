@@ -1,0 +1,90 @@
+"""Cursor pagination for the API, on the keysets the site's lists page by (see paging.py).
+
+A list's ``next`` address carries the sort key of the page's last row: the database seeks to it
+on its index, so the last page of a million articles costs what the first does, and a client
+walking every page never sees a row twice or misses one when rows are added meanwhile. Search
+results are ranked by the engine, which pages by position: their cursor holds the position.
+"""
+
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from ..paging import PER_PAGE, Keyset, address_number, decode_cursor, encode_cursor, key_types
+
+MAX_PAGE_SIZE = 100
+POSITION = Keyset(["position"])
+
+
+def page_size(request):
+    """The client's page_size, within 1..MAX_PAGE_SIZE; PER_PAGE when not given or not a number."""
+    size = address_number(request.query_params.get("page_size"), max_digits=4)
+    return min(max(size, 1), MAX_PAGE_SIZE) if size else PER_PAGE
+
+
+class KeysetPagination(BasePagination):
+    """Forward cursors on the view's ``keyset_fields(request)``."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        keyset = Keyset(view.keyset_fields(request))
+        size = page_size(request)
+        rows = queryset.order_by(*keyset.ordering())
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            key, _, _ = decode_cursor(cursor, key_types(queryset.model, keyset))
+            rows = rows.filter(keyset.beyond(key))
+        page = list(rows[: size + 1])
+        self.next_cursor = encode_cursor(keyset.key_of(page[size - 1]), False) if len(page) > size else None
+        return page[:size]
+
+    def next_link(self):
+        if self.next_cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page, if any."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: taken from the previous page's next address.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Rows a page (default {PER_PAGE}, at most {MAX_PAGE_SIZE}).",
+                "schema": {"type": "integer"},
+            },
+        ]
+
+
+def position_of(request):
+    """Where a page of search results starts (0 without a cursor); Http404 for a damaged cursor."""
+    cursor = request.query_params.get("cursor")
+    if not cursor:
+        return 0
+    (position,), _, _ = decode_cursor(cursor, [int])
+    return max(position, 0)
+
+
+def position_link(request, position):
+    return replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor([position], False))

@@ -1,0 +1,203 @@
+"""The read-only JSON API, /api/v1/: the archive's records, its search and its timeline.
+
+Lists take the site's own filters (django-filter's FilterSets of the HTML lists) and page by
+keyset cursors; search takes the site's query syntax and filters and answers what the results
+page shows, in the same order. Anonymous clients are rate-limited (settings.ARCHIVE_API_ANON_RATE).
+"""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import search, timeline
+from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
+from ..forms import FACET_SIZE, SearchForm
+from ..models import Article, Author, MediaItem, Section, Tag, links_attach
+from ..urls import TextSlugConverter
+from .pagination import KeysetPagination, page_size, position_link, position_of
+from .serializers import (
+    ArticleSerializer,
+    AuthorSerializer,
+    MonthCountSerializer,
+    PhotoSerializer,
+    SearchHitSerializer,
+    SectionSerializer,
+    TagSerializer,
+)
+
+
+class KeysetViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = KeysetPagination
+    keyset = ["name", "id"]
+
+    def keyset_fields(self, request):
+        return self.keyset
+
+
+class ArticleViewSet(KeysetViewSet):
+    """Articles, newest first (``order``: newest, oldest, title), with the article list's filters."""
+
+    queryset = Article.objects.whole()
+    serializer_class = ArticleSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ArticleFilter
+
+    def keyset_fields(self, request):
+        return ORDER_FIELDS.get(request.query_params.get("order"), ORDER_FIELDS["newest"])
+
+    def paginate_queryset(self, queryset):
+        return links_attach(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return links_attach([super().get_object()])[0]
+
+
+class PhotoViewSet(KeysetViewSet):
+    """Photos, the most recently added first, as the photo list shows them."""
+
+    queryset = MediaItem.objects.all()
+    serializer_class = PhotoSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PhotoFilter
+    keyset = ["-id"]
+
+
+class TagViewSet(KeysetViewSet):
+    """Tags by name, with their aliases (searched together with them)."""
+
+    queryset = Tag.objects.all()
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+    lookup_value_regex = TextSlugConverter.regex  # as the site's pages: any script, never a NUL
+
+
+class SectionViewSet(TagViewSet):
+    queryset = Section.objects.all()
+    serializer_class = SectionSerializer
+
+
+class AuthorViewSet(TagViewSet):
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, required=True, description='Words, "phrases", OR, -exclude, title: author: tag: …'),
+    OpenApiParameter("section", str, description="A section's slug"),
+    OpenApiParameter("author", str, description="An author's slug"),
+    OpenApiParameter("tag", str, description="A tag's slug"),
+    OpenApiParameter("year", int),
+    OpenApiParameter("agency", str, description="A photo agency"),
+    OpenApiParameter("from", str, description="First day, YYYY-MM-DD"),
+    OpenApiParameter("to", str, description="Last day, YYYY-MM-DD"),
+]
+
+
+FACETS = (("section", Section), ("author", Author), ("tag", Tag))
+
+
+def facet_records(facets):
+    """The search's facets as the results page counts them, each value as its filter takes it."""
+    found = {
+        "year": [
+            {"value": str(y), "name": str(y), "count": n} for y, n in sorted(facets["year"].items(), reverse=True)
+        ],
+        "agency": [{"value": a, "name": a, "count": n} for a, n in facets["agency"].most_common()],
+    }
+    for name, model in FACETS:
+        top = facets[name].most_common(FACET_SIZE)
+        named = model.objects.filter(id__in=[pk for pk, _ in top]).only("id", "name", "slug").in_bulk()
+        found[name] = [{"value": named[pk].slug, "name": named[pk].name, "count": n} for pk, n in top if pk in named]
+    return found
+
+
+class FacetSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="As the filter of the same name takes it.")
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+def search_criteria(request):
+    """The request's query and filters, as the results page reads them; 400 when unusable."""
+    form = SearchForm(request.query_params)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    criteria = form.criteria(request.query_params)
+    if not criteria.query:
+        raise ValidationError({"q": ["Type one or more words that are not very common ones."]})
+    return criteria
+
+
+class SearchView(APIView):
+    @extend_schema(
+        parameters=[
+            *SEARCH_PARAMETERS,
+            OpenApiParameter("order", str, enum=["relevance", "newest", "oldest"]),
+            OpenApiParameter("cursor", str, description="From the previous page's next address."),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=inline_serializer(
+            "SearchPage",
+            {
+                "query": serializers.CharField(),
+                "count": serializers.IntegerField(help_text="Every match, exactly."),
+                "next": serializers.URLField(allow_null=True),
+                "facets": inline_serializer(
+                    "SearchFacets",
+                    {name: FacetSerializer(many=True) for name in ("section", "year", "author", "tag", "agency")},
+                    help_text=f"Counts over every match: years and agencies all, the others the {FACET_SIZE} most.",
+                ),
+                "results": SearchHitSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        """Search: every match ranked (BM25; recency breaks ties), as the site's results page."""
+        criteria = search_criteria(request)
+        matches = search.find(criteria.query, criteria.filters, criteria.order)
+        start, size = position_of(request), page_size(request)
+        ids = matches.ids[start : start + size] if start < matches.total else []
+        by_pk = Article.objects.whole().in_bulk(ids)
+        links_attach(list(by_pk.values()))
+        hits = []
+        for rank, pk in enumerate(ids, start + 1):
+            if pk in by_pk:
+                by_pk[pk].rank = rank
+                hits.append(by_pk[pk])
+        return Response(
+            {
+                "query": criteria.query.text,
+                "count": matches.total,
+                "next": position_link(request, start + size) if start + size < matches.total else None,
+                "facets": facet_records(matches.facets),
+                "results": SearchHitSerializer(hits, many=True, context={"request": request}).data,
+            }
+        )
+
+
+class SearchMonthsView(APIView):
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses=inline_serializer(
+            "SearchMonths",
+            {
+                "query": serializers.CharField(),
+                "total": serializers.IntegerField(help_text="Matches dated in these months (not the undated)."),
+                "months": MonthCountSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        """A search's matches per month, 2005–2017, over every match (the timeline's numbers)."""
+        criteria = search_criteria(request)
+        found = timeline.points(criteria.query, criteria.filters)
+        return Response(
+            {
+                "query": criteria.query.text,
+                "total": sum(p.matches for p in found),
+                "months": timeline.as_records(found),
+            }
+        )

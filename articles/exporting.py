@@ -1,0 +1,168 @@
+"""Every match, taken away: CSV and JSON Lines of any list or search, and of the whole archive.
+
+Rows are read in batches and written as they are read, so memory holds one batch whatever the
+number of matches: a list walks its keyset (each batch seeks past the last row of the one
+before, on the list's index), a search walks the engine's matches in date order
+(``search.ids_by_date``). The fields are the API's serializers', so an export, a JSON Lines
+line and an API response give an article the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from . import search
+from .api.serializers import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns
+from .models import Article, links_attach
+from .paging import Keyset
+
+BATCH = 500
+CHUNK_BYTES = 64 * 1024
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+}
+KEYSETS = {"articles": ["-sort_date", "-id"], "photos": ["-id"], "tags": ["name"], "sections": ["name", "id"]}
+KEYSETS["authors"] = KEYSETS["sections"]
+
+
+def keyset_batches(queryset, fields, batch=None) -> Iterator[list]:
+    """The queryset's rows in ``fields`` order, ``batch`` (BATCH) at a time, each batch one seek
+    on the index past the last row of the one before (never OFFSET, never the whole result)."""
+    batch = batch or BATCH
+    keyset = Keyset(fields)
+    ordered = queryset.order_by(*keyset.ordering())
+    rows = list(ordered[:batch])
+    while rows:
+        yield rows
+        if len(rows) < batch:
+            return
+        rows = list(ordered.filter(keyset.beyond(keyset.key_of(rows[-1])))[:batch])
+
+
+def search_batches(query, filters, order) -> Iterator[list]:
+    """Every match of a search as whole articles, in date order (newest first, or oldest first
+    when asked), a batch at a time."""
+    for ids in search.ids_by_date(query, filters, "oldest" if order == "oldest" else "newest", BATCH):
+        by_pk = Article.objects.whole().in_bulk(ids)
+        yield links_attach([by_pk[pk] for pk in ids if pk in by_pk])
+
+
+def article_batches(queryset, fields) -> Iterator[list]:
+    """Articles of a list in keyset batches, each given its tags and photos."""
+    for batch in keyset_batches(queryset.whole(), fields):
+        yield links_attach(batch)
+
+
+def records(batches: Iterable[list], serializer_class=ArticleSerializer, context=None) -> Iterator[dict]:
+    """Each row as its serializer gives it, one at a time: one serializer for the whole export
+    (building one copies its fields), and a row goes out without waiting for its batch."""
+    serializer = serializer_class(context=context or {})
+    for batch in batches:
+        for row in batch:
+            yield serializer.to_representation(row)
+
+
+class _Line:
+    """A file-like object whose write returns the text: csv.writer then makes one line at a time."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(items: Iterable[dict], serializer_class=ArticleSerializer) -> Iterator[str]:
+    columns = CsvColumns(serializer_class)
+    writer = csv.writer(_Line())
+    yield writer.writerow(columns.names)
+    for record in items:
+        yield writer.writerow(columns.row(record))
+
+
+def jsonl_lines(items: Iterable[dict]) -> Iterator[str]:
+    for record in items:
+        yield json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+
+
+def lines(items, fmt, serializer_class=ArticleSerializer):
+    return csv_lines(items, serializer_class) if fmt == "csv" else jsonl_lines(items)
+
+
+def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:
+    """The texts encoded and joined into pieces of about ``size`` (CHUNK_BYTES) bytes: one
+    write to the client per piece rather than per line. The first text (a CSV's header) goes
+    alone, at once: the download starts before the first batch is read."""
+    size = size or CHUNK_BYTES
+    texts = iter(texts)
+    first = next(texts, None)
+    if first is None:
+        return
+    yield first.encode("utf-8")
+    pending, length = [], 0
+    for text in texts:
+        data = text.encode("utf-8")
+        pending.append(data)
+        length += len(data)
+        if length >= size:
+            yield b"".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def streamed(batches, fmt, filename, request, serializer_class=ArticleSerializer):
+    """A download of every row the batches give, written as they are read."""
+    items = records(batches, serializer_class, {"request": request})
+    response = StreamingHttpResponse(chunks(lines(items, fmt, serializer_class)), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- The whole archive (manage.py export) ----------------------------------------------------
+
+
+def archive_write(folder: Path, fmt: str, progress=None):
+    """Write every article, photo, tag, section and author to ``folder`` (one file each), then
+    manifest.json (records, bytes and SHA-256 of each file) and SHA256SUMS (for
+    ``sha256sum -c``). ``progress(n)`` is told of each batch written. Returns the manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, serializer_class in SERIALIZERS.items():
+        if name == "articles":
+            batches = article_batches(Article.objects.all(), KEYSETS[name])
+        else:
+            batches = keyset_batches(MODELS[name].objects.all(), KEYSETS[name])
+        files.append(_file_write(folder / f"{name}.{fmt}", fmt, serializer_class, batches, progress))
+    manifest = {"format": fmt, "created": timezone.now().isoformat(), "files": files}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    sums = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
+    (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    return manifest
+
+
+def _file_write(path, fmt, serializer_class, batches, progress):
+    digest, size, count = hashlib.sha256(), 0, 0
+
+    def counted():
+        nonlocal count
+        for batch in batches:
+            yield batch
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+
+    with open(path, "wb") as out:
+        for line in lines(records(counted(), serializer_class), fmt, serializer_class):
+            data = line.encode("utf-8")
+            out.write(data)
+            digest.update(data)
+            size += len(data)
+    return {"name": path.name, "records": count, "bytes": size, "sha256": digest.hexdigest()}

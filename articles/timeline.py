@@ -1,0 +1,159 @@
+"""Searches' matches per month, 2005 to 2017: the counts, their CSV, and the chart as SVG.
+
+The counts come from the search engine over every match (``search.month_counts``), so a name's
+variants are counted together as search finds them (Daesh, ISIS and ISIL on one line: the query
+parser expands a tag's name to its aliases). Each month is also given per 1,000 of the articles
+the archive holds from it (``ArchiveMonth``), which evens out the months the archive holds
+little of. The chart, one line per search compared, is drawn here, on the server, as SVG markup
+with its own accessible name and a table of the same numbers beside it: no script, and the CSP
+stays strict.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+
+from . import search
+from .models import ArchiveMonth
+
+# The chart's drawing area, in SVG user units (the SVG scales to the page's width).
+WIDTH, HEIGHT = 780, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
+CSV_HEADER = ["month", "query", "matches", "articles", "per_thousand"]
+MAX_SERIES = 4  # searches compared on one chart, each with its own line style
+# A tick where a year starts, its number under the middle of its months.
+YEAR_TICK = (
+    '<line class="timeline__tick" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
+    '<text class="timeline__year" x="{3}" y="{4}" text-anchor="middle">{5}</text>'
+)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    year: int
+    month: int
+    matches: int
+    articles: int
+
+    @property
+    def label(self):
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def per_thousand(self):
+        """Matches per 1,000 of the month's articles; None when the archive holds none."""
+        return round(self.matches * 1000 / self.articles, 2) if self.articles else None
+
+
+def points(query, filters=None):
+    """[MonthPoint] for every month of the archive's years, oldest first."""
+    counts = search.month_counts(query, filters)
+    held = {(y, m): n for y, m, n in ArchiveMonth.objects.values_list("year", "month", "article_count")}
+    return [MonthPoint(y, m, n, held.get((y, m), 0)) for (y, m), n in counts.items()]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One search's line: its query as written and its months."""
+
+    query: str
+    points: list[MonthPoint]
+
+    @property
+    def total(self):
+        return sum(p.matches for p in self.points)
+
+    def values(self, normalised):
+        return [(p.per_thousand or 0) if normalised else p.matches for p in self.points]
+
+
+def as_records(found):
+    """The points as the API gives them."""
+    return [
+        {"month": p.label, "matches": p.matches, "articles": p.articles, "per_thousand": p.per_thousand} for p in found
+    ]
+
+
+def csv_text(series):
+    """One row per month and search ("long" form, ready for a spreadsheet's pivot or pandas)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for line in series:
+        for p in line.points:
+            per_thousand = "" if p.per_thousand is None else p.per_thousand
+            writer.writerow([p.label, line.query, p.matches, p.articles, per_thousand])
+    return out.getvalue()
+
+
+def rows(series):
+    """(month label, [(matches, per 1,000) per search]) for the months any search matched."""
+    table = []
+    for i, point in enumerate(series[0].points if series else []):
+        cells = [(line.points[i].matches, line.points[i].per_thousand) for line in series]
+        if any(matches for matches, _ in cells):
+            table.append((point.label, point.articles, cells))
+    return table
+
+
+def svg(series, normalised=False):
+    """The chart: a line per search over the months, a tick for each year, the scale beside."""
+    values = [line.values(normalised) for line in series]
+    top = max((v for line in values for v in line), default=0)
+    months = len(series[0].points) if series else 0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(months, 1)
+    base = TOP + plot_h
+
+    def x(i):
+        return LEFT + (i + 0.5) * step
+
+    def y(value):
+        return base - plot_h * value / (top or 1)
+
+    lines = [
+        (i, " ".join(f"{x(j):.1f},{y(v):.1f}" for j, v in enumerate(line)), f"{series[i].query}: {_number(max(line))}")
+        for i, line in enumerate(values)
+    ]
+    years = [(LEFT + i * step, p.year) for i, p in enumerate(series[0].points if series else []) if p.month == 1]
+    unit = "per 1,000 of the month's articles" if normalised else "articles"
+    names = "; ".join(line.query for line in series)
+    return format_html(
+        '<svg class="timeline__chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="timeline-title"'
+        ' preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="timeline-title">Matches per month ({unit}) of {names}, {first} to {last}; highest {top}</title>'
+        '<line class="timeline__axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>'
+        '<text class="timeline__scale" x="{label_x}" y="{top_y}" text-anchor="end">{top}</text>'
+        '<text class="timeline__scale" x="{label_x}" y="{base}" text-anchor="end">0</text>'
+        "{years}{lines}</svg>",
+        w=WIDTH,
+        h=HEIGHT,
+        unit=unit,
+        names=names,
+        first=series[0].points[0].label if months else "",
+        last=series[0].points[-1].label if months else "",
+        top=_number(top),
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        base=base,
+        label_x=LEFT - 6,
+        top_y=TOP + 10,
+        years=format_html_join(
+            "",
+            YEAR_TICK,
+            [(f"{at:.1f}", base, base + 5, f"{at + 6 * step:.1f}", HEIGHT - 8, year) for at, year in years],
+        ),
+        lines=format_html_join(
+            "",
+            '<polyline class="timeline__line timeline__line--{}" points="{}"><title>{}</title></polyline>',
+            lines,
+        ),
+    )
+
+
+def _number(value):
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"

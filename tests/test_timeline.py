@@ -1,0 +1,100 @@
+"""Timelines: a search's matches per month over every match, name variants together, per 1,000
+of the month's articles, searches compared a line each, drawn as SVG on the server; the CSV."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+from django.test import TestCase
+
+from articles import search, timeline
+from articles.models import Tag
+from articles.services import counts_refresh
+
+from .helpers import article_make, make_articles
+
+
+class TimelineTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        isis = Tag.objects.get(slug="isis")
+        # Three names of one group, in text and tags: one line of the timeline.
+        article_make(title="Daesh retreats", body="Fighters left.", published_on=dt.date(2015, 3, 2))
+        article_make(title="ISIL attack", body="A bombing.", published_on=dt.date(2015, 3, 20))
+        article_make(title="Raqqa", body="Strikes.", published_on=dt.date(2016, 7, 1), tags=[isis])
+        article_make(title="Undated ISIS report", body="No date survives.")
+        make_articles(40, title="Weather", start=dt.date(2015, 3, 1))
+        counts_refresh()
+        search.invalidate()
+
+    def test_name_variants_are_counted_together_per_month(self):
+        counts = search.month_counts(search.parse("daesh"))
+        self.assertEqual(len(counts), 13 * 12)
+        self.assertEqual(counts[2015, 3], 2)
+        self.assertEqual(counts[2016, 7], 1)
+        self.assertEqual(sum(counts.values()), 3)  # the undated one has no month
+        self.assertEqual(search.month_counts(search.parse("isis")), counts)
+
+    def test_normalised_by_the_months_articles(self):
+        points = {p.label: p for p in timeline.points(search.parse("daesh"))}
+        self.assertEqual(points["2015-03"].articles, 33)  # 2 + 31 weather reports in March
+        self.assertEqual(points["2015-03"].per_thousand, round(2 * 1000 / 33, 2))
+        self.assertEqual(points["2016-07"].per_thousand, 1000.0)
+        self.assertIsNone(points["2010-01"].per_thousand)
+
+    def test_search_page_draws_the_chart_on_the_server(self):
+        response = self.client.get("/search/", {"q": "daesh"})
+        html = response.content.decode()
+        chart = html[html.index("<svg") : html.index("</svg>")]
+        self.assertIn('role="img"', chart)
+        self.assertIn("Matches per month (articles) of daesh, 2005-01 to 2017-12; highest 2</title>", chart)
+        self.assertEqual(chart.count("<polyline"), 1)
+        line = re.search(r'points="([^"]+)"', chart)[1].split()
+        self.assertEqual(len(line), 156)
+        heights = [float(point.split(",")[1]) for point in line]
+        march_2015 = (2015 - 2005) * 12 + 2
+        self.assertEqual(min(heights), heights[march_2015])  # the highest point
+        self.assertEqual(heights[0], max(heights))  # nothing in January 2005
+        self.assertIn("2005</text>", chart)
+        self.assertNotIn("style=", chart)
+        self.assertNotIn("<script", html)
+        self.assertContains(response, 'href="/search/timeline.csv?q=daesh"')
+        self.assertContains(response, 'href="/search/timeline/?q=daesh">Compare with other searches')
+        self.assertContains(response, '<th scope="row">2015-03</th><td>33</td><td>2 (60.61)</td>')
+
+    def test_normalised_chart_says_so(self):
+        response = self.client.get("/search/", {"q": "daesh", "per": "thousand"})
+        self.assertContains(response, "Matches per month (per 1,000 of the month&#x27;s articles) of daesh")
+        self.assertContains(response, "highest 1,000</title>")
+        self.assertContains(response, 'href="/search/?q=daesh">Counts</a>')
+
+    def test_no_chart_without_matches_nor_after_the_first_page(self):
+        self.assertNotContains(self.client.get("/search/", {"q": "zebra"}), "<svg")
+        self.assertContains(self.client.get("/search/", {"q": "weather"}), "<svg")
+        self.assertNotContains(self.client.get("/search/", {"q": "weather", "page": 2}), "<svg")
+
+    def test_searches_compared_a_line_each(self):
+        response = self.client.get("/search/timeline/", {"q": ["isil", "weather", "", "zebra"]})
+        html = response.content.decode()
+        chart = html[html.index('<svg class="timeline__chart"') : html.index("</svg>", html.index("timeline__chart"))]
+        self.assertEqual(chart.count("<polyline"), 3)
+        self.assertIn("<title>isil: 2</title>", chart)
+        self.assertIn("<title>weather: 31</title>", chart)
+        self.assertContains(response, '<q dir="auto">isil</q>: 3 dated matches')
+        self.assertContains(response, 'value="weather"')
+        self.assertContains(
+            response, '<link rel="alternate" type="application/json" href="/api/v1/search/months/?q=isil'
+        )
+        self.assertNotContains(self.client.get("/search/timeline/"), "<svg")
+
+    def test_csv_a_row_per_month_and_search(self):
+        response = self.client.get("/search/timeline.csv", {"q": ["isil", "weather"], "year": 2015})
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        self.assertEqual(len(rows), 2 * 156)
+        march = {r["query"]: r for r in rows if r["month"] == "2015-03"}
+        self.assertEqual((march["isil"]["matches"], march["isil"]["articles"]), ("2", "33"))
+        self.assertEqual(march["weather"]["matches"], "31")
+        self.assertEqual(next(r for r in rows if r["month"] == "2016-07")["matches"], "0")  # year filter
+        self.assertEqual(next(r for r in rows if r["month"] == "2005-01")["per_thousand"], "")
+        self.assertEqual(self.client.get("/search/timeline.csv").status_code, 400)
