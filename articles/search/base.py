@@ -138,11 +138,18 @@ class SearchBackend(ABC):
     def all_ids(self, request: SearchRequest) -> list[int]:
         """Every matching article's id (the admin's search narrows a queryset with them)."""
 
-    @abstractmethod
     def ids_by_date(self, request: SearchRequest, batch: int) -> Iterator[list[int]]:
         """Every matching article's id, newest first (oldest first when the request's order is
-        "oldest"), undated last, in lists of about ``batch``: an export of a million matches
-        holds one list at a time, never all of them."""
+        "oldest"), undated last, in lists of ``batch``: an export of a million matches holds one
+        list at a time, and each list is sought from the last one's place, never counted to."""
+        after = None
+        while True:
+            rows = self.in_date_order(request, after=after, limit=batch)
+            if rows:
+                yield [pk for pk, _ in rows]
+            if len(rows) < batch:
+                return
+            after = rows[-1][1]
 
     @abstractmethod
     def month_counts(self, request: SearchRequest, months: list[tuple[int, int]]) -> Counter:

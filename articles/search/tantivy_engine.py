@@ -452,57 +452,6 @@ class TantivyBackend(SearchBackend):
         total = searcher.search(query, 1, count=True).count
         return self._ids(searcher, searcher.search(query, max(total, 1), count=False).hits) if total else []
 
-    def ids_by_date(self, request, batch):
-        query = self._query(request, ARTICLE)
-        if query is None:
-            return
-        # One searcher for the whole walk: a snapshot, whatever is committed meanwhile.
-        searcher = self._searcher()
-        if request.order == "oldest":
-            yield from self._by_day(searcher, query, "oldest", batch, 1, MAX_DAY)
-            yield from self._one_day(searcher, query, "oldest", 0, batch)
-        else:
-            yield from self._by_day(searcher, query, "newest", batch, 0, MAX_DAY)
-
-    def _by_day(self, searcher, query, field, batch, lower, upper):
-        """The matches of the days lower..upper in ``field`` order, a batch at a time: each batch
-        seeks past the last day the previous one finished (keyset on the day), and a day that
-        the batch cut in two is read on its own, so no batch reads the ones before it."""
-        while lower <= upper:
-            window = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self._days(lower, upper))])
-            hits = searcher.search(window, batch, count=False, order_by_field=field, order=Order.Desc).hits
-            if len(hits) < batch:
-                if hits:
-                    yield self._ids(searcher, hits)
-                return
-            days = searcher.fast_field_values("day", [address for _, address in hits])
-            edge = days[-1]
-            before = [pk for pk, day in zip(self._ids(searcher, hits), days) if day != edge]
-            if before:
-                yield before
-            yield from self._one_day(searcher, query, field, edge, batch)
-            if field == "oldest":
-                lower = edge + 1
-            else:
-                upper = edge - 1
-
-    def _one_day(self, searcher, query, field, day, batch):
-        """Every match of one day (day 0: the undated), a batch at a time."""
-        window = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self._days(day, day))])
-        offset = 0
-        while True:
-            hits = searcher.search(
-                window, batch, count=False, offset=offset, order_by_field=field, order=Order.Desc
-            ).hits
-            if hits:
-                yield self._ids(searcher, hits)
-            if len(hits) < batch:
-                return
-            offset += batch
-
-    def _days(self, first, last):
-        return tantivy.Query.range_query(self.schema, "day", FieldType.Integer, first, last)
-
     def month_counts(self, request, months):
         counts = Counter()
         query = self._query(request, ARTICLE)
