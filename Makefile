@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search clean
+.PHONY: run serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -45,6 +45,11 @@ serve: $(VENV)/.installed-run
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test
 	$(MANAGE) test tests --noinput
+
+## test-replicas: the read-replica tests, which must run, against the streaming replica named by
+## DATABASE_REPLICA_URLS of the PostgreSQL primary in DATABASE_URL (bin/pg-replica up starts one)
+test-replicas: $(VENV)/.installed-test
+	ARCHIVE_REQUIRE_REPLICA=1 $(MANAGE) test tests.test_replicas --noinput
 
 ## lint: ruff's checks and format check, and no model change left without its migration
 lint: $(VENV)/.installed-test

@@ -100,6 +100,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Read replicas of the primary (PostgreSQL streaming replicas), comma-separated URLs: readers'
+# pages read from one of them, and everything else from the primary (archive/replicas.py). The
+# test runner points them at the primary's test database, by name, on their own servers: a real
+# streaming replica holds it as soon as the primary creates it.
+DATABASE_REPLICAS = []
+for number, url in enumerate(filter(None, map(str.strip, os.environ.get("DATABASE_REPLICA_URLS", "").split(","))), 1):
+    alias = f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(
+        url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    # A replica that does not answer is left for the primary within seconds, not minutes.
+    DATABASES[alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["archive.replicas.PrimaryReplicaRouter"]
+    # Before anything reads the database (sessions, users): it chooses where the request reads.
+    MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware"), "archive.replicas.ReadFromReplicaMiddleware")
+# After any write request a client reads from the primary this long (a cookie, so any server
+# process on any host knows): longer than the replicas ever lag, so an editor sees their save.
+ARCHIVE_PRIMARY_PIN_SECONDS = int(os.environ.get("ARCHIVE_PRIMARY_PIN_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,8 @@
 
 The key holds search.index_version(), which ingest and editors' saves move on, so a cached
 page never outlives the content it shows by more than the cache's own spread between server
-processes (see settings.CACHES). Only complete, successful GET responses are kept.
+processes (see settings.CACHES). Only complete, successful GET responses are kept, and only
+when read from data that holds every change the version stands for (archive/replicas.py).
 """
 
 import hashlib
@@ -10,6 +11,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+
+from archive import replicas
 
 from . import search
 
@@ -21,13 +24,16 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD") or not seconds:
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode("utf-8", "surrogateescape")
-        key = f"archive-page:{search.index_version()}:{hashlib.sha1(path).hexdigest()}"
+        version = search.index_version()
+        key = f"archive-page:{version}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
+            # A lagging replica's page shows what the version replaced: shown, never kept.
+            keep = replicas.holds_every_change(version)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.streaming:
+            if keep and response.status_code == 200 and not response.streaming:
                 cache.set(key, response, seconds)
         return response
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import time
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -302,7 +303,13 @@ def _atom_text(atom):
 
 def index_version():
     """A number that changes whenever articles or tags change, keying the caches."""
-    return cache.get_or_set("archive-search-version", 1, None)
+    return cache.get_or_set("archive-search-version", _first_version, None)
+
+
+def _first_version():
+    """Milliseconds now: a cache emptied (a restarted Redis) never hands out a used version
+    again, which a replica's known progress (archive/replicas.py) would mistake for its own."""
+    return time.time_ns() // 1_000_000
 
 
 def invalidate():
@@ -310,7 +317,7 @@ def invalidate():
     try:
         cache.incr("archive-search-version")
     except ValueError:
-        cache.set("archive-search-version", 2, None)
+        cache.set("archive-search-version", _first_version(), None)
 
 
 def analyze():

@@ -1,0 +1,126 @@
+"""Readers' pages read from a replica of the database; everything else reads from the primary.
+
+Active only with DATABASE_REPLICA_URLS (settings). A request reads from one replica, chosen at
+random, when it is a reader's: a GET or HEAD outside the admin, from a client that wrote nothing
+in the last ARCHIVE_PRIMARY_PIN_SECONDS. A write request sets a cookie that pins its client to
+the primary that long, so an editor sees their save on any server process of any host even
+while the replicas lag; the admin always reads from the primary. Management commands (ingest,
+search_index, migrate) and anything outside a request read from the primary, as does anything
+inside a transaction, so a writer always reads its own writes.
+"""
+
+import contextvars
+import logging
+import random
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+PIN_COOKIE = "archive_primary"
+REPLICA_RETRY_SECONDS = 10  # how long a replica that refused a connection is left alone
+
+_reading_from = contextvars.ContextVar("archive_reading_from", default=None)
+_unreachable: dict[str, float] = {}  # replica alias -> when to try it again
+_replayed: dict[str, object] = {}  # replica alias -> the cache version it is known to hold
+
+
+def reading_from():
+    """The replica this request reads from, or None for the primary."""
+    return _reading_from.get()
+
+
+@contextmanager
+def primary():
+    """Read from the primary inside this block (also a decorator)."""
+    token = _reading_from.set(None)
+    try:
+        yield
+    finally:
+        _reading_from.reset(token)
+
+
+@contextmanager
+def replica(alias):
+    token = _reading_from.set(alias)
+    try:
+        yield
+    finally:
+        _reading_from.reset(token)
+
+
+class PrimaryReplicaRouter:
+    def db_for_read(self, model, **hints):
+        alias = _reading_from.get()
+        if alias is None or connections["default"].in_atomic_block:
+            return "default"
+        return alias
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == "default"
+
+
+class ReadFromReplicaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_path = reverse("admin:index")
+
+    def __call__(self, request):
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        pinned = writes or PIN_COOKIE in request.COOKIES or request.path.startswith(self.admin_path)
+        with replica(None if pinned else reachable_replica()):
+            response = self.get_response(request)
+        if writes:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.ARCHIVE_PRIMARY_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+def reachable_replica():
+    """A replica that accepts connections, or None (the primary) when none does."""
+    now = time.monotonic()
+    candidates = [alias for alias in settings.DATABASE_REPLICAS if _unreachable.get(alias, 0) <= now]
+    random.shuffle(candidates)
+    for alias in candidates:
+        try:
+            connections[alias].ensure_connection()
+            return alias
+        except DatabaseError:
+            logger.exception("Replica %s refused a connection; readers read from elsewhere.", alias)
+            _unreachable[alias] = now + REPLICA_RETRY_SECONDS
+    return None
+
+
+def holds_every_change(version):
+    """Whether this request reads everything that cache ``version`` stands for: always on the
+    primary; on a replica once it has replayed what the primary had written when the version
+    was read (versions move on after their writes commit). Known answers cost no query."""
+    alias = _reading_from.get()
+    if alias is None or _replayed.get(alias) == version or connections[alias].vendor != "postgresql":
+        return True
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        written = cursor.fetchone()[0]
+    with connections[alias].cursor() as cursor:
+        # A server that is no standby (not in recovery) is the primary itself.
+        cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, NOT pg_is_in_recovery())", [written])
+        replayed = cursor.fetchone()[0]
+    if replayed:
+        _replayed[alias] = version
+    return replayed
