@@ -8,6 +8,7 @@ afterwards; the servers listen on ports 8401 and 8402.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,8 +26,8 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 PORTS = {"a": 8401, "b": 8402}
 
 
-class TwoHostsTests(ArchiveProcessMixin, SimpleTestCase):
-    databases = {"default"}
+class TwoHostsMixin:
+    """Host A and host B: a server each, and commands (``self.manage``) run on host A."""
 
     @classmethod
     def setUpClass(cls):
@@ -69,8 +70,11 @@ class TwoHostsTests(ArchiveProcessMixin, SimpleTestCase):
             self.env["ARCHIVE_SEARCH_INDEX_DIR"] = saved
 
     def serve(self, host):
+        with self.assertRaises(OSError, msg=f"port {PORTS[host]} is taken: host {host} would not be this test's"):
+            socket.create_connection(("127.0.0.1", PORTS[host]), timeout=1).close()
         env = {
             **self.env,
+            **self.server_env(),
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "two-hosts-test-secret-key-of-enough-length-and-variety-0123456789",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -96,6 +100,9 @@ class TwoHostsTests(ArchiveProcessMixin, SimpleTestCase):
             self.assertLess(time.monotonic(), deadline, f"the server of host {host} did not start")
             time.sleep(0.2)
 
+    def server_env(self):
+        return {}
+
     def get(self, host, path):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[host]}{path}", timeout=30) as response:
@@ -117,6 +124,10 @@ class TwoHostsTests(ArchiveProcessMixin, SimpleTestCase):
         status, html = self.get(host, "/search/?" + urllib.parse.urlencode({"q": words}))
         self.assertEqual(status, 200)
         return html
+
+
+class TwoHostsTests(TwoHostsMixin, ArchiveProcessMixin, SimpleTestCase):
+    databases = {"default"}
 
     def test_a_page_cached_by_one_host_is_served_by_the_other_until_a_write_replaces_it(self):
         url = self.url_of(0)
