@@ -37,7 +37,7 @@ serve: export DJANGO_DEBUG := 0
 serve: export REDIS_URL := $(REDIS_URL)
 serve: $(VENV)/.installed-run
 	$(MANAGE) check --deploy --fail-level WARNING
-	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
+	$(if $(REDIS_URL),$(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_URL)', socket_connect_timeout=3).ping()")
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30

@@ -177,12 +177,14 @@ ARCHIVE_CACHE_SECONDS = 300
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Archives sharing one Redis (production and staging, or parallel test runs) need their own prefix.
+    # Should Redis stop answering, pages are rendered uncached rather than refused (archive/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.cache.SharedCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
             "TIMEOUT": ARCHIVE_CACHE_SECONDS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 elif DEBUG or env_bool("ARCHIVE_LOCAL_CACHE", False):

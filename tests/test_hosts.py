@@ -1,5 +1,5 @@
 """Several hosts, as production runs them: two gunicorn servers (DEBUG off) that share one
-database and one Redis cache, each with a search index folder of its own.
+database and one Redis cache, each with a search index folder of its own; and Redis failing.
 
 Redis is the local one (127.0.0.1:6379), in its db 13 under a prefix of the test's own, removed
 afterwards; the servers listen on ports 8401 and 8402.
@@ -18,8 +18,13 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase, override_settings
 
+from archive.cache import SharedCache
+from articles import search
+from articles.models import Article
+
+from .helpers import ingest_real_pages
 from .test_ingest_processes import ROOT, ArchiveProcessMixin
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -180,3 +185,29 @@ class TwoHostsTests(TwoHostsMixin, ArchiveProcessMixin, SimpleTestCase):
         state = json.loads((self.indexes["b"] / "applied.json").read_text())
         head = self.shell("from articles.models import SearchChange; print(SearchChange.objects.latest('id').id)")
         self.assertEqual(state["change"], int(head))
+
+
+class RedisOutageTests(TestCase):
+    """Redis stops answering: pages are rendered from the database, never refused."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def test_pages_and_search_are_served_uncached_while_redis_does_not_answer(self):
+        # Port 8407 is this project's, and nothing listens there.
+        dead = {"default": {"BACKEND": "archive.cache.SharedCache", "LOCATION": "redis://127.0.0.1:8407/0"}}
+        self.addCleanup(setattr, SharedCache, "_down_until", 0.0)
+        article = Article.objects.get(title="U.S.-led Jets Kill Dozens of Syrian Soldiers")
+        url = article.get_absolute_url()
+        with (
+            override_settings(CACHES=dead, ARCHIVE_PAGE_CACHE_SECONDS=300),
+            self.assertLogs("archive.cache", "ERROR") as logs,
+        ):
+            self.assertContains(self.client.get(url), "U.S.-led Jets Kill Dozens")
+            self.assertContains(self.client.get("/search/?q=soldiers"), "Dozens")
+            Article.objects.filter(pk=article.pk).update(title="Corrected headline")
+            search.invalidate()
+            self.assertContains(self.client.get(url), "Corrected headline")
+        # Tried once, then left alone for a while: not one wait per cache call.
+        self.assertEqual(len(logs.records), 1)
