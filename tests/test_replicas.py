@@ -26,6 +26,7 @@ from django.test import Client, RequestFactory, SimpleTestCase, TestCase, Transa
 from django.test.utils import CaptureQueriesContext
 
 from archive import replicas
+from articles import counts, search
 from articles.models import Article
 
 from .helpers import article_make
@@ -242,6 +243,18 @@ class StreamingReplicaTests(StreamingReplicaMixin, TransactionTestCase):
         page = reader.get(url)
         self.assertContains(page, "After the correction")
         self.assertNotContains(page, "Before the correction")
+
+    def test_a_count_read_from_a_lagging_replica_is_shown_but_not_kept(self):
+        article_make(title="The first")
+        self.wait_for_replay()
+        self.pause_replay()
+        article_make(title="The second")
+        search.invalidate()  # as every writer does once it has committed
+        with replicas.replica(REPLICA):
+            self.assertEqual(counts.total(), 1)
+            self.resume_replay()
+            self.wait_for_replay()
+            self.assertEqual(counts.total(), 2)
 
 
 class IngestWithReplicasTests(StreamingReplicaMixin, ArchiveProcessMixin, SimpleTestCase):
