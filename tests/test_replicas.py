@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import replicas
 from articles import counts, search
-from articles.models import Article
+from articles.models import Article, Tag
 
 from .helpers import article_make
 from .test_admin import change_form_data, change_url
@@ -255,6 +255,14 @@ class StreamingReplicaTests(StreamingReplicaMixin, TransactionTestCase):
             self.resume_replay()
             self.wait_for_replay()
             self.assertEqual(counts.total(), 2)
+
+    def test_a_tags_new_alias_is_searched_at_once_while_the_replica_lags(self):
+        self.pause_replay()
+        Tag.objects.create(name="Zanzibar Accord", aliases="Stone Town Pact")
+        search.invalidate()
+        with replicas.replica(REPLICA):
+            expanded = search.parse('"zanzibar accord"')
+        self.assertIn("Stone Town Pact", [atom.text for clause in expanded.clauses for atom in clause.atoms])
 
 
 class IngestWithReplicasTests(StreamingReplicaMixin, ArchiveProcessMixin, SimpleTestCase):

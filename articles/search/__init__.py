@@ -21,6 +21,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from archive import replicas
+
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
 from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
@@ -84,7 +86,10 @@ def _tag_names():
 
         by_key: dict[tuple, list[Atom]] = {}
         ids: dict[tuple, set[int]] = {}
-        for tag in Tag.objects.only("id", "name", "aliases"):
+        # From the primary: kept in this process until the version moves, so never a lagging replica's.
+        with replicas.primary():
+            tags = list(Tag.objects.only("id", "name", "aliases"))
+        for tag in tags:
             atoms = [a for a in (name_atom(n) for n in tag.names) if a.words]
             for a in atoms:
                 by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
