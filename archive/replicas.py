@@ -35,22 +35,18 @@ def reading_from():
 
 
 @contextmanager
-def primary():
-    """Read from the primary inside this block (also a decorator)."""
-    token = _reading_from.set(None)
-    try:
-        yield
-    finally:
-        _reading_from.reset(token)
-
-
-@contextmanager
 def replica(alias):
+    """Read from the replica ``alias`` (None: the primary) inside this block."""
     token = _reading_from.set(alias)
     try:
         yield
     finally:
         _reading_from.reset(token)
+
+
+def primary():
+    """Read from the primary inside this block (also a decorator)."""
+    return replica(None)
 
 
 class PrimaryReplicaRouter:
@@ -99,6 +95,9 @@ def reachable_replica():
     random.shuffle(candidates)
     for alias in candidates:
         try:
+            # A kept connection to a replica that has since gone is closed here, and the new
+            # one refused, rather than failing this reader's first query.
+            connections[alias].close_if_health_check_failed()
             connections[alias].ensure_connection()
             return alias
         except DatabaseError:
