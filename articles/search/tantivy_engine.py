@@ -13,8 +13,8 @@ The index is derived. ``catch_up`` applies the change log's rows after the last 
 holds (recorded in ``applied.json`` beside it, written after each commit); one process at a time
 writes, under a file lock. When the recorded row is no longer in the log — another database,
 a restored backup, a rolled-back transaction — the index is rebuilt from the tables. Keeping
-current reads the primary, never a replica: a lagging replica would have the index record as
-applied a change whose rows it had not yet replayed.
+current reads the primary, never a replica: a lagging replica's log lacks rows the index may
+already hold, which would have it rebuilt from the replica's older tables.
 """
 
 from __future__ import annotations
