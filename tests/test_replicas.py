@@ -167,6 +167,12 @@ class StreamingReplicaMixin:
         require_replica()
         super().setUpClass()
 
+    def replica_url(self):
+        """The replica's copy of the database this test's processes use (self.env)."""
+        replica = connections[REPLICA].settings_dict
+        user, host, port = replica["USER"] or "root", replica["HOST"] or "127.0.0.1", replica["PORT"] or 5432
+        return f"postgres://{user}@{host}:{port}/{self.env['DATABASE_URL'].rsplit('/', 1)[1]}"
+
     def wait_for_replay(self, timeout=30):
         written = lsn("default", "SELECT pg_current_wal_lsn()")
         deadline = time.monotonic() + timeout
@@ -273,10 +279,7 @@ class IngestWithReplicasTests(StreamingReplicaMixin, ArchiveProcessMixin, Simple
 
     def test_concurrent_ingests_with_a_paused_replica_write_everything_once_on_the_primary(self):
         self.pause_replay()
-        name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
-        self.env["DATABASE_REPLICA_URLS"] = (
-            f"postgres://root@127.0.0.1:{connections[REPLICA].settings_dict['PORT']}/{name}"
-        )
+        self.env["DATABASE_REPLICA_URLS"] = self.replica_url()
         self.write_pages("crawl-1", range(0, 200))
         self.write_pages("crawl-2", range(100, 300))
         first = self.ingest_process(str(self.folder / "crawl-1"), str(self.folder / "crawl-2"), "--batch-size", "40")
@@ -359,10 +362,7 @@ class EditorAcrossHostsTests(StreamingReplicaMixin, TwoHostsMixin, ArchiveProces
     databases = WITH_REPLICA
 
     def server_env(self):
-        name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
-        return {
-            "DATABASE_REPLICA_URLS": f"postgres://root@127.0.0.1:{connections[REPLICA].settings_dict['PORT']}/{name}"
-        }
+        return {"DATABASE_REPLICA_URLS": self.replica_url()}
 
     def test_an_editor_sees_their_save_on_every_host_while_the_replica_lags(self):
         self.shell("from django.contrib.auth.models import User; User.objects.create_superuser('editor', '', 'pw')")
