@@ -307,9 +307,9 @@ class FormFields(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self.in_form = a.get("id") == self.form_id
-        elif not self.in_form or not a.get("name") and tag != "option":
-            return
-        elif tag == "input" and a.get("type") not in ("submit", "button", "file", "image"):
+        if not self.in_form or (tag != "option" and not a.get("name")):
+            return  # outside the form, or a field the browser does not send
+        if tag == "input" and a.get("type") not in ("submit", "button", "file", "image"):
             if a.get("type") not in ("checkbox", "radio"):
                 self.fields.append((a["name"], a.get("value") or ""))
             elif "checked" in a:
