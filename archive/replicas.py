@@ -6,7 +6,8 @@ in the last ARCHIVE_PRIMARY_PIN_SECONDS. A write request sets a cookie that pins
 the primary that long, so an editor sees their save on any server process of any host even
 while the replicas lag; the admin always reads from the primary. Management commands (ingest,
 search_index, migrate) and anything outside a request read from the primary, as does anything
-inside a transaction, so a writer always reads its own writes.
+inside a transaction, so a writer always reads its own writes. A replica that refuses
+connections, or lags more than ARCHIVE_REPLICA_MAX_LAG_SECONDS, is not read for a while.
 """
 
 import contextvars
@@ -23,10 +24,12 @@ logger = logging.getLogger(__name__)
 
 PIN_COOKIE = "archive_primary"
 REPLICA_RETRY_SECONDS = 10  # how long a replica that refused a connection is left alone
+LAG_CHECK_SECONDS = 1  # how long a process trusts what it measured of a replica's lag
 
 _reading_from = contextvars.ContextVar("archive_reading_from", default=None)
 _unreachable: dict[str, float] = {}  # replica alias -> when to try it again
 _replayed: dict[str, object] = {}  # replica alias -> the cache version it is known to hold
+_lag_checked: dict[str, tuple[float, bool]] = {}  # replica alias -> (when to measure again, current)
 
 
 def reading_from():
@@ -89,7 +92,7 @@ class ReadFromReplicaMiddleware:
 
 
 def reachable_replica():
-    """A replica that accepts connections, or None (the primary) when none does."""
+    """A replica that accepts connections and is not too far behind, or None (the primary)."""
     now = time.monotonic()
     candidates = [alias for alias in settings.DATABASE_REPLICAS if _unreachable.get(alias, 0) <= now]
     random.shuffle(candidates)
@@ -99,11 +102,36 @@ def reachable_replica():
             # one refused, rather than failing this reader's first query.
             connections[alias].close_if_health_check_failed()
             connections[alias].ensure_connection()
-            return alias
+            if current(alias, now):
+                return alias
         except DatabaseError:
             logger.exception("Replica %s refused a connection; readers read from elsewhere.", alias)
             _unreachable[alias] = now + REPLICA_RETRY_SECONDS
     return None
+
+
+def current(alias, now):
+    """Whether the replica has replayed all it received, or its last replayed commit is less than
+    ARCHIVE_REPLICA_MAX_LAG_SECONDS old: readers see an old state briefly, never for long, and
+    whoever wrote sees their write once their pin to the primary expires."""
+    checked = _lag_checked.get(alias)
+    if checked and checked[0] > now:
+        return checked[1]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
+            " OR now() - pg_last_xact_replay_timestamp() < make_interval(secs => %s)",
+            [settings.ARCHIVE_REPLICA_MAX_LAG_SECONDS],
+        )
+        fresh = bool(cursor.fetchone()[0])
+    if not fresh and (checked is None or checked[1]):
+        logger.warning(
+            "Replica %s lags more than %s s; readers read from elsewhere.",
+            alias,
+            settings.ARCHIVE_REPLICA_MAX_LAG_SECONDS,
+        )
+    _lag_checked[alias] = (now + LAG_CHECK_SECONDS, fresh)
+    return fresh
 
 
 def holds_every_change(version):

@@ -123,6 +123,12 @@ if DATABASE_REPLICAS:
 # After any write request a client reads from the primary this long (a cookie, so any server
 # process on any host knows): longer than the replicas ever lag, so an editor sees their save.
 ARCHIVE_PRIMARY_PIN_SECONDS = int(os.environ.get("ARCHIVE_PRIMARY_PIN_SECONDS", "30"))
+# A replica further behind than this is not read (never more than the pin: a writer whose pin
+# expired must find their write on any replica still read).
+ARCHIVE_REPLICA_MAX_LAG_SECONDS = min(
+    int(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", str(ARCHIVE_PRIMARY_PIN_SECONDS))),
+    ARCHIVE_PRIMARY_PIN_SECONDS,
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -236,6 +236,23 @@ class StreamingReplicaTests(StreamingReplicaMixin, TransactionTestCase):
         self.assertContains(page, "After the correction")
         self.assertNotContains(page, "Before the correction")
 
+    def test_a_replica_further_behind_than_allowed_is_not_read_until_it_catches_up(self):
+        article = article_make(title="Before the pause", body="The text.", source_path="pages/late.txt")
+        url = article.get_absolute_url()
+        self.wait_for_replay()
+        self.pause_replay()
+        Article.objects.filter(pk=article.pk).update(title="After the pause")
+        time.sleep(1 + replicas.LAG_CHECK_SECONDS)
+        with override_settings(ARCHIVE_REPLICA_MAX_LAG_SECONDS=1), self.assertLogs("archive.replicas", "WARNING"):
+            self.assertContains(Client().get(url), "After the pause")
+        self.resume_replay()
+        self.wait_for_replay()
+        time.sleep(replicas.LAG_CHECK_SECONDS)
+        # Allowed the default lag again: other databases of the cluster may keep it busy replaying.
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            self.assertContains(Client().get(url), "After the pause")
+        self.assertTrue(any("articles_article" in q["sql"] for q in on_replica.captured_queries))
+
     def test_a_count_read_from_a_lagging_replica_is_shown_but_not_kept(self):
         article_make(title="The first")
         self.wait_for_replay()
