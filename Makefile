@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
+.PHONY: run serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -47,7 +47,7 @@ serve: export DJANGO_DEBUG := 0
 serve: export REDIS_URL := $(REDIS_URL)
 serve: $(VENV)/.installed-run
 	$(MANAGE) check --deploy --fail-level WARNING
-	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
+	$(if $(REDIS_URL),$(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_URL)', socket_connect_timeout=3).ping()")
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
 	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) $(GUNICORN_WORKER) --bind $(BIND) --access-logfile - --timeout 30
@@ -55,6 +55,11 @@ serve: $(VENV)/.installed-run
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test node_modules/.installed
 	$(MANAGE) test tests --noinput
+
+## test-replicas: the read-replica tests, which must run, against the streaming replica named by
+## DATABASE_REPLICA_URLS of the PostgreSQL primary in DATABASE_URL (bin/pg-replica up starts one)
+test-replicas: $(VENV)/.installed-test
+	ARCHIVE_REQUIRE_REPLICA=1 $(MANAGE) test tests.test_replicas --noinput
 
 ## lint: ruff's checks and format check, and no model change left without its migration
 lint: $(VENV)/.installed-test

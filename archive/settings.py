@@ -106,6 +106,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Read replicas of the primary (PostgreSQL streaming replicas), comma-separated URLs: readers'
+# pages read from one of them, and everything else from the primary (archive/replicas.py). The
+# test runner points them at the primary's test database, by name, on their own servers: a real
+# streaming replica holds it as soon as the primary creates it.
+DATABASE_REPLICAS = []
+for number, url in enumerate(filter(None, map(str.strip, os.environ.get("DATABASE_REPLICA_URLS", "").split(","))), 1):
+    alias = f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(
+        url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    # A replica that does not answer is left for the primary within seconds, not minutes.
+    DATABASES[alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["archive.replicas.PrimaryReplicaRouter"]
+    # Before anything reads the database (sessions, users): it chooses where the request reads.
+    MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware"), "archive.replicas.ReadFromReplicaMiddleware")
+# After any write request a client reads from the primary this long (a cookie, so any server
+# process on any host knows): longer than the replicas ever lag, so an editor sees their save.
+ARCHIVE_PRIMARY_PIN_SECONDS = int(os.environ.get("ARCHIVE_PRIMARY_PIN_SECONDS", "30"))
+# A replica further behind than this is not read (never more than the pin: a writer whose pin
+# expired must find their write on any replica still read).
+ARCHIVE_REPLICA_MAX_LAG_SECONDS = min(
+    int(os.environ.get("ARCHIVE_REPLICA_MAX_LAG_SECONDS", str(ARCHIVE_PRIMARY_PIN_SECONDS))),
+    ARCHIVE_PRIMARY_PIN_SECONDS,
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,7 +164,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and whitenoise serves from here (tests starting servers use their own).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -158,12 +189,14 @@ ARCHIVE_CACHE_SECONDS = 300
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Archives sharing one Redis (production and staging, or parallel test runs) need their own prefix.
+    # Should Redis stop answering, pages are rendered uncached rather than refused (archive/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.cache.SharedCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_KEY_PREFIX", "archive"),
             "TIMEOUT": ARCHIVE_CACHE_SECONDS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 elif DEBUG or env_bool("ARCHIVE_LOCAL_CACHE", False):

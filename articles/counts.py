@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Sum
 
+from archive import replicas
+
 from . import search
 from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, coverage_counts
 from .paging import COUNT_CAP
@@ -95,21 +97,27 @@ def _with_full_text(row):
 def cached_count(name, queryset, cap=COUNT_CAP):
     """(count, capped) of a queryset, capped and cached until the archive changes."""
     digest = hashlib.sha1(str(queryset.query).encode("utf-8")).hexdigest()
-    key = f"archive-count:{search.index_version()}:{name}:{digest}"
+    version = search.index_version()
+    key = f"archive-count:{version}:{name}:{digest}"
     found = cache.get(key)
     if found is None:
+        keep = replicas.holds_every_change(version)  # a lagging replica's count is shown, not kept
         n = queryset.order_by().values("pk")[: cap + 1].count()
         found = (min(n, cap), n > cap)
-        cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
+        if keep:
+            cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
     return found
 
 
 def total():
-    key = f"archive-count:{search.index_version()}:all"
+    version = search.index_version()
+    key = f"archive-count:{version}:all"
     found = cache.get(key)
     if found is None:
+        keep = replicas.holds_every_change(version)
         found = Article.objects.count()
-        cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
+        if keep:
+            cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
     return found
 
 

@@ -148,5 +148,8 @@ def _changed(counts_changed):
     search.invalidate()
     # Should the index fail, the change log keeps the edit for the next search: the save stands.
     transaction.on_commit(search.catch_up, robust=True)
+    # Again once committed and indexed: a reader who rendered the old content meanwhile, from the
+    # primary or a replica, cached it under the first version.
+    transaction.on_commit(search.invalidate)
     if counts_changed:
         transaction.on_commit(services.counts_refresh)

@@ -2,7 +2,8 @@
 
 The key holds search.index_version(), which ingest and editors' saves move on, so a cached
 page never outlives the content it shows by more than the cache's own spread between server
-processes (see settings.CACHES). Only complete, successful GET responses are kept.
+processes (see settings.CACHES). Only complete, successful GET responses are kept, and only
+when read from data that holds every change the version stands for (archive/replicas.py).
 
 A page that shows the day's content (the home page's "on this day") is ``daily``: its key
 holds the date as well, so that yesterday's page is never served today.
@@ -15,6 +16,8 @@ from functools import partial, wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+from archive import replicas
 
 from . import search
 
@@ -35,14 +38,17 @@ def cached_page(view=None, *, daily=False):
         if request.method not in ("GET", "HEAD") or not seconds:
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode("utf-8", "surrogateescape")
+        version = search.index_version()
         day = timezone.localdate().isoformat() if daily else ""
-        key = f"archive-page:{search.index_version()}:{day}:{hashlib.sha1(path).hexdigest()}"
+        key = f"archive-page:{version}:{day}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
+            # A lagging replica's page shows what the version replaced: shown, never kept.
+            keep = replicas.holds_every_change(version)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.streaming:
+            if keep and response.status_code == 200 and not response.streaming:
                 cache.set(key, response, seconds)
         return response
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import time
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from archive import replicas
 
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
@@ -85,7 +88,10 @@ def _tag_names():
 
         by_key: dict[tuple, list[Atom]] = {}
         ids: dict[tuple, set[int]] = {}
-        for tag in Tag.objects.only("id", "name", "aliases"):
+        # From the primary: kept in this process until the version moves, so never a lagging replica's.
+        with replicas.primary():
+            tags = list(Tag.objects.only("id", "name", "aliases"))
+        for tag in tags:
             atoms = [a for a in (name_atom(n) for n in tag.names) if a.words]
             for a in atoms:
                 by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
@@ -346,7 +352,13 @@ def _atom_text(atom):
 
 def index_version():
     """A number that changes whenever articles or tags change, keying the caches."""
-    return cache.get_or_set("archive-search-version", 1, None)
+    return cache.get_or_set("archive-search-version", _first_version, None)
+
+
+def _first_version():
+    """Milliseconds now: a cache emptied (a restarted Redis) never hands out a used version
+    again, which a replica's known progress (archive/replicas.py) would mistake for its own."""
+    return time.time_ns() // 1_000_000
 
 
 def invalidate():
@@ -354,7 +366,7 @@ def invalidate():
     try:
         cache.incr("archive-search-version")
     except ValueError:
-        cache.set("archive-search-version", 2, None)
+        cache.set("archive-search-version", _first_version(), None)
 
 
 def analyze():

@@ -12,7 +12,9 @@ the engine over every match.
 The index is derived. ``catch_up`` applies the change log's rows after the last one the index
 holds (recorded in ``applied.json`` beside it, written after each commit); one process at a time
 writes, under a file lock. When the recorded row is no longer in the log — another database,
-a restored backup, a rolled-back transaction — the index is rebuilt from the tables.
+a restored backup, a rolled-back transaction — the index is rebuilt from the tables. Keeping
+current reads the primary, never a replica: a lagging replica's log lacks rows the index may
+already hold, which would have it rebuilt from the replica's older tables.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 
 import tantivy
 from tantivy import FieldType, Occur, Order
+
+from archive import replicas
 
 from ..models import Article as ArticleModel
 from ..models import ArticleMedia, ArticleTag, MediaItem, SearchChange
@@ -135,6 +139,7 @@ class TantivyBackend(SearchBackend):
 
     # --- Keeping current ------------------------------------------------------------------
 
+    @replicas.primary()
     def catch_up(self, wait=None):
         """Apply the log; ``wait`` bounds the seconds spent waiting for another writer (then
         nothing is applied: that writer is applying the same rows, or rebuilding)."""
@@ -147,6 +152,7 @@ class TantivyBackend(SearchBackend):
                 return 0
             return self._apply_locked(state)
 
+    @replicas.primary()
     def rebuild(self, progress=None):
         with self._locked():
             return self._rebuild_locked(progress)
@@ -334,6 +340,7 @@ class TantivyBackend(SearchBackend):
         temporary.write_text(json.dumps(state), encoding="utf-8")
         os.replace(temporary, self.path / STATE_FILE)
 
+    @replicas.primary()
     def refresh(self):
         state, head = self._state(), log_head()
         current = state is not None and state.get("schema") == SCHEMA_VERSION
