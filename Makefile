@@ -40,7 +40,7 @@ serve: $(VENV)/.installed-run
 	$(MANAGE) shell -v 0 -c "from django.core.cache import cache; cache.get('archive-cache-reachable')"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn archive.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --timeout 30
+	WORKERS=$(WORKERS) $(BIN)/gunicorn archive.wsgi --config gunicorn.conf.py --bind $(BIND)
 
 ## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-test
@@ -63,8 +63,9 @@ ingest: migrate
 superuser: migrate
 	$(MANAGE) createsuperuser
 
-## bench: generate N pages (default 100000) and measure ingest, pages, search and load on
-## PostgreSQL; prints a table and writes bench/results.json. Not part of make test.
+## bench: generate N pages (default 100000) and measure ingest, first visits with nothing cached,
+## pages, search and load (a cache-cold mix of distinct pages, alone and during an ingest) on
+## PostgreSQL, served as `make serve` serves; prints a table and writes bench/results.json.
 BENCH := $(BIN)/python bench/run.py $(if $(N),--n $(N),)
 
 bench: $(VENV)/.installed-run
