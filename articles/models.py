@@ -8,7 +8,7 @@ every page view is what makes archive sites slow.
 import datetime as dt
 
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -213,20 +213,29 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "author").defer("body", "index_terms")
 
     def newer_than(self, article):
-        """The next article in date order, or None (one query on the date index)."""
-        return self._next_in_date_order(article, backwards=False)
+        """The next article in date order, or None."""
+        return self.neighbours(article)[0]
 
     def older_than(self, article):
-        return self._next_in_date_order(article, backwards=True)
+        return self.neighbours(article)[1]
 
-    def _next_in_date_order(self, article, backwards):
+    def neighbours(self, article):
+        """(newer, older): the articles next to ``article`` in date order, or None, in one query
+        of two seeks on the date index."""
         keyset = Keyset(["sort_date", "id"])
-        return (
-            self.filter(keyset.beyond([article.sort_date, article.id], backwards))
-            .order_by(*keyset.ordering(backwards))
-            .only("id", "slug", "title", "sort_date")
-            .first()
-        )
+        key = [article.sort_date, article.id]
+        nearest = [
+            Subquery(self.filter(keyset.beyond(key, backwards)).order_by(*keyset.ordering(backwards)).values("id")[:1])
+            for backwards in (False, True)
+        ]
+        found = self.filter(id__in=nearest).order_by().only("id", "slug", "title", "sort_date")
+        newer = older = None
+        for row in found:
+            if (row.sort_date, row.id) > (article.sort_date, article.id):
+                newer = row
+            else:
+                older = row
+        return newer, older
 
     def related_to(self, article, tags, limit=5, per_tag=20):
         """Articles sharing the most tags with ``article``, in one bounded query.

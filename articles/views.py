@@ -102,11 +102,12 @@ class ArticleDetailView(DetailView):
         # The original site's own tags are shown apart from those the archive's tagger found.
         site_tags = [link.tag for link in links if link.on_original_site]
         tags = [link.tag for link in links if not link.on_original_site]
+        newer, older = Article.objects.neighbours(article)
         return super().get_context_data(
             tags=tags,
             site_tags=site_tags,
-            newer=Article.objects.newer_than(article),
-            older=Article.objects.older_than(article),
+            newer=newer,
+            older=older,
             related=Article.objects.related_to(article, site_tags + tags),
             **kwargs,
         )
