@@ -250,16 +250,20 @@ class ArticleQuerySet(models.QuerySet):
         for tag in rare:
             for op, direction in (("<=", "DESC"), (">", "ASC")):
                 parts.append(
-                    "SELECT * FROM (SELECT article_id FROM articles_articletag"
+                    "SELECT * FROM (SELECT article_id, sort_date FROM articles_articletag"
                     f" WHERE tag_id = %s AND sort_date {op} %s ORDER BY sort_date {direction} LIMIT %s)"
                     f" AS near{len(parts)}"
                 )
                 params += [tag.pk, article.sort_date, per_tag]
+        # Ranked on the tag links alone (they carry their article's date), so that only the
+        # chosen few articles are read.
         sql = (
-            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, count(*) AS shared"
-            f" FROM ({' UNION ALL '.join(parts)}) c JOIN articles_article a ON a.id = c.article_id"
-            " WHERE a.id <> %s GROUP BY a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date"
-            " ORDER BY shared DESC, a.sort_date DESC, a.id DESC LIMIT %s"
+            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, c.shared FROM"
+            " (SELECT article_id, sort_date, count(*) AS shared"
+            f" FROM ({' UNION ALL '.join(parts)}) u WHERE article_id <> %s GROUP BY article_id, sort_date"
+            " ORDER BY shared DESC, sort_date DESC, article_id DESC LIMIT %s) c"
+            " JOIN articles_article a ON a.id = c.article_id"
+            " ORDER BY c.shared DESC, c.sort_date DESC, a.id DESC"
         )
         return list(self.model.objects.raw(sql, [*params, article.pk, limit]))
 
