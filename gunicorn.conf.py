@@ -3,5 +3,6 @@
 import os
 
 workers = int(os.environ.get("WORKERS", "2"))
+threads = int(os.environ.get("THREADS", "1"))
 timeout = 30
 accesslog = "-"

@@ -391,7 +391,7 @@ def gunicorn(env):
             "/dev/null",
         ],
         cwd=ROOT,
-        env={**env, "WORKERS": "2"},
+        env={"WORKERS": "2", **env},
     )
     try:
         _wait_for(port)
