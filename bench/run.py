@@ -87,7 +87,7 @@ def bench_ingest(n, folder):
     manage(["migrate", "--noinput", "-v0"], url, check=True)
     results = {}
     for label in ("first", "unchanged"):
-        seconds, peak, output = timed_command(["ingest", str(folder), "--no-progress"], url)
+        seconds, peak, output, cpu = timed_command(["ingest", str(folder), "--no-progress"], url)
         summary = [line for line in output.splitlines() if line.startswith("Files seen")][-1]
         seen = int(re.search(r"Files seen: ([\d,]+)", summary)[1].replace(",", ""))
         results[label] = {
@@ -95,11 +95,12 @@ def bench_ingest(n, folder):
             "seconds": round(seconds, 1),
             "files_per_second": round(seen / seconds),
             "peak_memory_mb": round(peak / 2**20),
+            "cpu_ms_per_file": {k.split("_")[0]: round(v * 1000 / seen, 2) for k, v in cpu.items()},
             "summary": summary,
         }
         print(
             f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
-            f"peak {peak / 2**20:,.0f} MB",
+            f"peak {peak / 2**20:,.0f} MB, CPU per file {results[label]['cpu_ms_per_file']} ms",
             flush=True,
         )
     return results
