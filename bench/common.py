@@ -36,6 +36,13 @@ def corpus(n, generator=None, folder=None, seed=None):
     return folder
 
 
+def drop_database(name):
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def fresh_database(name):
     """Drop and create a PostgreSQL database; return its URL."""
     import psycopg

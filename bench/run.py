@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ceiling import bench_ceiling  # noqa: E402
 from cold import WRK_COLD_SCRIPT, bench_cold_pages, cold_mix  # noqa: E402
 from common import ROOT, SHARED_CACHE_ENV, corpus, fresh_database, manage, timed_command  # noqa: E402
 from queries import query_set  # noqa: E402
@@ -447,6 +448,20 @@ def report(results):
                     "≤ 10 ms, ≤ 6 q" if "new" not in name else "",
                 )
             )
+    ceiling = results.get("ceiling")
+    if ingest and ceiling:
+        rows += [
+            (
+                "ceiling: COPY + search index (files/s)",
+                f"{ceiling['files_per_second']:,}",
+                f"{ceiling['copy_seconds']} s + {ceiling['search_index_seconds']} s",
+            ),
+            (
+                "ingest, first run / ceiling",
+                f"{ingest['first']['files_per_second'] / ceiling['files_per_second']:.0%}",
+                "≥ 80 % (or ≥ 2,000 files/s)",
+            ),
+        ]
     pages = results.get("pages")
     if pages:
         for name in ("home", "article", "list_first", "list_last", "tag_first", "tag_last", "year_last", "photo"):
@@ -491,7 +506,7 @@ def report(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="generated pages (default 100,000)")
-    parser.add_argument("--only", default="ingest,cold,pages,search,load", help="parts to run, comma separated")
+    parser.add_argument("--only", default="ingest,ceiling,cold,pages,search,load", help="parts to run, comma separated")
     parser.add_argument("--reuse", action="store_true", help="reuse an already ingested database of N pages")
     parser.add_argument("--naive-limit", type=int, default=None, help="run icontains on only this many queries")
     args = parser.parse_args()
@@ -503,6 +518,10 @@ def main():
     results["n"] = args.n
     if "ingest" in parts and not (args.reuse and article_count(url)):
         results["ingest"] = bench_ingest(args.n, folder)
+    if "ceiling" in parts:
+        if not article_count(url):
+            raise SystemExit(f"No ingested database at {url}: run the ingest part first.")
+        results["ceiling"] = bench_ceiling(args.n, url)
     if parts & {"cold", "pages", "search", "load"}:
         if not article_count(url):
             raise SystemExit(f"No ingested database at {url}: run the ingest part first.")
