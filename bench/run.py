@@ -38,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ceiling import bench_ceiling  # noqa: E402
 from cold import WRK_COLD_SCRIPT, bench_cold_pages, cold_mix  # noqa: E402
 from common import ROOT, SHARED_CACHE_ENV, corpus, fresh_database, manage, timed_command  # noqa: E402
+from olddesign import build as build_old_design  # noqa: E402
+from olddesign import run_old_design  # noqa: E402
 from queries import query_set  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -487,6 +489,11 @@ def report(results):
             ),
             ("icontains p50 / our p50", f"{search['naive_icontains']['p50_ms'] / search['p50_ms']:.0f}×", "large"),
         ]
+    old = results.get("old_design")
+    if old:
+        rows.append(
+            ("old design (tsvector, newest 2,000) p50 / p95 ms", f"{old['p50_ms']} / {old['p95_ms']}", "SQL only")
+        )
     load = results.get("load")
     if load:
         rows += [
@@ -535,6 +542,10 @@ def main():
     if "search" in parts:
         results["search"] = bench_search(folder, args.naive_limit)
         print(f"  search: {results['search']}", flush=True)
+    if "olddesign" in parts:
+        seconds = build_old_design(url)
+        results["old_design"] = {**run_old_design(url, query_set(folder)), "build_seconds": round(seconds)}
+        print(f"  old design (tsvector + GIN, newest 2,000 ranked): {results['old_design']}", flush=True)
     if "load" in parts:
         results["load"] = bench_load(args.n, url, folder)
     results["machine"] = {"cpus": os.cpu_count(), "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
