@@ -62,11 +62,17 @@ SHARED_CACHE_ENV = {
 }
 
 
+def search_index_dir(database_url):
+    """Each benchmark database its own search index: two sharing one rebuild it in turn."""
+    return str(ROOT / "bench" / "search-index" / database_url.rsplit("/", 1)[1])
+
+
 def command_env(database_url):
     """The environment of a manage.py command run as in production."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "ARCHIVE_SEARCH_INDEX_DIR": search_index_dir(database_url),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "benchmark",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

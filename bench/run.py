@@ -37,7 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ceiling import bench_ceiling  # noqa: E402
 from cold import WRK_COLD_SCRIPT, bench_cold_pages, cold_mix  # noqa: E402
-from common import ROOT, SHARED_CACHE_ENV, corpus, fresh_database, manage, timed_command  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    SHARED_CACHE_ENV,
+    corpus,
+    fresh_database,
+    manage,
+    search_index_dir,
+    timed_command,
+)
 from olddesign import build as build_old_design  # noqa: E402
 from olddesign import run_old_design  # noqa: E402
 from queries import query_set  # noqa: E402
@@ -87,6 +95,7 @@ def article_count(url):
 
 def bench_ingest(n, folder):
     url = fresh_database(f"archive_bench_{n}")
+    shutil.rmtree(search_index_dir(url), ignore_errors=True)
     manage(["migrate", "--noinput", "-v0"], url, check=True)
     results = {}
     for label in ("first", "unchanged"):
@@ -117,6 +126,7 @@ def django_setup(url):
     # Measure the views' own work: no rendered page comes from the cache here.
     os.environ["ARCHIVE_PAGE_CACHE_SECONDS"] = "0"
     os.environ["DATABASE_URL"] = url
+    os.environ["ARCHIVE_SEARCH_INDEX_DIR"] = search_index_dir(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -402,7 +412,11 @@ def gunicorn(env):
         yield port
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)  # gunicorn lets requests under way finish, 30 s at most
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _wait_for(port, timeout=30):
