@@ -8,5 +8,6 @@ import os
 # workers answered 1-39).
 workers = int(os.environ.get("WORKERS", "2"))
 threads = int(os.environ.get("THREADS", "4"))
+worker_class = "gthread"
 timeout = 30
 accesslog = "-"
