@@ -350,7 +350,7 @@ class TantivyBackend(SearchBackend):
         """Whether the log's new rows are an ingest's, which applies them itself: a search
         answers from the index as it stands rather than index whole batches of articles while
         a reader waits (during an ingest, every search would)."""
-        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(head[1])
+        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(head[1])
         if age > dt.timedelta(seconds=WRITER_APPLIES_SECONDS):
             return False
         backlog = SearchChange.objects.filter(id__gt=state["change"])[: SEARCH_APPLIES_AT_MOST + 1].count()
