@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 ANALYZE_AFTER = 1000
 # No page of the original site comes near this; a file beyond it is not a page the archive can show.
 MAX_PHOTOS = 500
+# A long run's articles become searchable this often (seconds), and all of them at its end.
+INDEX_EVERY = 30
 
 
 @dataclass
@@ -151,6 +153,7 @@ class Ingester:
         earlier leaves them to the next.
         """
         written = self.listing_only_made = 0
+        self.indexed_at = time.monotonic()
         self.settle_from = services.listing_items_mark()
         self.in_parallel = False
         try:
@@ -173,15 +176,15 @@ class Ingester:
                     self.in_parallel = True
                 if pool is None:
                     yield from self.ingest_files(entry)
-                    self._index()
+                    self._index_when_due()
                     continue
                 pending.append(pool.submit(_worker_batch, entry))
                 if len(pending) >= self.jobs * 2:
                     yield from pending.popleft().result()
-                    self._index()
+                    self._index_when_due()
             while pending:
                 yield from pending.popleft().result()
-                self._index()
+                self._index_when_due()
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -199,9 +202,16 @@ class Ingester:
         search.invalidate()
         self._index()
 
+    def _index_when_due(self):
+        """Apply the batches written so far to the search index every INDEX_EVERY seconds: each
+        application is a commit of the index, which costs what writing a whole batch does."""
+        if time.monotonic() - self.indexed_at >= INDEX_EVERY:
+            self._index()
+
     def _index(self):
-        """Apply the batches written so far to the search index: searchable at once. Should it
-        fail, the change log keeps them for the next search or catch-up."""
+        """Apply the batches written so far to the search index. Should it fail, the change log
+        keeps them for the next search or catch-up."""
+        self.indexed_at = time.monotonic()
         if self.dry_run:
             return
         try:

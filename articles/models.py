@@ -9,7 +9,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Count, F, Q, Value, Window
+from django.db.models import Count, F, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -249,20 +249,29 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "author").defer("index_terms", "title_key", "opening_key")
 
     def newer_than(self, article):
-        """The next article in date order, or None (one query on the date index)."""
-        return self._next_in_date_order(article, backwards=False)
+        """The next article in date order, or None."""
+        return self.neighbours(article)[0]
 
     def older_than(self, article):
-        return self._next_in_date_order(article, backwards=True)
+        return self.neighbours(article)[1]
 
-    def _next_in_date_order(self, article, backwards):
+    def neighbours(self, article):
+        """(newer, older): the articles next to ``article`` in date order, or None, in one query
+        of two seeks on the date index."""
         keyset = Keyset(["sort_date", "id"])
-        return (
-            self.filter(keyset.beyond([article.sort_date, article.id], backwards))
-            .order_by(*keyset.ordering(backwards))
-            .only("id", "slug", "title", "sort_date")
-            .first()
-        )
+        key = [article.sort_date, article.id]
+        nearest = [
+            Subquery(self.filter(keyset.beyond(key, backwards)).order_by(*keyset.ordering(backwards)).values("id")[:1])
+            for backwards in (False, True)
+        ]
+        found = self.filter(id__in=nearest).order_by().only("id", "slug", "title", "sort_date")
+        newer = older = None
+        for row in found:
+            if (row.sort_date, row.id) > (article.sort_date, article.id):
+                newer = row
+            else:
+                older = row
+        return newer, older
 
     def related_to(self, article, tags, limit=5, per_tag=20):
         """Articles sharing the most tags with ``article``, in one bounded query.
@@ -277,16 +286,20 @@ class ArticleQuerySet(models.QuerySet):
         for tag in rare:
             for op, direction in (("<=", "DESC"), (">", "ASC")):
                 parts.append(
-                    "SELECT * FROM (SELECT article_id FROM articles_articletag"
+                    "SELECT * FROM (SELECT article_id, sort_date FROM articles_articletag"
                     f" WHERE tag_id = %s AND sort_date {op} %s ORDER BY sort_date {direction} LIMIT %s)"
                     f" AS near{len(parts)}"
                 )
                 params += [tag.pk, article.sort_date, per_tag]
+        # Ranked on the tag links alone (they carry their article's date), so that only the
+        # chosen few articles are read.
         sql = (
-            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, count(*) AS shared"
-            f" FROM ({' UNION ALL '.join(parts)}) c JOIN articles_article a ON a.id = c.article_id"
-            " WHERE a.id <> %s GROUP BY a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date"
-            " ORDER BY shared DESC, a.sort_date DESC, a.id DESC LIMIT %s"
+            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, c.shared FROM"
+            " (SELECT article_id, sort_date, count(*) AS shared"
+            f" FROM ({' UNION ALL '.join(parts)}) u WHERE article_id <> %s GROUP BY article_id, sort_date"
+            " ORDER BY shared DESC, sort_date DESC, article_id DESC LIMIT %s) c"
+            " JOIN articles_article a ON a.id = c.article_id"
+            " ORDER BY c.shared DESC, c.sort_date DESC, a.id DESC"
         )
         return list(self.model.objects.raw(sql, [*params, article.pk, limit]))
 

@@ -377,7 +377,7 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
     lines = [line for line in header.content if line.strip()]
     if any(BYLINE_RE.match(line) for line in lines):
         return LISTING, None
-    if any(GLUED_CAPTION_RE.search(line) and not CAPTION_LABEL_RE.match(line) for line in lines):
+    if any(has_glued_caption(line) and not CAPTION_LABEL_RE.match(line) for line in lines):
         return LISTING, None
     if not header.has_header:
         # Every headerless page seen is a listing; an article keeps its header even when damaged,
@@ -393,6 +393,12 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
     if looks_like_photo_page(header, blocks):
         return PHOTO, None
     return ARTICLE, None
+
+
+def has_glued_caption(line: str) -> bool:
+    """A "Caption:" label glued to the text before it. The substring test first: the pattern,
+    which opens with a look-behind, is tried at every character (a quarter of parsing a page)."""
+    return "Caption" in line and GLUED_CAPTION_RE.search(line) is not None
 
 
 def has_doubled_title(blocks: list[list[str]]) -> bool:
@@ -711,7 +717,7 @@ def split_blocks(lines: list[str], split_glued_captions: bool = False) -> list[l
     """Group lines into blocks separated by blank lines."""
     blocks, current = [], []
     for line in lines:
-        if split_glued_captions and GLUED_CAPTION_RE.search(line):
+        if split_glued_captions and has_glued_caption(line):
             pieces = GLUED_CAPTION_RE.split(line)
         else:
             pieces = [line]
@@ -864,13 +870,17 @@ def estimate_from_media_id(media_id: int) -> dt.date | None:
 
 # How much of a text's start identifies it: listing excerpts run to some 30 words or more.
 OPENING_KEY_LENGTH = 60
+KEY_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def match_key(text: str) -> str:
     """Text compared as words only: without case, accents, quotes, dashes, ellipses or spacing."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+    if not text.isascii():
+        # ASCII text has no accents to take off (reading it character by character is most
+        # of the cost of an ingest's keys).
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(KEY_WORD_RE.findall(text.casefold()))
 
 
 def title_key(title: str | None) -> str:
@@ -889,6 +899,18 @@ def excerpt_key(excerpt: str) -> str:
 def opening_key(key: str) -> str:
     """The start of a text's key that an index can look up, or "" when the text is too short."""
     return key[:OPENING_KEY_LENGTH] if len(key) >= OPENING_KEY_LENGTH else ""
+
+
+def text_opening_key(text: str) -> str:
+    """``opening_key(match_key(text))``, reading only as much of a long text as it needs."""
+    size = 4 * OPENING_KEY_LENGTH
+    while size < len(text):
+        key = match_key(text[:size])
+        # The word the cut may have split starts after the opening: the opening is whole.
+        if key.rfind(" ") > OPENING_KEY_LENGTH:
+            return opening_key(key)
+        size *= 4
+    return opening_key(match_key(text))
 
 
 def excerpt_begins(excerpt: str, body_key: str) -> bool:

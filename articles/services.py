@@ -131,7 +131,7 @@ def article_derive(article, *, tag_names=None, captions=None):
     if not {"title", "body"} & article.get_deferred_fields():
         # What listing items are matched on (see listing_items_link).
         article.title_key = parsing.title_key(article.title)
-        article.opening_key = parsing.opening_key(parsing.match_key(article.body))
+        article.opening_key = parsing.text_opening_key(article.body)
     if tag_names is not None and captions is not None:
         article.index_terms = "\n".join([" ".join(tag_names), *captions]).strip()
         article.photo_count = len(captions)

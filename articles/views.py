@@ -173,12 +173,13 @@ class ArticleDetailView(AlternatesMixin, DetailView):
         # The original site's own tags are shown apart from those the archive's tagger found.
         site_tags = [link.tag for link in links if link.on_original_site]
         tags = [link.tag for link in links if not link.on_original_site]
+        newer, older = Article.objects.neighbours(article)
         return super().get_context_data(
             photos=list(article.media.all()),
             tags=tags,
             site_tags=site_tags,
-            newer=Article.objects.newer_than(article),
-            older=Article.objects.older_than(article),
+            newer=newer,
+            older=older,
             related=Article.objects.related_to(article, site_tags + tags),
             citation=article_citation(self.request, article),
             # An article an ingest has written over since (with --force) shows the file's text.

@@ -5,6 +5,7 @@ run by `make bench...`, never by `make test`.
 """
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -35,6 +36,13 @@ def corpus(n, generator=None, folder=None, seed=None):
     return folder
 
 
+def drop_database(name):
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def fresh_database(name):
     """Drop and create a PostgreSQL database; return its URL."""
     import psycopg
@@ -54,11 +62,17 @@ SHARED_CACHE_ENV = {
 }
 
 
+def search_index_dir(database_url):
+    """Each benchmark database its own search index: two sharing one rebuild it in turn."""
+    return str(ROOT / "bench" / "search-index" / database_url.rsplit("/", 1)[1])
+
+
 def command_env(database_url):
     """The environment of a manage.py command run as in production."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "ARCHIVE_SEARCH_INDEX_DIR": search_index_dir(database_url),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "benchmark",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -88,8 +102,33 @@ def tree_rss(pid):
     return total
 
 
+def postgres_cpu(database_name):
+    """{pid: CPU seconds} of the PostgreSQL backends serving ``database_name`` now."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if f" {database_name} ".encode() not in cmdline.read() + b" ":
+                    continue
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            found[int(pid)] = (int(fields[11]) + int(fields[12])) / tick
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return found
+
+
 def timed_command(args, database_url):
-    """Run a manage.py command; return (seconds, peak memory of its process tree, output)."""
+    """Run a manage.py command; return (seconds, peak memory of its process tree, output, CPU).
+
+    CPU is the seconds the command's processes and the database's backends serving it spent
+    working: on a machine others share, it says what a run costs better than the clock does.
+    """
+    database_name = database_url.rsplit("/", 1)[1]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(
         [PYTHON, str(ROOT / "manage.py"), *args],
@@ -99,11 +138,12 @@ def timed_command(args, database_url):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    peak = [0]
+    peak, backends = [0], {}
 
     def watch():
         while process.poll() is None:
             peak[0] = max(peak[0], tree_rss(process.pid))
+            backends.update(postgres_cpu(database_name))
             time.sleep(0.1)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -111,7 +151,12 @@ def timed_command(args, database_url):
     output = process.communicate()[0]
     elapsed = time.monotonic() - started
     watcher.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         print(output[-3000:])
         raise SystemExit(f"{' '.join(args)} failed with status {process.returncode}")
-    return elapsed, peak[0], output
+    cpu = {
+        "python_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+        "postgres_seconds": round(sum(backends.values()), 1),
+    }
+    return elapsed, peak[0], output, cpu

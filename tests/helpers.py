@@ -88,6 +88,8 @@ def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), t
     services.search_changes_record(article_ids=[a.pk for a in articles])
     services.counts_refresh()
     search.invalidate()
+    # As an ingest ends: its articles searchable (a search leaves a long log to its writer).
+    search.catch_up()
     return articles
 
 

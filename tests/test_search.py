@@ -525,6 +525,27 @@ class IndexCurrentTests(TestCase):
         self.assertEqual(found("golf"), ["Unlogged"])
         self.assertEqual(found("charlie"), ["Kept"])
 
+    def test_a_long_log_still_growing_is_left_to_the_ingest_writing_it(self):
+        from unittest import mock
+
+        from articles import services
+        from articles.search import tantivy_engine
+
+        article_make(title="Seen", body="Echo.")
+        self.assertEqual(found("echo"), ["Seen"])
+        batch = [
+            services.article_derive(Article(title=f"Foxtrot {i}", body="Foxtrot.", source_path=f"f{i}.txt"))
+            for i in range(tantivy_engine.SEARCH_APPLIES_AT_MOST + 1)
+        ]
+        for article in batch:
+            article.content_hash = article.source_path
+        Article.objects.bulk_create(batch)
+        services.search_changes_record(article_ids=[a.pk for a in batch])
+        self.assertEqual(results_of("foxtrot").matches.total, 0, "an ingest's batch, applied by the ingest")
+        with mock.patch.object(tantivy_engine, "WRITER_APPLIES_SECONDS", -1):
+            # Nothing logged lately: the writer stopped, so the search applies the log.
+            self.assertEqual(results_of("foxtrot").matches.total, len(batch))
+
     def test_another_process_sees_a_commit_without_applying_it(self):
         from articles.search.tantivy_engine import TantivyBackend
 

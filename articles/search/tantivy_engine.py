@@ -67,6 +67,11 @@ STATE_FILE = "applied.json"
 LOCK_FILE = "writer.lock"
 LOCK_POLL_SECONDS = 0.02
 SEARCH_WAITS_SECONDS = 2.0
+# A search applies the log itself when it holds at most this many changes (an editor's), or
+# when nothing was logged for WRITER_APPLIES_SECONDS: a longer, growing log is an ingest's,
+# which applies it every ingesting.INDEX_EVERY seconds and at its end.
+SEARCH_APPLIES_AT_MOST = 100
+WRITER_APPLIES_SECONDS = 60
 KEEP_FILES = {LOCK_FILE}
 
 
@@ -346,9 +351,19 @@ class TantivyBackend(SearchBackend):
         current = state is not None and state.get("schema") == SCHEMA_VERSION
         if not current:
             self.catch_up()
-        elif (state["change"], state["stamp"]) != (head or (0, "")):
+        elif (state["change"], state["stamp"]) != (head or (0, "")) and not self._left_to_its_writer(state, head):
             # A search waits for a short apply by another process, never for a rebuild.
             self.catch_up(wait=SEARCH_WAITS_SECONDS)
+
+    def _left_to_its_writer(self, state, head):
+        """Whether the log's new rows are an ingest's, which applies them itself: a search
+        answers from the index as it stands rather than index whole batches of articles while
+        a reader waits (during an ingest, every search would)."""
+        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(head[1])
+        if age > dt.timedelta(seconds=WRITER_APPLIES_SECONDS):
+            return False
+        backlog = SearchChange.objects.filter(id__gt=state["change"])[: SEARCH_APPLIES_AT_MOST + 1].count()
+        return backlog > SEARCH_APPLIES_AT_MOST
 
     def _searcher(self):
         """A searcher over the index as last committed, by this process or another."""
