@@ -6,7 +6,8 @@ parser expands a tag's name to its aliases). Each month is also given per 1,000 
 the archive holds from it (``ArchiveMonth``), which evens out the months the archive holds
 little of. The chart, one line per search compared, is drawn here, on the server, as SVG markup
 with its own accessible name and a table of the same numbers beside it: no script, and the CSP
-stays strict.
+stays strict. It carries its own colours (presentation attributes, no style sheet), so the same
+markup serves inline on the timeline page and as an image file under a search's results.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import search
 from .models import ArchiveMonth
@@ -24,11 +26,16 @@ from .models import ArchiveMonth
 WIDTH, HEIGHT = 780, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
 CSV_HEADER = ["month", "query", "matches", "articles", "per_thousand"]
-MAX_SERIES = 4  # searches compared on one chart, each with its own line style
+# Each search's line its own colour and dash, so that the lines differ without colour too; one
+# style per search compared on one chart.
+LINE_STYLES = [("#0f4c3a", "none"), ("#b5412c", "6 3"), ("#2c5fb5", "2 2"), ("#7a4fa0", "8 3 2 3")]
+MAX_SERIES = len(LINE_STYLES)
+MUTED = "#5b635e"  # the axis, ticks and numbers: the site's muted ink, 6:1 on white
+TEXT = f'fill="{MUTED}" font-size="11" font-family="system-ui, sans-serif"'
 # A tick where a year starts, its number under the middle of its months.
 YEAR_TICK = (
-    '<line class="timeline__tick" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
-    '<text class="timeline__year" x="{3}" y="{4}" text-anchor="middle">{5}</text>'
+    f'<line class="timeline__tick" x1="{{0}}" y1="{{1}}" x2="{{0}}" y2="{{2}}" stroke="{MUTED}"/>'
+    f'<text class="timeline__year" x="{{3}}" y="{{4}}" text-anchor="middle" {TEXT}>{{5}}</text>'
 )
 
 
@@ -90,6 +97,11 @@ def csv_text(series):
     return out.getvalue()
 
 
+def legend(series):
+    """(series, colour, dash) for each line, as the chart draws it."""
+    return [(line, *LINE_STYLES[i % MAX_SERIES]) for i, line in enumerate(series)]
+
+
 def rows(series):
     """(month label, [(matches, per 1,000) per search]) for the months any search matched."""
     table = []
@@ -116,19 +128,25 @@ def svg(series, normalised=False):
         return base - plot_h * value / (top or 1)
 
     lines = [
-        (i, " ".join(f"{x(j):.1f},{y(v):.1f}" for j, v in enumerate(line)), f"{series[i].query}: {_number(max(line))}")
+        (
+            i,
+            *LINE_STYLES[i % MAX_SERIES],
+            " ".join(f"{x(j):.1f},{y(v):.1f}" for j, v in enumerate(line)),
+            f"{series[i].query}: {_number(max(line))}",
+        )
         for i, line in enumerate(values)
     ]
     years = [(LEFT + i * step, p.year) for i, p in enumerate(series[0].points if series else []) if p.month == 1]
     unit = "per 1,000 of the month's articles" if normalised else "articles"
     names = "; ".join(line.query for line in series)
     return format_html(
-        '<svg class="timeline__chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="timeline-title"'
+        '<svg class="timeline__chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="timeline-title"'
         ' preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="timeline-title">Matches per month ({unit}) of {names}, {first} to {last}; highest {top}</title>'
-        '<line class="timeline__axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>'
-        '<text class="timeline__scale" x="{label_x}" y="{top_y}" text-anchor="end">{top}</text>'
-        '<text class="timeline__scale" x="{label_x}" y="{base}" text-anchor="end">0</text>'
+        '<rect width="100%" height="100%" fill="#fff"/>'
+        '<line class="timeline__axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{muted}"/>'
+        '<text class="timeline__scale" x="{label_x}" y="{top_y}" text-anchor="end" {text}>{top}</text>'
+        '<text class="timeline__scale" x="{label_x}" y="{base}" text-anchor="end" {text}>0</text>'
         "{years}{lines}</svg>",
         w=WIDTH,
         h=HEIGHT,
@@ -137,6 +155,8 @@ def svg(series, normalised=False):
         first=series[0].points[0].label if months else "",
         last=series[0].points[-1].label if months else "",
         top=_number(top),
+        muted=MUTED,
+        text=mark_safe(TEXT),
         left=LEFT,
         right=WIDTH - RIGHT,
         base=base,
@@ -149,7 +169,8 @@ def svg(series, normalised=False):
         ),
         lines=format_html_join(
             "",
-            '<polyline class="timeline__line timeline__line--{}" points="{}"><title>{}</title></polyline>',
+            '<polyline class="timeline__line timeline__line--{}" stroke="{}" stroke-dasharray="{}" stroke-width="2"'
+            ' stroke-linejoin="round" fill="none" points="{}"><title>{}</title></polyline>',
             lines,
         ),
     )

@@ -78,6 +78,7 @@ urlpatterns = [
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("search/timeline/", never_cache(cached_page(views.TimelineView.as_view())), name="timeline"),
     path("search/timeline.csv", never_cache(views.search_timeline_csv), name="search-timeline"),
+    path("search/timeline.svg", never_cache(cached_page(views.search_timeline_svg)), name="search-timeline-svg"),
     # Every match of a list or a search, streamed: never kept by the page cache or a proxy.
     path("search/export.<export_format:fmt>", never_cache(views.search_export), name="search-export"),
     path("articles/export.<export_format:fmt>", never_cache(views.article_export), name="article-export"),

@@ -386,12 +386,12 @@ class SearchView(AlternatesMixin, TemplateView):
 
 
 def search_timeline(request, results):
-    """The search's matches per month as a chart, per 1,000 of the month's articles when asked;
-    on the first page of results only, as the photos found are."""
+    """Under the first page of results, as the photos found are: the addresses of the chart of the
+    search's matches per month, drawn by its own request (``search_timeline_svg``) so that the
+    results never wait for a count over every month, and of its numbers."""
     if not (results and results.matches and results.matches.total and results.page.number == 1):
         return None
-    series = [timeline.Series(results.query.text, timeline.points(results.query, results.filters))]
-    return timeline_context(request, series)
+    return timeline_addresses(request, [results.query.text])
 
 
 def timeline_series(params):
@@ -407,19 +407,32 @@ def timeline_series(params):
     return series
 
 
-def timeline_context(request, series):
-    normalised = request.GET.get("per") == "thousand"
+def timeline_addresses(request, queries):
+    """The chart's image and CSV, its counts or per-1,000 form, and the page comparing searches."""
     without = [(k, v) for k, v in list_params(request) if k != "per"]
     here = request.resolver_match.view_name
+    normalised = request.GET.get("per") == "thousand"
+    per = [("per", "thousand")] if normalised else []
     return {
-        "svg": timeline.svg(series, normalised),
-        "series": series,
-        "rows": timeline.rows(series),
+        "queries": queries,
         "normalised": normalised,
+        "image_url": address("articles:search-timeline-svg", params=list_params(request)),
         "counts_url": address(here, params=without),
         "normalised_url": address(here, params=[*without, ("per", "thousand")]),
         "csv_url": address("articles:search-timeline", params=without),
-        "compare_url": address("articles:timeline", params=[("q", line.query) for line in series]),
+        "compare_url": address("articles:timeline", params=[*(("q", query) for query in queries), *per]),
+    }
+
+
+def timeline_context(request, series):
+    """The chart drawn into the page, its legend and the table of its numbers."""
+    normalised = request.GET.get("per") == "thousand"
+    return {
+        **timeline_addresses(request, [line.query for line in series]),
+        "svg": timeline.svg(series, normalised),
+        "series": series,
+        "legend": timeline.legend(series),
+        "rows": timeline.rows(series),
     }
 
 
@@ -453,6 +466,17 @@ def search_timeline_csv(request):
         return HttpResponseBadRequest("A search is needed: /search/timeline.csv?q=…", content_type="text/plain")
     response = HttpResponse(timeline.csv_text(series), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="timeline.csv"'
+    return response
+
+
+def search_timeline_svg(request):
+    """The timeline's chart as an image file: what a search's results show under their first page."""
+    series = timeline_series(request.GET)
+    if not series:
+        return HttpResponseBadRequest("A search is needed: /search/timeline.svg?q=…", content_type="text/plain")
+    normalised = request.GET.get("per") == "thousand"
+    response = HttpResponse(timeline.svg(series, normalised), content_type="image/svg+xml; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

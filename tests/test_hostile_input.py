@@ -107,6 +107,7 @@ RESEARCH_URLS = [
     ("/media/export.jsonl", ("agency", "numbered")),
     ("/search/export.jsonl", SEARCH_PARAMS),
     ("/search/timeline.csv", (*SEARCH_PARAMS, "per")),
+    ("/search/timeline.svg", (*SEARCH_PARAMS, "per")),
     ("/search/timeline/", (*SEARCH_PARAMS, "per")),
 ]
 ADMIN_URLS = [

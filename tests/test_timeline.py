@@ -43,10 +43,12 @@ class TimelineTests(TestCase):
         self.assertEqual(points["2016-07"].per_thousand, 1000.0)
         self.assertIsNone(points["2010-01"].per_thousand)
 
-    def test_search_page_draws_the_chart_on_the_server(self):
-        response = self.client.get("/search/", {"q": "daesh"})
-        html = response.content.decode()
-        chart = html[html.index("<svg") : html.index("</svg>")]
+    def test_chart_drawn_on_the_server(self):
+        response = self.client.get("/search/timeline.svg", {"q": "daesh"})
+        self.assertEqual(response["Content-Type"], "image/svg+xml; charset=utf-8")
+        chart = response.content.decode()
+        self.assertTrue(chart.startswith("<svg") and chart.endswith("</svg>"))
+        self.assertIn('xmlns="http://www.w3.org/2000/svg"', chart)
         self.assertIn('role="img"', chart)
         self.assertIn("Matches per month (articles) of daesh, 2005-01 to 2017-12; highest 2</title>", chart)
         self.assertEqual(chart.count("<polyline"), 1)
@@ -57,22 +59,35 @@ class TimelineTests(TestCase):
         self.assertEqual(min(heights), heights[march_2015])  # the highest point
         self.assertEqual(heights[0], max(heights))  # nothing in January 2005
         self.assertIn("2005</text>", chart)
-        self.assertNotIn("style=", chart)
-        self.assertNotIn("<script", html)
+        # Its colours are its own: an image file reads no style sheet, and the CSP allows no inline style.
+        self.assertIn('stroke="#0f4c3a"', chart)
+        self.assertNotIn("style", chart)
+        self.assertNotIn("<script", chart)
+        self.assertEqual(self.client.get("/search/timeline.svg").status_code, 400)
+
+    def test_search_page_shows_the_chart_as_an_image_and_links_its_numbers(self):
+        response = self.client.get("/search/", {"q": "daesh"})
+        self.assertNotContains(response, "<svg")
+        self.assertContains(response, '<img class="timeline__chart" src="/search/timeline.svg?q=daesh"')
+        self.assertContains(response, 'alt="A line chart of the dated matches of “daesh” per month, 2005 to 2017;')
         self.assertContains(response, 'href="/search/timeline.csv?q=daesh"')
-        self.assertContains(response, 'href="/search/timeline/?q=daesh">Compare with other searches')
-        self.assertContains(response, '<th scope="row">2015-03</th><td>33</td><td>2 (60.61)</td>')
+        self.assertContains(response, 'href="/search/timeline/?q=daesh">The numbers, and other searches beside it')
+        numbers = self.client.get("/search/timeline/", {"q": "daesh"})
+        self.assertContains(numbers, '<th scope="row">2015-03</th><td>33</td><td>2 (60.61)</td>')
 
     def test_normalised_chart_says_so(self):
+        chart = self.client.get("/search/timeline.svg", {"q": "daesh", "per": "thousand"}).content.decode()
+        self.assertIn("Matches per month (per 1,000 of the month&#x27;s articles) of daesh", chart)
+        self.assertIn("highest 1,000</title>", chart)
         response = self.client.get("/search/", {"q": "daesh", "per": "thousand"})
-        self.assertContains(response, "Matches per month (per 1,000 of the month&#x27;s articles) of daesh")
-        self.assertContains(response, "highest 1,000</title>")
+        self.assertContains(response, 'src="/search/timeline.svg?q=daesh&amp;per=thousand"')
+        self.assertContains(response, "per month, per 1,000 of the month’s articles, 2005 to 2017")
         self.assertContains(response, 'href="/search/?q=daesh">Counts</a>')
 
     def test_no_chart_without_matches_nor_after_the_first_page(self):
-        self.assertNotContains(self.client.get("/search/", {"q": "zebra"}), "<svg")
-        self.assertContains(self.client.get("/search/", {"q": "weather"}), "<svg")
-        self.assertNotContains(self.client.get("/search/", {"q": "weather", "page": 2}), "<svg")
+        self.assertNotContains(self.client.get("/search/", {"q": "zebra"}), "timeline__chart")
+        self.assertContains(self.client.get("/search/", {"q": "weather"}), "timeline__chart")
+        self.assertNotContains(self.client.get("/search/", {"q": "weather", "page": 2}), "timeline__chart")
 
     def test_searches_compared_a_line_each(self):
         response = self.client.get("/search/timeline/", {"q": ["isil", "weather", "", "zebra"]})
