@@ -140,8 +140,8 @@ def svg(series, normalised=False):
     unit = "per 1,000 of the month's articles" if normalised else "articles"
     names = "; ".join(line.query for line in series)
     return format_html(
-        '<svg class="timeline__chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="timeline-title"'
-        ' preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
+        '<svg class="timeline__chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}"'
+        ' role="img" aria-labelledby="timeline-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="timeline-title">Matches per month ({unit}) of {names}, {first} to {last}; highest {top}</title>'
         '<rect width="100%" height="100%" fill="#fff"/>'
         '<line class="timeline__axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{muted}"/>'
