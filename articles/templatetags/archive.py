@@ -56,6 +56,17 @@ def month_name(number):
         return ""
 
 
+@register.filter
+def entity_name(entity):
+    """An author's or a section's name; a name guessed from the original address says so. A filter,
+    not an include: lists show two on every row."""
+    if entity.name_is_guess:
+        return format_html(
+            '<span dir="auto">{}</span> <span class="name-guess">(name read from the page’s address)</span>', entity.name
+        )
+    return format_html('<span dir="auto">{}</span>', entity.name)
+
+
 @register.inclusion_tag("includes/article_date.html")
 def article_date(article, link=True):
     """The date of an article, with where it came from when it is not certain."""
