@@ -494,6 +494,14 @@ class ArticleAdmin(ArchiveVersionAdmin):
             obj.date_source = Article.DateSource.EDITOR if obj.published_on else Article.DateSource.UNKNOWN
         editing.article_save(obj)
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        editing.articles_deleted()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        editing.articles_deleted()
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         filed = {"published_on", "section", "author", "tag_choices"}

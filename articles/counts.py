@@ -110,12 +110,15 @@ def cached_count(name, queryset, cap=COUNT_CAP):
 
 
 def total():
+    """Every article: the stored month counts and the undated ones (an index range), never a
+    count of the whole table, which at a million articles takes a tenth of a second."""
     version = search.index_version()
     key = f"archive-count:{version}:all"
     found = cache.get(key)
     if found is None:
         keep = replicas.holds_every_change(version)
-        found = Article.objects.count()
+        dated = ArchiveMonth.objects.aggregate(n=Sum("article_count"))["n"] or 0
+        found = dated + Article.objects.filter(sort_date=UNDATED_SORT_DATE).count()
         if keep:
             cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
     return found

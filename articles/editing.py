@@ -36,6 +36,12 @@ def article_edited(article, *, tags=None, counts_changed=True):
     _changed(counts_changed)
 
 
+def articles_deleted():
+    """After an editor deleted articles (the index heard of each by signal): recount what lists
+    show, forget cached pages."""
+    _changed(counts_changed=True)
+
+
 def tag_add(tag, article_ids):
     """Tag articles with ``tag``; return how many were not tagged with it before.
 

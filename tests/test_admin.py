@@ -476,6 +476,27 @@ class DeletionTests(AdminTestCase):
         self.assertFalse(search.filter_queryset(Article.objects.all(), '"kusayyir front"').exists())
 
 
+    def test_deleting_articles_recounts_what_lists_show(self):
+        section = Section.objects.create(name="Opinion", slug="opinion")
+        kept, gone, undated = (make_article(n, section=section) for n in (71, 72, 73))
+        Article.objects.filter(pk=undated.pk).update(published_on=None, sort_date=dt.date(1900, 1, 1))
+        services.counts_refresh()
+        self.assertEqual(self.client.get("/articles/").context["page"].count, 3)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("admin:articles_article_delete", args=[gone.pk]), {"post": "yes"})
+        section.refresh_from_db()
+        self.assertEqual(section.article_count, 2)
+        self.assertEqual(ArchiveMonth.objects.get(year=2014, month=3).article_count, 1)
+        self.assertEqual(self.client.get("/articles/").context["page"].count, 2)  # the undated one too
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("admin:articles_article_changelist"),
+                {"action": "delete_selected", "_selected_action": [kept.pk, undated.pk], "post": "yes"},
+            )
+        self.assertFalse(ArchiveMonth.objects.exists())
+        self.assertEqual(self.client.get("/articles/").context["page"].count, 0)
+
+
 class EditorsListAndHistoryTests(AdminTestCase):
     """Issue 13, item 10: the list names each article's Media ID; history shows what changed."""
 
