@@ -61,9 +61,8 @@ def entity_name(entity):
     """An author's or a section's name; a name guessed from the original address says so. A filter,
     not an include: lists show two on every row."""
     if entity.name_is_guess:
-        return format_html(
-            '<span dir="auto">{}</span> <span class="name-guess">(name read from the page’s address)</span>', entity.name
-        )
+        guess = '<span class="name-guess">(name read from the page’s address)</span>'
+        return format_html('<span dir="auto">{}</span> ' + guess, entity.name)
     return format_html('<span dir="auto">{}</span>', entity.name)
 
 
