@@ -475,7 +475,6 @@ class DeletionTests(AdminTestCase):
         self.assertEqual(article.photo_count, 0)
         self.assertFalse(search.filter_queryset(Article.objects.all(), '"kusayyir front"').exists())
 
-
     def test_deleting_articles_recounts_what_lists_show(self):
         section = Section.objects.create(name="Opinion", slug="opinion")
         kept, gone, undated = (make_article(n, section=section) for n in (71, 72, 73))
