@@ -835,6 +835,8 @@ class NamedEntityAdmin(ArchiveVersionAdmin):
         if "name" in form.changed_data and "name_is_guess" not in form.changed_data:
             obj.name_is_guess = False  # an editor's name is no guess
         super().save_model(request, obj, form, change)
+        if change and {"name", "slug", "name_is_guess"} & set(form.changed_data):
+            editing.filing_renamed()
 
 
 @admin.register(Section)

@@ -42,6 +42,13 @@ def articles_deleted():
     _changed(counts_changed=True)
 
 
+def filing_renamed():
+    """After a section or an author was renamed: the pages that show its name, cached under the
+    old version, are not served again (the index holds its id only)."""
+    search.invalidate()
+    transaction.on_commit(search.invalidate)
+
+
 def tag_add(tag, article_ids):
     """Tag articles with ``tag``; return how many were not tagged with it before.
 

@@ -496,6 +496,22 @@ class DeletionTests(AdminTestCase):
         self.assertEqual(self.client.get("/articles/").context["page"].count, 0)
 
 
+class RenamingTests(AdminTestCase):
+    @override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300)
+    def test_renaming_an_author_shows_the_new_name_on_cached_pages(self):
+        author = Author.objects.create(name="H Qudsi", slug="h-qudsi", name_is_guess=True)
+        article = make_article(80, author=author)
+        self.client.logout()  # a reader's page, kept by the page cache
+        self.assertContains(self.client.get(article.get_absolute_url()), "H Qudsi")
+        self.client.force_login(self.admin_user)
+        response = self.edit(author, name="Huda al-Qudsi")
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        page = self.client.get(article.get_absolute_url())
+        self.assertContains(page, "Huda al-Qudsi")
+        self.assertNotContains(page, "name read from the page")
+
+
 class EditorsListAndHistoryTests(AdminTestCase):
     """Issue 13, item 10: the list names each article's Media ID; history shows what changed."""
 
