@@ -76,7 +76,7 @@ superuser: migrate
 ## bench: generate N pages (default 100000) and measure ingest, first visits with nothing cached,
 ## pages, search and load (a cache-cold mix of distinct pages, alone and during an ingest) on
 ## PostgreSQL, served as `make serve` serves; prints a table and writes bench/results.json.
-BENCH := $(BIN)/python bench/run.py $(if $(N),--n $(N),)
+BENCH := $(BIN)/python bench/run.py $(if $(N),--n $(N),) $(if $(SQLITE),--sqlite,)
 
 bench: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
@@ -88,7 +88,8 @@ bench-ingest: $(VENV)/.installed-run
 	$(BENCH) --only ingest,ceiling
 
 ## bench-search: p50/p95 of ~60 queries beside a naive icontains search and beside the old
-## design (a weighted tsvector under GIN, the newest 2,000 matches ranked), reusing the ingest
+## design (a weighted tsvector under GIN, the newest 2,000 matches ranked), reusing the ingest;
+## SQLITE=1 ingests and searches a SQLite file instead (bench/results-sqlite.json)
 bench-search: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH) --only ingest,search,olddesign --reuse

@@ -4,6 +4,7 @@
     python bench/run.py --n 100000 --only search   # make bench-search
     python bench/run.py --n 100000 --only ingest   # make bench-ingest
     python bench/run.py --n 100000 --only export,api --reuse   # make bench-export
+    python bench/run.py --n 100000 --only ingest,search --sqlite   # make bench-search SQLITE=1
 
 Parts:
   ingest  files/s of a first ingest and of an unchanged re-run, peak memory of the processes
@@ -55,6 +56,8 @@ from olddesign import run_old_design  # noqa: E402
 from queries import query_set  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
+RESULTS_SQLITE = ROOT / "bench" / "results-sqlite.json"
+SQLITE_PARTS = {"ingest", "search"}  # the rest measures PostgreSQL and servers as deployed
 GOALS = {
     "ingest_first_files_per_second": 2000,
     "ingest_unchanged_files_per_second": 20000,
@@ -87,12 +90,24 @@ def database_name(n):
     return os.environ.get("BENCH_DATABASE") or f"archive_bench_{n}"
 
 
-def database_url(n):
+def database_url(n, sqlite=False):
+    """The benchmark's PostgreSQL database, or with ``sqlite`` a file beside the corpus."""
+    if sqlite:
+        return f"sqlite:///{ROOT / 'bench' / database_name(n)}.sqlite3"
     base = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
     return f"{base}/{database_name(n)}"
 
 
 def article_count(url):
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                return conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+        except sqlite3.Error:
+            return None
     import psycopg
 
     try:
@@ -102,11 +117,19 @@ def article_count(url):
         return None
 
 
+def fresh(url):
+    """An empty database at ``url``: a new PostgreSQL database, or no SQLite file."""
+    if url.startswith("sqlite:"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return url
+    return fresh_database(url.rsplit("/", 1)[1])
+
+
 # --- ingest ----------------------------------------------------------------------------------
 
 
-def bench_ingest(n, folder):
-    url = fresh_database(database_name(n))
+def bench_ingest(url, folder):
+    url = fresh(url)
     shutil.rmtree(search_index_dir(url), ignore_errors=True)
     manage(["migrate", "--noinput", "-v0"], url, check=True)
     results = {}
@@ -568,7 +591,8 @@ def load_figures(run):
 
 def report(results):
     n = results["n"]
-    print(f"\nArchive benchmark at {n:,} generated articles (PostgreSQL, 2 cores)")
+    database = "SQLite" if results.get("database") == "sqlite" else "PostgreSQL"
+    print(f"\nArchive benchmark at {n:,} generated articles ({database}, {os.cpu_count()} cores)")
     print(f"{'measure':<50} {'value':>18}   goal")
     rows = []
     ingest = results.get("ingest")
@@ -675,15 +699,20 @@ def main():
     )
     parser.add_argument("--reuse", action="store_true", help="reuse an already ingested database of N pages")
     parser.add_argument("--naive-limit", type=int, default=None, help="run icontains on only this many queries")
+    parser.add_argument("--sqlite", action="store_true", help="ingest and search on SQLite instead")
     args = parser.parse_args()
     parts = set(args.only.split(","))
+    if args.sqlite and parts - SQLITE_PARTS:
+        print(f"On SQLite only {', '.join(sorted(SQLITE_PARTS))} are measured; skipping the rest.", flush=True)
+        parts &= SQLITE_PARTS
     folder = corpus(args.n)
-    url = database_url(args.n)
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    url = database_url(args.n, sqlite=args.sqlite)
+    results_file = RESULTS_SQLITE if args.sqlite else RESULTS
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
     results = results if results.get("n") == args.n else {}
-    results["n"] = args.n
+    results.update(n=args.n, database="sqlite" if args.sqlite else "postgresql")
     if "ingest" in parts and not (args.reuse and article_count(url)):
-        results["ingest"] = bench_ingest(args.n, folder)
+        results["ingest"] = bench_ingest(url, folder)
     if "ceiling" in parts:
         if not article_count(url):
             raise SystemExit(f"No ingested database at {url}: run the ingest part first.")
@@ -715,9 +744,9 @@ def main():
         results["api"] = bench_api(folder)
         print(f"  api: {results['api']}", flush=True)
     results["machine"] = {"cpus": os.cpu_count(), "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
-    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     report(results)
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+    print(f"\nWritten to {results_file.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
