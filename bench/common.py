@@ -84,15 +84,17 @@ def manage(args, database_url, **kwargs):
     return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=command_env(database_url), cwd=ROOT, **kwargs)
 
 
-def tree_rss(pid):
-    """Resident memory of a process and all its descendants, in bytes."""
+def tree_rss(pid, field="VmRSS"):
+    """Resident memory of a process and all its descendants, in bytes. ``RssAnon`` counts only
+    the processes' own memory: not the search index's files mapped into them, which are the
+    operating system's file cache and grow with the index."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/status") as status:
                 for line in status:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(f"{field}:"):
                         total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
@@ -123,6 +125,7 @@ def postgres_cpu(database_name):
 
 def timed_command(args, database_url):
     """Run a manage.py command; return (seconds, peak memory of its process tree, output, CPU).
+    The peak is (resident, own): see tree_rss.
 
     CPU is the seconds the command's processes and the database's backends serving it spent
     working: on a machine others share, it says what a run costs better than the clock does.
@@ -138,11 +141,12 @@ def timed_command(args, database_url):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    peak, backends = [0], {}
+    peak, backends = [0, 0], {}
 
     def watch():
         while process.poll() is None:
             peak[0] = max(peak[0], tree_rss(process.pid))
+            peak[1] = max(peak[1], tree_rss(process.pid, "RssAnon"))
             backends.update(postgres_cpu(database_name))
             time.sleep(0.1)
 
@@ -159,4 +163,4 @@ def timed_command(args, database_url):
         "python_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
         "postgres_seconds": round(sum(backends.values()), 1),
     }
-    return elapsed, peak[0], output, cpu
+    return elapsed, tuple(peak), output, cpu

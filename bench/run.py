@@ -141,13 +141,14 @@ def bench_ingest(url, folder):
             "files": seen,
             "seconds": round(seconds, 1),
             "files_per_second": round(seen / seconds),
-            "peak_memory_mb": round(peak / 2**20),
+            "peak_memory_mb": round(peak[0] / 2**20),
+            "peak_own_memory_mb": round(peak[1] / 2**20),
             "cpu_ms_per_file": {k.split("_")[0]: round(v * 1000 / seen, 2) for k, v in cpu.items()},
             "summary": summary,
         }
         print(
             f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
-            f"peak {peak / 2**20:,.0f} MB, CPU per file {results[label]['cpu_ms_per_file']} ms",
+            f"peak {peak[0] / 2**20:,.0f} MB ({peak[1] / 2**20:,.0f} MB its own), CPU per file {results[label]['cpu_ms_per_file']} ms",
             flush=True,
         )
     return results
@@ -604,6 +605,11 @@ def report(results):
                 "ingest, peak memory first / unchanged (MB)",
                 f"{ingest['first']['peak_memory_mb']} / {ingest['unchanged']['peak_memory_mb']}",
                 "",
+            ),
+            (
+                "  of it the processes' own (MB)",
+                f"{ingest['first'].get('peak_own_memory_mb')} / {ingest['unchanged'].get('peak_own_memory_mb')}",
+                "flat in N",
             ),
         ]
     cold = results.get("cold_pages")
