@@ -148,7 +148,8 @@ def bench_ingest(url, folder):
         }
         print(
             f"  ingest {label}: {seen:,} files in {seconds:.1f} s = {seen / seconds:,.0f} files/s, "
-            f"peak {peak[0] / 2**20:,.0f} MB ({peak[1] / 2**20:,.0f} MB its own), CPU per file {results[label]['cpu_ms_per_file']} ms",
+            f"peak {peak[0] / 2**20:,.0f} MB ({peak[1] / 2**20:,.0f} MB its own), "
+            f"CPU per file {results[label]['cpu_ms_per_file']} ms",
             flush=True,
         )
     return results
