@@ -176,9 +176,10 @@ def find(query: Query, filters: Filters, order: str) -> Matches:
     engine = backend()
     engine.refresh()
     request = request_for(query, filters, order)
-    total = engine.count(request)
+    facets = engine.facets(request)
+    total = engine.count(request) if facets.total is None else facets.total
     dated = DatedRows(engine, request) if order in ("newest", "oldest") else None
-    return Matches(ids=RankedIds(engine, request, total), total=total, facets=engine.facets(request), dated=dated)
+    return Matches(ids=RankedIds(engine, request, total), total=total, facets=facets, dated=dated)
 
 
 def photos(query: Query, filters: Filters) -> PhotoMatches:

@@ -64,6 +64,8 @@ class Facets:
 
     counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACET_NAMES})
     exact: bool = True
+    # The exact number of matches, where the engine counted them in the same pass over them.
+    total: int | None = None
 
     def __getitem__(self, name):
         return self.counts[name]
@@ -132,7 +134,7 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def facets(self, request: SearchRequest) -> Facets:
-        """Facet counts over all matching articles."""
+        """Facet counts over all matching articles (and their number, if counted on the way)."""
 
     @abstractmethod
     def all_ids(self, request: SearchRequest) -> list[int]:

@@ -58,6 +58,7 @@ ID_MASK = (1 << ID_BITS) - 1
 MAX_DAY = dt.date.max.toordinal()
 PLACE_MAX = (MAX_DAY + 1) << ID_BITS  # above every newest or oldest key
 FACET_BUCKETS = 10_000
+MATCHES = "matches"  # the facets' aggregation that counts them
 FACET_FIELDS = {"section": "section_id", "author": "author_id", "year": "year", "tag": "tag_ids", "agency": "agency"}
 SPELLINGS = 50_000  # vocabulary words a suggestion compares with, at most
 CHUNK = 1000  # rows read from the database at a time
@@ -454,7 +455,10 @@ class TantivyBackend(SearchBackend):
             name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}}
             for name in FACET_NAMES
         }
+        # The count in the same pass over the matches: every document has its pk.
+        aggregations[MATCHES] = {"value_count": {"field": "pk"}}
         answer = self._searcher().aggregate(query, aggregations)
+        facets.total = int(answer[MATCHES]["value"])
         for name in FACET_NAMES:
             result = answer.get(name, {})
             facets.exact &= not result.get("doc_count_error_upper_bound") and not result.get("sum_other_doc_count")
