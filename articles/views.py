@@ -407,11 +407,16 @@ def timeline_series(params):
     return series
 
 
+def per_thousand(request):
+    """Whether the timeline counts matches per 1,000 of the month's articles (``per=thousand``)."""
+    return request.GET.get("per") == "thousand"
+
+
 def timeline_addresses(request, queries):
     """The chart's image and CSV, its counts or per-1,000 form, and the page comparing searches."""
     without = [(k, v) for k, v in list_params(request) if k != "per"]
     here = request.resolver_match.view_name
-    normalised = request.GET.get("per") == "thousand"
+    normalised = per_thousand(request)
     per = [("per", "thousand")] if normalised else []
     return {
         "queries": queries,
@@ -426,10 +431,9 @@ def timeline_addresses(request, queries):
 
 def timeline_context(request, series):
     """The chart drawn into the page, its legend and the table of its numbers."""
-    normalised = request.GET.get("per") == "thousand"
     return {
         **timeline_addresses(request, [line.query for line in series]),
-        "svg": timeline.svg(series, normalised),
+        "svg": timeline.svg(series, per_thousand(request)),
         "series": series,
         "legend": timeline.legend(series),
         "rows": timeline.rows(series),
@@ -474,8 +478,7 @@ def search_timeline_svg(request):
     series = timeline_series(request.GET)
     if not series:
         return HttpResponseBadRequest("A search is needed: /search/timeline.svg?q=…", content_type="text/plain")
-    normalised = request.GET.get("per") == "thousand"
-    response = HttpResponse(timeline.svg(series, normalised), content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(timeline.svg(series, per_thousand(request)), content_type="image/svg+xml; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return response
 
