@@ -2,14 +2,17 @@
 snippets, zero results and bad input, on both databases."""
 
 import datetime as dt
+from collections import Counter
+from unittest import mock
 
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import editing, search
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.query import MAX_QUERY_LENGTH, parse_query
+from articles.search import tantivy_engine
 from articles.services import counts_refresh
 from tests.helpers import article_make, make_articles
 
@@ -107,6 +110,13 @@ class RankingAndSyntaxTests(SearchTestCase):
     def test_quoted_phrase_needs_the_words_together(self):
         self.assertEqual(found('"deir el-zour"'), ["Deir el-Zour besieged"])
         self.assertIn("Zour and Deir apart", found("deir zour"))
+
+    def test_a_phrase_needs_its_words_in_order_not_only_its_pairs(self):
+        article("Gulf", "Talks in the gulf states began; states talks ended the gulf row.")
+        search.catch_up()
+        self.assertEqual(found('"gulf states talks"'), [], "gulf states and states talks, never all three")
+        self.assertEqual(found('"the gulf states"'), ["Gulf"])
+        self.assertEqual(found('"states talks ended"'), ["Gulf"])
 
     def test_or_and_exclusion(self):
         self.assertEqual(set(found("hezbollah OR amal")), {"Hezbollah in Qusayr", "Amal and elections"})
@@ -391,6 +401,29 @@ class EveryMatchTests(TestCase):
         self.assertEqual(sum(years.values()), 2101)
         self.assertEqual(years["2008"], 366)
         self.assertTrue(results.matches.facets.exact)
+
+    def test_facets_over_very_many_matches_are_estimated_from_a_uniform_sample(self):
+        with mock.patch.object(tantivy_engine, "FACETS_SAMPLED_ABOVE", 1000):
+            results = results_of("parley")
+            html = search_page("parley").content.decode()
+        facets = results.matches.facets
+        self.assertEqual(results.matches.total, 2102, "the count stays exact")
+        self.assertFalse(facets.exact)
+        self.assertTrue(2102 / 16 * 0.8 < facets.sample < 2102 / 16 * 1.2, facets.sample)
+        # 2008's 366 of 2,102 matches, from about 130 of them: an estimate, not the newest ones.
+        self.assertTrue(366 * 0.7 < facets["year"][2008] < 366 * 1.3, facets["year"])
+        self.assertLessEqual(set(facets["year"]), {2003, 2008, 2009, 2010, 2011, 2012, 2013})
+        self.assertIn(f"Counts estimated from a uniform sample of {facets.sample} of the 2,102 matches", html)
+
+
+class SampleTests(SimpleTestCase):
+    def test_every_sample_group_holds_an_even_share_of_any_run_of_ids(self):
+        for ids in (range(1, 16_001), range(5_000_000, 5_320_000, 20), range(7, 160_007, 10)):
+            with self.subTest(ids=ids):
+                groups = Counter(tantivy_engine.sample_of(pk) for pk in ids)
+                share = len(ids) / tantivy_engine.SAMPLE_SHARE
+                self.assertEqual(set(groups), set(range(tantivy_engine.SAMPLE_SHARE)))
+                self.assertLess(max(abs(n - share) for n in groups.values()) / share, 0.02, groups)
 
 
 class PhotoTests(TestCase):

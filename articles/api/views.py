@@ -150,6 +150,10 @@ class SearchView(APIView):
                     {name: FacetSerializer(many=True) for name in ("section", "year", "author", "tag", "agency")},
                     help_text=f"Counts over every match: years and agencies all, the others the {FACET_SIZE} most.",
                 ),
+                "facets_sample": serializers.IntegerField(
+                    help_text="0 when the facet counts are exact; otherwise the number of matches, a uniform "
+                    "sample of every match, that they are estimated from."
+                ),
                 "results": SearchHitSerializer(many=True),
             },
         ),
@@ -173,6 +177,7 @@ class SearchView(APIView):
                 "count": matches.total,
                 "next": position_link(request, start + size) if start + size < matches.total else None,
                 "facets": facet_records(matches.facets),
+                "facets_sample": matches.facets.sample,
                 "results": SearchHitSerializer(hits, many=True, context={"request": request}).data,
             }
         )

@@ -64,8 +64,10 @@ class Facets:
 
     counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACET_NAMES})
     exact: bool = True
-    # The exact number of matches, where the engine counted them in the same pass over them.
+    # The exact number of matches, where the engine counted them on the way.
     total: int | None = None
+    # When the counts are estimated: how many matches, a uniform sample of all, they come from.
+    sample: int = 0
 
     def __getitem__(self, name):
         return self.counts[name]

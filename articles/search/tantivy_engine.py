@@ -9,6 +9,12 @@ One document per article (title, tag names, photo captions and credits, body; bo
 photo agencies and the date are fast fields: filters, facet counts and the date orders run in
 the engine over every match.
 
+Two fields are there for speed alone. ``body_pairs`` holds each two neighbouring words of a
+body as one term: a phrase of frequent words is checked for positions only in the articles that
+hold its words side by side, not in every article holding both. ``sample`` puts each document in
+one of SAMPLE_SHARE groups by a hash of its id: facet counts over very many matches are
+estimated from one group, a uniform sample of them whatever their dates (and labelled so).
+
 The index is derived. ``catch_up`` applies the change log's rows after the last one the index
 holds (recorded in ``applied.json`` beside it, written after each commit); one process at a time
 writes, under a file lock. When the recorded row is no longer in the log — another database,
@@ -41,7 +47,7 @@ from .base import FACET_NAMES, Facets, PhotoHit, PhotoMatches, SearchBackend, Se
 from .text import normalise
 
 # Change it when the documents or the analysis change: every index is then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WEIGHTS = {"title": 10.0, "tags": 4.0, "captions": 4.0, "body": 1.0}
 PHOTO_FIELDS = ("title", "captions")
 # The fields a field atom searches as text; author: and section: name rows, matched by id.
@@ -58,6 +64,10 @@ ID_MASK = (1 << ID_BITS) - 1
 MAX_DAY = dt.date.max.toordinal()
 PLACE_MAX = (MAX_DAY + 1) << ID_BITS  # above every newest or oldest key
 FACET_BUCKETS = 10_000
+# Facet counts over more matches than this are estimated from the sample group (see above).
+FACETS_SAMPLED_ABOVE = 50_000
+SAMPLE_SHARE = 16
+PAIR = "_"  # joins two words into one term of body_pairs: never inside a term, which is letters and digits
 MATCHES = "matches"  # the facets' aggregation that counts them
 FACET_FIELDS = {"section": "section_id", "author": "author_id", "year": "year", "tag": "tag_ids", "agency": "agency"}
 SPELLINGS = 50_000  # vocabulary words a suggestion compares with, at most
@@ -90,6 +100,7 @@ def analyzer(stem=True):
 
 
 ANALYZER = analyzer()
+PAIRS = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
 @lru_cache(maxsize=200_000)
@@ -107,6 +118,8 @@ def schema():
         builder.add_text_field(name, tokenizer_name="archive")
     # Unstemmed words of titles, tags and captions: the vocabulary spelling suggestions use.
     builder.add_text_field("spell", tokenizer_name="plain")
+    builder.add_text_field("body_pairs", tokenizer_name="pairs", index_option="basic")
+    builder.add_unsigned_field("sample", indexed=True)
     for name in ("section_id", "author_id", "tag_ids", "year"):
         builder.add_unsigned_field(name, indexed=True, fast=True)
     builder.add_text_field("agency", tokenizer_name="raw", fast=True)
@@ -122,6 +135,18 @@ def sort_keys(day: dt.date | None, pk: int):
         return 0, pk, ID_MASK - pk
     ordinal = day.toordinal()
     return ordinal, ordinal << ID_BITS | pk, (MAX_DAY - ordinal) << ID_BITS | (ID_MASK - pk)
+
+
+def sample_of(pk):
+    """The sample group of a document: the top bits of a Fibonacci hash of its id, which spreads
+    ids (consecutive or not) evenly over the groups."""
+    return ((pk * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) * SAMPLE_SHARE >> 64
+
+
+def pairs_of(text):
+    """Each two neighbouring terms of a text, as one term each, for body_pairs."""
+    terms = ANALYZER.analyze(text)
+    return " ".join(map(PAIR.join, zip(terms, terms[1:])))
 
 
 def log_head():
@@ -246,7 +271,9 @@ class TantivyBackend(SearchBackend):
             tag_names = "\n".join(name for _, name in tags.get(pk, []))
             caption_text = "\n".join(captions.get(pk, []))
             document = self._document(ARTICLE, pk, published_on, title=title, tags=tag_names, captions=caption_text)
-            document.add_text("body", normalise(body))
+            body = normalise(body)
+            document.add_text("body", body)
+            document.add_text("body_pairs", pairs_of(body))
             document.add_unsigned("section_id", section_id or 0)
             document.add_unsigned("author_id", author_id or 0)
             for tag_id, _ in tags.get(pk, []):
@@ -270,6 +297,7 @@ class TantivyBackend(SearchBackend):
         document.add_text("key", f"{KINDS[kind]}:{pk}")
         document.add_unsigned("kind", kind)
         document.add_unsigned("pk", pk)
+        document.add_unsigned("sample", sample_of(pk))
         for name, text in (("title", title), ("tags", tags), ("captions", captions)):
             document.add_text(name, normalise(text))
         document.add_text("spell", normalise(f"{title}\n{tags}\n{captions}"))
@@ -311,6 +339,7 @@ class TantivyBackend(SearchBackend):
     def _registered(self, index):
         index.register_tokenizer("archive", self.analyzer)
         index.register_tokenizer("plain", self.plain)
+        index.register_tokenizer("pairs", PAIRS)
         return index
 
     @contextmanager
@@ -399,7 +428,7 @@ class TantivyBackend(SearchBackend):
         # words to score: newest first. A page in the second half is read from the other end, so
         # that the last page costs what the first does.
         field = "oldest" if request.order == "oldest" else "newest"
-        total = searcher.search(query, 1, count=True).count
+        total = self._count(searcher, query)
         if offset * 2 <= total:
             found = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=Order.Desc)
             return self._ids(searcher, found.hits)
@@ -444,21 +473,26 @@ class TantivyBackend(SearchBackend):
         query = self._query(request, ARTICLE)
         if query is None:
             return 0
-        return self._searcher().search(query, 1, count=True).count
+        return self._count(self._searcher(), query)
 
     def facets(self, request):
         facets = Facets()
         query = self._query(request, ARTICLE)
         if query is None:
             return facets
-        aggregations = {
-            name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}}
-            for name in FACET_NAMES
-        }
-        # The count in the same pass over the matches: every document has its pk.
-        aggregations[MATCHES] = {"value_count": {"field": "pk"}}
-        answer = self._searcher().aggregate(query, aggregations)
-        facets.total = int(answer[MATCHES]["value"])
+        searcher = self._searcher()
+        # The sample group first: it costs a sixteenth, and tells whether all matches are few
+        # enough to count exactly.
+        sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self._exactly("sample", 0))])
+        answer = self._facet_counts(searcher, sampled)
+        seen = int(answer[MATCHES]["value"])
+        if seen * SAMPLE_SHARE > FACETS_SAMPLED_ABOVE:
+            facets.total = self._count(searcher, query)
+            facets.exact, facets.sample = False, seen
+            scale = facets.total / seen
+        else:
+            answer = self._facet_counts(searcher, query)
+            facets.total, scale = int(answer[MATCHES]["value"]), 1
         for name in FACET_NAMES:
             result = answer.get(name, {})
             facets.exact &= not result.get("doc_count_error_upper_bound") and not result.get("sum_other_doc_count")
@@ -467,15 +501,29 @@ class TantivyBackend(SearchBackend):
                 if name != "agency":
                     key = int(key)
                 if key:
-                    facets.counts[name][key] = bucket["doc_count"]
+                    facets.counts[name][key] = round(bucket["doc_count"] * scale)
         return facets
+
+    @staticmethod
+    def _facet_counts(searcher, query):
+        """The facets' aggregation over the query's matches, and their number (every document has its pk)."""
+        aggregations = {
+            name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_BUCKETS, "segment_size": FACET_BUCKETS}}
+            for name in FACET_NAMES
+        }
+        aggregations[MATCHES] = {"value_count": {"field": "pk"}}
+        return searcher.aggregate(query, aggregations)
+
+    @staticmethod
+    def _count(searcher, query):
+        return searcher.search(query, 1, count=True).count
 
     def all_ids(self, request):
         query = self._query(request, ARTICLE)
         if query is None:
             return []
         searcher = self._searcher()
-        total = searcher.search(query, 1, count=True).count
+        total = self._count(searcher, query)
         return self._ids(searcher, searcher.search(query, max(total, 1), count=False).hits) if total else []
 
     def month_counts(self, request, months):
@@ -558,7 +606,13 @@ class TantivyBackend(SearchBackend):
     def _text(self, name, tokens, slop=0):
         if len(tokens) == 1:
             return tantivy.Query.term_query(self.schema, name, tokens[0])
-        return tantivy.Query.phrase_query(self.schema, name, tokens, slop=slop)
+        phrase = tantivy.Query.phrase_query(self.schema, name, tokens, slop=slop)
+        if name != "body" or slop:
+            return phrase
+        # The phrase's word pairs lead (they score nothing): its positions are read only in the
+        # articles that hold each pair side by side.
+        pairs = [(Occur.Must, self._exactly("body_pairs", PAIR.join(pair))) for pair in zip(tokens, tokens[1:])]
+        return tantivy.Query.boolean_query([(Occur.Must, phrase), *pairs])
 
     def _proximity(self, query, fields):
         """Words of the query found close together score extra (the exact phrase the most)."""
