@@ -8,7 +8,7 @@ from django import forms
 
 from . import search
 from .models import Article, Author, MediaItem, Section, Tag
-from .paging import paginate_rows, paginate_sequence
+from .paging import PER_PAGE, page_number, paginate_rows, paginate_sequence
 
 FACET_SIZE = 12
 FACETS = [("section", "Section"), ("year", "Year"), ("author", "Author"), ("tag", "Tag"), ("agency", "Photo agency")]
@@ -62,7 +62,8 @@ class SearchForm(forms.Form):
         if not query:
             return results
         results.selected = [(name, value, label, changed(params, name, None)) for name, value, label in selected]
-        matches = search.find(query, filters, results.order)
+        start = (page_number(params.get("page")) - 1) * PER_PAGE
+        matches = search.find(query, filters, results.order, shown=slice(start, start + PER_PAGE))
         results.matches = matches
         if matches.dated is not None:
             page = paginate_rows(params, matches.dated, count=matches.total)

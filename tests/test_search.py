@@ -133,6 +133,18 @@ class RankingAndSyntaxTests(SearchTestCase):
         search.invalidate()
         self.assertEqual(found("kusayyir"), ["Hezbollah in Qusayr"])
 
+    def test_tag_names_are_read_again_only_when_tags_change(self):
+        search.parse("daesh")
+        with mock.patch.object(search, "_tag_maps", wraps=search._tag_maps) as read:
+            search.invalidate()  # an article changed: the tags did not
+            search.parse("daesh")
+            self.assertEqual(read.call_count, 0)
+            self.isis.aliases += "\nDawla"
+            self.isis.save()
+            search.invalidate()
+            self.assertIn("ISIS claims attack", found("dawla"))
+            self.assertEqual(read.call_count, 1)
+
     def test_arabic_words_are_searchable(self):
         self.assertEqual(found("سوريا"), ["سوريا اليوم"])
 
@@ -401,6 +413,14 @@ class EveryMatchTests(TestCase):
         self.assertEqual(sum(years.values()), 2101)
         self.assertEqual(years["2008"], 366)
         self.assertTrue(results.matches.facets.exact)
+
+    def test_a_page_counted_in_its_pass_is_the_page_and_count_of_their_own_passes(self):
+        engine = search.backend()
+        engine.refresh()
+        for order in ("relevance", "newest"):
+            with self.subTest(order=order):
+                request = search.request_for(search.parse("parley"), order=order)
+                self.assertEqual(engine.page_and_count(request, 40, 20), (engine.page(request, 40, 20), 2102))
 
     def test_facets_over_very_many_matches_are_estimated_from_a_uniform_sample(self):
         with mock.patch.object(tantivy_engine, "FACETS_SAMPLED_ABOVE", 1000):

@@ -161,8 +161,8 @@ class SearchView(APIView):
     def get(self, request):
         """Search: every match ranked (BM25; recency breaks ties), as the site's results page."""
         criteria = search_criteria(request)
-        matches = search.find(criteria.query, criteria.filters, criteria.order)
         start, size = position_of(request), page_size(request)
+        matches = search.find(criteria.query, criteria.filters, criteria.order, shown=slice(start, start + size))
         ids = matches.ids[start : start + size] if start < matches.total else []
         by_pk = Article.objects.whole().in_bulk(ids)
         links_attach(list(by_pk.values()))

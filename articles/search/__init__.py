@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -80,24 +81,35 @@ def tag_variants():
 
 
 def _tag_names():
-    """(name key -> other names' atoms, name key -> tag ids), rebuilt when tags change."""
+    """(name key -> other names' atoms, name key -> tag ids), rebuilt when tags change: when the
+    version moves (any article or tag changed) and the tags' number or last change with it."""
+    from ..models import Tag
+
     version = index_version()
     cached = _variants_cache.get("map")
-    if cached is None or cached[0] != version:
-        from ..models import Tag
+    if cached is not None and cached[0] == version:
+        return cached[2]
+    # From the primary: kept in this process until the version moves, so never a lagging replica's.
+    with replicas.primary():
+        state = Tag.objects.aggregate(number=Count("id"), changed=Max("updated_at"))
+        maps = (
+            cached[2]
+            if cached is not None and cached[1] == state
+            else _tag_maps(Tag.objects.only("id", "name", "aliases"))
+        )
+    _variants_cache["map"] = (version, state, maps)
+    return maps
 
-        by_key: dict[tuple, list[Atom]] = {}
-        ids: dict[tuple, set[int]] = {}
-        # From the primary: kept in this process until the version moves, so never a lagging replica's.
-        with replicas.primary():
-            tags = list(Tag.objects.only("id", "name", "aliases"))
-        for tag in tags:
-            atoms = [a for a in (name_atom(n) for n in tag.names) if a.words]
-            for a in atoms:
-                by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
-                ids.setdefault(name_key(a.words), set()).add(tag.pk)
-        _variants_cache["map"] = cached = (version, (by_key, ids))
-    return cached[1]
+
+def _tag_maps(tags):
+    by_key: dict[tuple, list[Atom]] = {}
+    ids: dict[tuple, set[int]] = {}
+    for tag in tags:
+        atoms = [a for a in (name_atom(n) for n in tag.names) if a.words]
+        for a in atoms:
+            by_key.setdefault(name_key(a.words), []).extend(x for x in atoms if x != a)
+            ids.setdefault(name_key(a.words), set()).add(tag.pk)
+    return by_key, ids
 
 
 _variants_cache: dict = {}
@@ -133,10 +145,11 @@ def _named_rows(atom: Atom):
 
 
 class RankedIds(Sequence):
-    """The ids of all matches in order, fetched a page at a time from the engine."""
+    """The ids of all matches in order, fetched a page at a time from the engine (the page
+    ``first``, a (slice, ids) pair, fetched already)."""
 
-    def __init__(self, engine, request, total):
-        self.engine, self.request, self.total = engine, request, total
+    def __init__(self, engine, request, total, first=None):
+        self.engine, self.request, self.total, self.first = engine, request, total, first
 
     def __len__(self):
         return self.total
@@ -145,6 +158,8 @@ class RankedIds(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(self.total)
+        if self.first and self.first[0] == slice(start, stop):
+            return self.first[1]
         return self.engine.page(self.request, start, stop - start)
 
 
@@ -170,16 +185,23 @@ class DatedRows:
         return self.engine.in_date_order(self.request, offset=start, limit=limit)
 
 
-def find(query: Query, filters: Filters, order: str) -> Matches:
+def find(query: Query, filters: Filters, order: str, shown: slice | None = None) -> Matches:
     """Every match of a parsed query: its ids in order (paged on demand), exact count, facets,
-    and for the date orders the matches as keyset rows."""
+    and for the date orders the matches as keyset rows. ``shown``, the slice of the ids in
+    relevance order that the caller shows, is fetched in the pass that counts the matches."""
     engine = backend()
     engine.refresh()
     request = request_for(query, filters, order)
-    facets = engine.facets(request)
-    total = engine.count(request) if facets.total is None else facets.total
+    first = None
+    if order == "relevance" and shown is not None:
+        ids, total = engine.page_and_count(request, shown.start, shown.stop - shown.start)
+        first = (slice(*shown.indices(total)[:2]), ids)
+        facets = engine.facets(request, total)
+    else:
+        facets = engine.facets(request)
     dated = DatedRows(engine, request) if order in ("newest", "oldest") else None
-    return Matches(ids=RankedIds(engine, request, total), total=total, facets=facets, dated=dated)
+    ids = RankedIds(engine, request, facets.total, first)
+    return Matches(ids=ids, total=facets.total, facets=facets, dated=dated)
 
 
 def photos(query: Query, filters: Filters) -> PhotoMatches:

@@ -64,8 +64,8 @@ class Facets:
 
     counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in FACET_NAMES})
     exact: bool = True
-    # The exact number of matches, where the engine counted them on the way.
-    total: int | None = None
+    # The exact number of matches.
+    total: int = 0
     # When the counts are estimated: how many matches, a uniform sample of all, they come from.
     sample: int = 0
 
@@ -130,13 +130,19 @@ class SearchBackend(ABC):
         first, when ``backwards``; from the far end when ``after`` is None), ``offset`` of them
         passed over. A place is an opaque integer, unique per article, for keyset paging."""
 
+    def page_and_count(self, request: SearchRequest, offset: int, limit: int) -> tuple[list[int], int]:
+        """One page of the matches and their exact number; an engine that can count them in
+        the same pass over the matches does."""
+        return self.page(request, offset, limit), self.count(request)
+
     @abstractmethod
     def count(self, request: SearchRequest) -> int:
         """The exact number of articles matching."""
 
     @abstractmethod
-    def facets(self, request: SearchRequest) -> Facets:
-        """Facet counts over all matching articles (and their number, if counted on the way)."""
+    def facets(self, request: SearchRequest, total: int | None = None) -> Facets:
+        """Facet counts over all matching articles, and their number (``total`` when the caller
+        counted them already)."""
 
     @abstractmethod
     def all_ids(self, request: SearchRequest) -> list[int]:

@@ -419,11 +419,7 @@ class TantivyBackend(SearchBackend):
             return []
         searcher = self._searcher()
         if request.order == "relevance" and self._scores(request):
-            hits = searcher.search(query, limit, count=False, offset=offset).hits
-            # Recency breaks ties, and only ties.
-            newest = searcher.fast_field_values("newest", [address for _, address in hits])
-            order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -newest[i]))
-            return self._ids(searcher, [hits[i] for i in order])
+            return self._best(searcher, searcher.search(query, limit, count=False, offset=offset).hits)
         # Dates order the rest, and a query of names only (author:, section:, tag:), which has no
         # words to score: newest first. A page in the second half is read from the other end, so
         # that the last page costs what the first does.
@@ -439,6 +435,22 @@ class TantivyBackend(SearchBackend):
             query, end - offset, count=False, offset=total - end, order_by_field=field, order=Order.Asc
         )
         return self._ids(searcher, found.hits)[::-1]
+
+    def page_and_count(self, request, offset, limit):
+        query = self._query(request, ARTICLE)
+        if query is None or limit <= 0 or request.order != "relevance" or not self._scores(request):
+            return super().page_and_count(request, offset, limit)
+        # Ranking every match of a frequent word reads them all anyway: counting them on the way
+        # costs next to nothing, where a pass of its own would cost as much again.
+        searcher = self._searcher()
+        found = searcher.search(query, limit, count=True, offset=offset)
+        return self._best(searcher, found.hits), found.count
+
+    def _best(self, searcher, hits):
+        """The ids of ranked hits, recency breaking ties, and only ties."""
+        newest = searcher.fast_field_values("newest", [address for _, address in hits])
+        order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -newest[i]))
+        return self._ids(searcher, [hits[i] for i in order])
 
     def in_date_order(self, request, *, after=None, backwards=False, offset=0, limit):
         query = self._query(request, ARTICLE)
@@ -475,24 +487,30 @@ class TantivyBackend(SearchBackend):
             return 0
         return self._count(self._searcher(), query)
 
-    def facets(self, request):
+    def facets(self, request, total=None):
         facets = Facets()
         query = self._query(request, ARTICLE)
         if query is None:
             return facets
         searcher = self._searcher()
-        # The sample group first: it costs a sixteenth, and tells whether all matches are few
-        # enough to count exactly.
         sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self._exactly("sample", 0))])
-        answer = self._facet_counts(searcher, sampled)
-        seen = int(answer[MATCHES]["value"])
-        if seen * SAMPLE_SHARE > FACETS_SAMPLED_ABOVE:
-            facets.total = self._count(searcher, query)
-            facets.exact, facets.sample = False, seen
-            scale = facets.total / seen
+        answer = scale = None
+        if total is None:
+            # The sample group first: it costs a sixteenth, and tells whether all the matches
+            # are few enough to count exactly.
+            answer = self._facet_counts(searcher, sampled)
+            if int(answer[MATCHES]["value"]) * SAMPLE_SHARE > FACETS_SAMPLED_ABOVE:
+                total = self._count(searcher, query)
+            else:
+                answer = None
+        if total is not None and total > FACETS_SAMPLED_ABOVE:
+            answer = answer or self._facet_counts(searcher, sampled)
+            facets.exact, facets.sample = False, int(answer[MATCHES]["value"])
+            scale = total / facets.sample if facets.sample else 0
         else:
             answer = self._facet_counts(searcher, query)
-            facets.total, scale = int(answer[MATCHES]["value"]), 1
+            total, scale = int(answer[MATCHES]["value"]), 1
+        facets.total = total
         for name in FACET_NAMES:
             result = answer.get(name, {})
             facets.exact &= not result.get("doc_count_error_upper_bound") and not result.get("sum_other_doc_count")
