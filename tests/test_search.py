@@ -434,6 +434,7 @@ class EveryMatchTests(TestCase):
         self.assertTrue(366 * 0.7 < facets["year"][2008] < 366 * 1.3, facets["year"])
         self.assertLessEqual(set(facets["year"]), {2003, 2008, 2009, 2010, 2011, 2012, 2013})
         self.assertIn(f"Counts estimated from a uniform sample of {facets.sample} of the 2,102 matches", html)
+        self.assertIn(f"<span>about {facets['year'][2008]}</span>", html)
 
 
 class SampleTests(SimpleTestCase):
