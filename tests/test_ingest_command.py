@@ -4,10 +4,13 @@ import codecs
 import os
 from io import StringIO
 from pathlib import Path
+from unittest import mock, skipUnless
 
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
+from articles import ingesting
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, Tag
 from tests.helpers import PageFolderMixin, ingest
 
@@ -199,6 +202,22 @@ class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
         self.assertIn("6 unchanged", output)
         self.assertEqual(Article.objects.count(), 7)
         self.assertEqual(MediaItem.objects.count(), 1, "the one photo is shared, not copied")
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL's vacuum")
+class VacuumAfterIngestTests(PageFolderMixin, TransactionTestCase):
+    def test_a_large_ingest_leaves_its_tables_vacuumed_for_index_only_reads(self):
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(3):
+            self.page(f"p{i}.txt", text.replace("Dozens of", f"Group {i} of"))
+        with mock.patch.object(ingesting, "ANALYZE_AFTER", 3):
+            self.assertIn("3 created", ingest(self.folder))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE vacuum_count > 0 AND relname = ANY(%s)",
+                [["articles_article", "articles_articletag", "articles_articlemedia", "articles_mediaitem"]],
+            )
+            self.assertEqual(len(cursor.fetchall()), 4)
 
 
 class HostileFileTests(PageFolderMixin, TestCase):
