@@ -11,10 +11,10 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import Count, F, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .addresses import address
 from .paging import Keyset
 
 # How much of an article's text a list reads to show its first sentence.
@@ -56,14 +56,14 @@ class Section(NamedEntity):
     """A section of the paper: the original site's /category/<slug>/ pages."""
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return address("articles:section", self.slug)
 
 
 class Author(NamedEntity):
     """A writer, or the paper itself for staff and wire reports: /author/<slug>/ pages."""
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return address("articles:author", self.slug)
 
 
 class TagQuerySet(models.QuerySet):
@@ -116,7 +116,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", args=[self.slug])
+        return address("articles:tag", self.slug)
 
     @property
     def alias_list(self):
@@ -179,8 +179,8 @@ class MediaItem(models.Model):
 
     def get_absolute_url(self):
         if self.media_id:
-            return reverse("articles:photo", args=[self.media_id])
-        return reverse("articles:photo-unnumbered", args=[self.pk])
+            return address("articles:photo", self.media_id)
+        return address("articles:photo-unnumbered", self.pk)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -414,7 +414,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.pk, self.slug])
+        return address("articles:article", self.pk, self.slug)
 
     @property
     def paragraphs(self):

@@ -1,0 +1,43 @@
+"""Addresses built from a route reversed once are the addresses Django's reverse() gives."""
+
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.django import SimpleTestCase
+
+from articles.addresses import address
+
+# Any text a slug of the original site may hold, in any script, odd characters included.
+SLUGS = st.text(min_size=1, max_size=40).filter(lambda text: "/" not in text and "\x00" not in text)
+NUMBERS = st.integers(min_value=0, max_value=10**12)
+
+
+class AddressTests(SimpleTestCase):
+    @given(pk=NUMBERS, slug=SLUGS)
+    def test_an_article_as_reverse_gives_it(self, pk, slug):
+        self.assertEqual(address("articles:article", pk, slug), reverse("articles:article", args=[pk, slug]))
+
+    @given(slug=SLUGS)
+    def test_tags_sections_and_authors_as_reverse_gives_them(self, slug):
+        for name in ("articles:tag", "articles:section", "articles:author"):
+            self.assertEqual(address(name, slug), reverse(name, args=[slug]))
+
+    def test_examples(self):
+        self.assertEqual(address("articles:article", 17, "gaza-truce"), "/articles/17/gaza-truce/")
+        self.assertEqual(address("articles:tag", "الرياض"), "/tags/%D8%A7%D9%84%D8%B1%D9%8A%D8%A7%D8%B6/")
+        self.assertEqual(address("articles:tag", "{0}%20?#"), "/tags/%7B0%7D%2520%3F%23/")
+        self.assertEqual(address("articles:archive-month", 2009, 3), "/archive/2009/3/")
+
+    def test_under_a_script_prefix(self):
+        """An archive served below another site's path keeps that path in its addresses."""
+        set_script_prefix("/english/")
+        try:
+            self.assertEqual(address("articles:article", 17, "gaza-truce"), "/english/articles/17/gaza-truce/")
+        finally:
+            clear_script_prefix()
+        self.assertEqual(address("articles:article", 17, "gaza-truce"), "/articles/17/gaza-truce/")
+
+    def test_what_the_route_refuses_is_refused(self):
+        for slug in ("", "a/b", "a\x00b"):
+            with self.subTest(slug=slug), self.assertRaises(NoReverseMatch):
+                address("articles:article", 17, slug)
