@@ -36,3 +36,26 @@ def address(name, *args):
     if any(not text or "/" in text or "\x00" in text for text in texts):
         return reverse(name, args=args)
     return _route(name, len(args), get_script_prefix()).format(*(quote(text, safe=SAFE) for text in texts))
+
+
+# The pages every page's header, menu and footer link to.
+SITE_PAGES = {
+    "home": "articles:home",
+    "articles": "articles:article-list",
+    "archive": "articles:archive",
+    "photos": "articles:photo-list",
+    "search": "articles:search",
+    "feed": "articles:feed",
+    "timeline": "articles:timeline",
+    "api": "api:docs",
+}
+
+
+@functools.cache
+def _site_pages(prefix):
+    return {key: reverse(name) for key, name in SITE_PAGES.items()}
+
+
+def site_pages(request):
+    """Context processor: ``site_pages``, the addresses every page links to, reversed once."""
+    return {"site_pages": _site_pages(get_script_prefix())}

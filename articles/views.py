@@ -4,7 +4,6 @@ import re
 from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -153,9 +152,7 @@ class ArticleDetailView(AlternatesMixin, DetailView):
         return address("api:article-detail", self.object.pk)
 
     def get_queryset(self):
-        # In the order the page had them (their position), not the photos' own order.
-        photos = Prefetch("media", queryset=MediaItem.objects.order_by("articlemedia__position"))
-        return Article.objects.select_related("section", "author").prefetch_related(photos)
+        return Article.objects.select_related("section", "author")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -175,7 +172,8 @@ class ArticleDetailView(AlternatesMixin, DetailView):
         tags = [link.tag for link in links if not link.on_original_site]
         newer, older = Article.objects.neighbours(article)
         return super().get_context_data(
-            photos=list(article.media.all()),
+            # In the order the page had them (their position), not the photos' own order.
+            photos=list(article.media.order_by("articlemedia__position")) if article.photo_count else [],
             tags=tags,
             site_tags=site_tags,
             newer=newer,
