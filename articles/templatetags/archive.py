@@ -1,5 +1,6 @@
 """Template helpers of the archive's pages."""
 
+import functools
 import re
 
 from django import template
@@ -62,29 +63,40 @@ def month_name(number):
 def entity_name(entity):
     """An author's or a section's name; a name guessed from the original address says so. A filter,
     not an include: lists show two on every row."""
-    if entity.name_is_guess:
+    return _entity_name_html(entity.name, entity.name_is_guess)
+
+
+@functools.lru_cache(maxsize=4096)
+def _entity_name_html(name, guessed):
+    if guessed:
         guess = '<span class="name-guess">(name read from the page’s address)</span>'
-        return format_html('<span dir="auto">{}</span> ' + guess, entity.name)
-    return format_html('<span dir="auto">{}</span>', entity.name)
+        return format_html('<span dir="auto">{}</span> ' + guess, name)
+    return format_html('<span dir="auto">{}</span>', name)
 
 
 @register.simple_tag
 def article_date(article, link=True):
-    """The date of an article, with where it came from when it is not certain. Built here, not
-    in a template: every row of every list shows one, and a template costs ten times as much."""
+    """The date of an article, with where it came from when it is not certain."""
     date = article.published_on
+    month_url = address("articles:archive-month", date.year, date.month) if link and date else None
+    return _date_html(date, article.date_source, month_url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_html(date, source, month_url):
+    """Built here, not in a template, and once per date: every row of every list shows one, and
+    a list's rows share their dates."""
     if not date:
         return format_html('<span class="date-note">Date unknown</span>')
-    if article.date_source == Article.DateSource.MEDIA_ID:
+    if source == Article.DateSource.MEDIA_ID:
         month = f"{date.year:04d}-{date.month:02d}"
         html = format_html('<time datetime="{}">about {}</time>', month, dateformat.format(date, "F Y"))
     else:
         html = format_html('<time datetime="{}">{}</time>', date.isoformat(), dateformat.format(date, "j F Y"))
-    if link:
-        html = format_html('<a href="{}">{}</a>', address("articles:archive-month", date.year, date.month), html)
-    if not article.date_is_certain:
-        note = Article.DateSource(article.date_source).label
-        html = format_html('{} <span class="date-note">({})</span>', html, note)
+    if month_url:
+        html = format_html('<a href="{}">{}</a>', month_url, html)
+    if source not in Article.CERTAIN_DATE_SOURCES:
+        html = format_html('{} <span class="date-note">({})</span>', html, Article.DateSource(source).label)
     return html
 
 
