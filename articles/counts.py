@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from archive import replicas
 
 from . import search
-from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, coverage_counts
+from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, UndatedCount, coverage_counts
 from .paging import COUNT_CAP
 
 
@@ -125,10 +125,14 @@ def total():
 
 
 def _stored_total():
-    """The month counts' sum and the undated articles' count, in one query."""
-    dated = ArchiveMonth.objects.order_by().values(all=Value(1)).annotate(n=Sum("article_count")).values("n")
-    undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE)
-    return undated.aggregate(n=Count("*") + Coalesce(Subquery(dated), 0))["n"]
+    """The month counts' sum and the undated articles' stored count, in one query. Before the
+    first count was stored (an archive migrated since its last ingest) the undated are counted."""
+    stored = UndatedCount.objects.values("article_count")[:1]
+    undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).order_by().values(all=Value(1))
+    counted = undated.annotate(n=Count("*")).values("n")
+    return ArchiveMonth.objects.aggregate(
+        n=Coalesce(Sum("article_count"), 0) + Coalesce(Subquery(stored), Subquery(counted), 0)
+    )["n"]
 
 
 def for_filters(filterset):

@@ -49,6 +49,7 @@ from .models import (
     SearchChange,
     Section,
     Tag,
+    UndatedCount,
     coverage_counts,
 )
 from .reading import SourceFile
@@ -928,7 +929,8 @@ def first_words(text, limit=80):
 
 
 def counts_refresh():
-    """Recount articles per tag, section, author and month; readers' pages show these.
+    """Recount articles per tag, section, author and month, and the undated ones; readers' pages
+    show these.
 
     One grouped count per table (about a second at a million articles), and only the rows
     whose count moved are written. Two ingests finishing at once take turns.
@@ -940,6 +942,8 @@ def counts_refresh():
         _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
         ArchiveMonth.objects.all().delete()
         ArchiveMonth.objects.bulk_create(_months_counted())
+        undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).count()
+        UndatedCount.objects.update_or_create(pk=1, defaults={"article_count": undated})
 
 
 def _months_counted():

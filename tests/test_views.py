@@ -7,7 +7,7 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import services
+from articles import search, services
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
@@ -308,6 +308,31 @@ class ListPagingTests(TestCase):
         response = self.client.get(reverse("articles:article-list"), {"order": "title"})
         titles = [a.title for a in response.context["page"].object_list]
         self.assertEqual(titles, sorted(titles))
+
+
+class ArchiveTotalTests(TestCase):
+    """The number of articles on /articles/ comes from stored counts, refreshed with the months'."""
+
+    def total_shown(self):
+        search.invalidate()  # as every writer does once it has committed
+        return self.client.get(reverse("articles:article-list")).context["page"].count
+
+    def test_undated_articles_are_counted_until_their_count_is_stored(self):
+        article_make(title="Undated")
+        article_make(title="Undated too")
+        self.assertEqual(self.total_shown(), 2)
+
+    def test_the_stored_count_moves_when_counts_are_refreshed(self):
+        article_make(title="Dated", published_on=datetime.date(2010, 1, 1))
+        article_make(title="Undated")
+        services.counts_refresh()
+        article_make(title="Undated too")
+        self.assertEqual(self.total_shown(), 2, "the stored count, as fresh as the months'")
+        services.counts_refresh()
+        self.assertEqual(self.total_shown(), 3)
+        Article.objects.filter(title="Undated").delete()
+        services.counts_refresh()
+        self.assertEqual(self.total_shown(), 2)
 
 
 class ErrorPageTests(TestCase):
