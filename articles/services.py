@@ -338,7 +338,8 @@ class PageWriter:
             ):
                 stored[key] = StoredPhoto(pk, caption, credit)
         new = [_media_item(key, block) for key, block in by_fingerprint.items() if key not in stored]
-        MediaItem.objects.bulk_create(new)
+        # In batches: PostgreSQL takes at most 65,535 parameters a query when the server binds them.
+        MediaItem.objects.bulk_create(new, batch_size=BATCH)
         stored.update((m.fingerprint, StoredPhoto(m.pk, m.caption, m.credit)) for m in new)
         self.photos_written.update(m.pk for m in new)
         for key, photo in list(stored.items()):
@@ -456,7 +457,7 @@ class PageWriter:
     def _save(self, chosen, photos):
         new = [(a, i) for a, i in chosen if a.pk is None]
         updated = [(a, i) for a, i in chosen if a.pk is not None]
-        Article.objects.bulk_create([a for a, _ in new])
+        Article.objects.bulk_create([a for a, _ in new], batch_size=BATCH)
         for article, _ in updated:
             article.save()
         changed_ids = [a.pk for a, _ in updated]
@@ -752,7 +753,7 @@ def listing_only_articles_make():
                     if i.article_id is None and bool(i.title_key) == titled and (i.title_key or i.opening_key):
                         groups.setdefault(i.title_key or parsing.excerpt_key(i.excerpt), []).append(i)
                 articles = [_listing_only_article(key, items) for key, items in groups.items()]
-                Article.objects.bulk_create(articles)
+                Article.objects.bulk_create(articles, batch_size=BATCH)
                 for article, items in zip(articles, groups.values(), strict=True):
                     for i in items:
                         i.article_id = article.pk

@@ -6,13 +6,15 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
-from .helpers import ingest_real_pages
+from articles.models import Article
+
+from .helpers import article_make, ingest_real_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,6 +177,29 @@ class ProductionSettingsTests(TestCase):
                 result = run_manage("check", "--deploy", "--fail-level", "WARNING", **self.PRODUCTION, **extra)
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
                 self.assertIn("no issues", result.stdout)
+
+
+class PreparedStatementTests(TestCase):
+    """On PostgreSQL a query a connection runs again and again is planned once (settings'
+    postgresql_options); behind a pooler that cannot keep plans, one setting turns it off."""
+
+    @skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps prepared statements")
+    def test_a_query_run_again_and_again_is_prepared_once_on_the_server(self):
+        article = article_make(title="Planned once")
+        for _ in range(settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 1):
+            Article.objects.select_related("section", "author").get(pk=article.pk)
+        with connection.cursor() as cursor:
+            sql = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+            cursor.execute(sql, ['%FROM "articles_article"%'])
+            self.assertGreaterEqual(cursor.fetchone()[0], 1)
+
+    def test_the_plans_can_be_left_to_the_pooler(self):
+        show = "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"
+        url = {"DATABASE_URL": "postgres://archive@db.example/archive"}
+        result = run_manage("shell", "--no-imports", "-c", show, **url)
+        self.assertIn("('prepare_threshold', 5), ('server_side_binding', True)", result.stdout, result.stderr)
+        result = run_manage("shell", "--no-imports", "-c", show, DJANGO_DB_PREPARE_THRESHOLD="off", **url)
+        self.assertEqual(result.stdout.strip(), "[]", result.stderr)
 
 
 class StaticFilesTests(TestCase):
