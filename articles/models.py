@@ -255,9 +255,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.neighbours(article)[1]
 
     def neighbours(self, article):
-        """(newer, older): the articles next to ``article`` in date order, or None, in one query
-        of two seeks on the date index. Written as SQL: the ORM took longer to build it than the
-        database to answer it."""
+        """(newer, older): the articles next to ``article`` in date order among all articles, or
+        None, in one query of two seeks on the date index. Written as SQL: the ORM took longer
+        to build it than the database to answer it."""
         seeks = [
             "SELECT * FROM (SELECT id, slug, title, sort_date FROM articles_article"
             f" WHERE (sort_date, id) {op} (%s, %s) ORDER BY sort_date {direction}, id {direction} LIMIT 1) AS {name}"
