@@ -1,11 +1,12 @@
 """Addresses built from a route reversed once are the addresses Django's reverse() gives."""
 
+from django.test import TestCase
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import SimpleTestCase
 
-from articles.addresses import address
+from articles.addresses import SITE_PAGES, address
 
 # Any text a slug of the original site may hold, in any script, odd characters included.
 SLUGS = st.text(min_size=1, max_size=40).filter(lambda text: "/" not in text and "\x00" not in text)
@@ -41,3 +42,19 @@ class AddressTests(SimpleTestCase):
         for slug in ("", "a/b", "a\x00b"):
             with self.subTest(slug=slug), self.assertRaises(NoReverseMatch):
                 address("articles:article", 17, slug)
+
+
+class SitePagesTests(TestCase):
+    def test_every_page_links_to_the_site_pages_under_its_script_prefix(self):
+        expected = {
+            prefix: [prefix + reverse(name)[1:] for name in SITE_PAGES.values()] for prefix in ("/", "/english/")
+        }
+        for prefix, addresses in expected.items():
+            with self.subTest(prefix=prefix):
+                set_script_prefix(prefix)  # as the WSGI handler does from SCRIPT_NAME
+                try:
+                    html = self.client.get("/archive/").content.decode()
+                finally:
+                    clear_script_prefix()
+                for path in paths:
+                    self.assertIn(f'href="{prefix}{path}"', html)
