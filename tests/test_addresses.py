@@ -46,10 +46,8 @@ class AddressTests(SimpleTestCase):
 
 class SitePagesTests(TestCase):
     def test_every_page_links_to_the_site_pages_under_its_script_prefix(self):
-        expected = {
-            prefix: [prefix + reverse(name)[1:] for name in SITE_PAGES.values()] for prefix in ("/", "/english/")
-        }
-        for prefix, addresses in expected.items():
+        paths = [reverse(name)[1:] for name in SITE_PAGES.values()]
+        for prefix in ("/", "/english/"):
             with self.subTest(prefix=prefix):
                 set_script_prefix(prefix)  # as the WSGI handler does from SCRIPT_NAME
                 try:
