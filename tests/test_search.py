@@ -2,6 +2,8 @@
 snippets, zero results and bad input, on both databases."""
 
 import datetime as dt
+import platform
+import sys
 from collections import Counter
 from unittest import mock
 
@@ -277,6 +279,17 @@ class IndexKeptCurrentTests(SearchTestCase):
             set(matched.values_list("title", flat=True)), {"Daesh retreats from Palmyra", "ISIS claims attack"}
         )
         self.assertFalse(search.filter_queryset(Article.objects.all(), "the").exists())
+
+    def test_each_commit_hands_freed_memory_back(self):
+        # glibc keeps what the writer's threads freed unless asked; a long ingest would keep
+        # every commit's peak (see release_freed_memory).
+        target = Article.objects.get(title="Amal and elections")
+        with mock.patch.object(tantivy_engine, "release_freed_memory") as release:
+            editing.article_edited(target)
+            search.catch_up()
+        self.assertTrue(release.called)
+        if sys.platform == "linux" and platform.libc_ver()[0] == "glibc":
+            self.assertIsNotNone(tantivy_engine._malloc_trim())
 
 
 def results_of(query, **params):
