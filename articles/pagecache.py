@@ -53,3 +53,21 @@ def cached_page(view=None, *, daily=False):
         return response
 
     return wrapper
+
+
+def fragment(name, render):
+    """A part of pages many addresses share, rendered by ``render()`` and kept like a page:
+    until the archive changes, only when read from data holding every change, and not at all
+    when rendered pages are not kept (ARCHIVE_PAGE_CACHE_SECONDS=0)."""
+    seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
+    if not seconds:
+        return render()
+    version = search.index_version()
+    key = f"archive-fragment:{version}:{name}"
+    html = cache.get(key)
+    if html is None:
+        keep = replicas.holds_every_change(version)
+        html = render()
+        if keep:
+            cache.set(key, html, seconds)
+    return html

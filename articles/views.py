@@ -1,6 +1,7 @@
 import logging
 import math
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db import DatabaseError, connection
@@ -16,7 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import citing, counts, exporting, history, timeline
+from . import citing, counts, exporting, history, pagecache, timeline
 from .api.serializers import PhotoSerializer
 from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
@@ -119,11 +120,24 @@ class HomeView(AlternatesMixin, TemplateView):
 class FilteredListView(KeysetListMixin, FilterView):
     """A FilterView paged by keyset; a filter form in error shows its errors and no list."""
 
+    noun = None
+
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         page = None if filterset.is_bound and not filterset.is_valid() else self.filtered_page(filterset)
         kwargs["object_list"] = page.object_list if page else []
-        return super().get_context_data(page=page, **kwargs)
+        return super().get_context_data(page=page, filters=self.filters_html(filterset), **kwargs)
+
+    def filters_html(self, filterset):
+        """The filter form, rendered. Every page of the list that asks for no filter shows the
+        same form, kept until the archive changes: rendering it costs more than a page of rows."""
+        render = partial(loader.render_to_string, "includes/filter_form.html", self.filters_context(filterset))
+        if any(name in self.request.GET for name in filterset.form.fields):
+            return render()
+        return pagecache.fragment(f"filters:{self.noun}", render)
+
+    def filters_context(self, filterset):
+        return {"form": filterset.form, "in_use": filterset.active, "clear_url": self.request.path, "noun": self.noun}
 
     def paginate_queryset(self, queryset, page_size):
         return None, None, queryset, False  # paged by the keyset instead
@@ -132,6 +146,7 @@ class FilteredListView(KeysetListMixin, FilterView):
 class ArticleListView(FilteredListView):
     filterset_class = ArticleFilter
     template_name = "articles/article_list.html"
+    noun = "articles"
 
     def get_queryset(self):
         return Article.objects.for_listing()
@@ -140,8 +155,8 @@ class ArticleListView(FilteredListView):
         total, capped = counts.for_filters(filterset)
         return self.page_of(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(suggestions=ArticleFilter.suggestions(), **kwargs)
+    def filters_context(self, filterset):
+        return {**super().filters_context(filterset), "suggestions": ArticleFilter.suggestions()}
 
 
 class ArticleDetailView(AlternatesMixin, DetailView):
@@ -312,6 +327,7 @@ class CoverageView(TemplateView):
 class PhotoListView(FilteredListView):
     filterset_class = PhotoFilter
     template_name = "articles/photo_list.html"
+    noun = "photos"
     api_name = "api:photo-list"
     export_name = "articles:photo-export"
 

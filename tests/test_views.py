@@ -4,7 +4,8 @@ import datetime
 import math
 import re
 
-from django.test import TestCase
+from django.core.cache import cache
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles import search, services
@@ -407,6 +408,30 @@ class ArticleFilterFormTests(TestCase):
         self.assertIn('<details class="filters" open>', used)
         photos = self.client.get(reverse("articles:photo-list")).content.decode()
         self.assertRegex(photos, r'<details class="filters">\s*<summary>Filter photos</summary>')
+
+    @override_settings(ARCHIVE_PAGE_CACHE_SECONDS=60)
+    def test_the_form_without_filters_is_kept_until_the_archive_changes(self):
+        cache.clear()
+        self.addCleanup(cache.clear)
+        url = reverse("articles:article-list")
+        self.client.get(url)
+        # Every page asking for no filter shows the kept form: one query for its rows.
+        with self.assertNumQueries(1):
+            kept = self.client.get(url, {"page": "1"}).content.decode()
+        self.assertInHTML('<option value="H Qudsi">', kept)
+        # A page asking for filters shows them, chosen.
+        chosen = self.client.get(url, {"order": "title", "tag": "Syria"}).content.decode()
+        self.assertInHTML('<option value="title" selected>Title A–Z</option>', chosen)
+        self.assertInHTML(
+            '<input type="text" name="tag" value="Syria" list="tag-names" autocomplete="off" id="id_tag">', chosen
+        )
+        self.assertIn('<details class="filters" open>', chosen)
+        # A change to the archive shows in the form at once.
+        section = Section.objects.create(name="Opinion", slug="opinion", article_count=1)
+        search.invalidate()
+        changed = self.client.get(url).content.decode()
+        self.assertInHTML(f'<option value="{section.slug}">Opinion</option>', changed)
+        self.assertRegex(changed, r'<details class="filters">\s*<summary>')
 
 
 class ArticleLayoutTests(TestCase):
