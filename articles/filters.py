@@ -47,7 +47,13 @@ class NameField(forms.CharField):
             return None
         found = named(self.queryset, text)
         if found is None:
-            raise forms.ValidationError(f"No {self.noun} called “{text}”: choose one of the names offered.")
+            # The reader's text goes in as a parameter: django-filter formats the API's message
+            # with them, and a "%" in the text itself must not be read as a placeholder.
+            raise forms.ValidationError(
+                "No %(noun)s called “%(text)s”: choose one of the names offered.",
+                code="unknown_name",
+                params={"noun": self.noun, "text": text},
+            )
         return found
 
 

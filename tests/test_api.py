@@ -100,6 +100,13 @@ class ArticleApiTests(ApiTestCase):
         self.assertEqual(rows[0]["published_on"], "2012-01-01")
         self.assertEqual(self.get("/api/v1/articles/", {"order": "sideways"}, status=400)["order"][0][:6], "Select")
 
+    def test_an_unknown_name_is_a_400_that_quotes_it(self):
+        # A "%" in the name once reached the message's formatting and answered 500.
+        for name in ("Atlantis", "%", "100% %(text)s"):
+            with self.subTest(name=name):
+                errors = self.get("/api/v1/articles/", {"tag": name}, status=400)
+                self.assertEqual(errors["tag"], [f"No tag called “{name}”: choose one of the names offered."])
+
     def test_damaged_cursor_and_missing_article_are_404(self):
         self.get("/api/v1/articles/", {"cursor": "not-a-cursor"}, status=404)
         self.get("/api/v1/articles/999999/", status=404)
