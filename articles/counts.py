@@ -7,14 +7,10 @@ from the stored counts or from the cache, which search.invalidate() clears after
 import hashlib
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from archive import replicas
-
-from . import search
+from . import pagecache
 from .models import UNDATED_SORT_DATE, ArchiveMonth, Article, UndatedCount, coverage_counts
 from .paging import COUNT_CAP
 
@@ -98,30 +94,18 @@ def _with_full_text(row):
 def cached_count(name, queryset, cap=COUNT_CAP):
     """(count, capped) of a queryset, capped and cached until the archive changes."""
     digest = hashlib.sha1(str(queryset.query).encode("utf-8")).hexdigest()
-    version = search.index_version()
-    key = f"archive-count:{version}:{name}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        keep = replicas.holds_every_change(version)  # a lagging replica's count is shown, not kept
+
+    def count():
         n = queryset.order_by().values("pk")[: cap + 1].count()
-        found = (min(n, cap), n > cap)
-        if keep:
-            cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
-    return found
+        return min(n, cap), n > cap
+
+    return pagecache.kept("count", f"{name}:{digest}", count)
 
 
 def total():
     """Every article: the stored month counts and the undated ones (an index range), never a
     count of the whole table, which at a million articles takes a tenth of a second."""
-    version = search.index_version()
-    key = f"archive-count:{version}:all"
-    found = cache.get(key)
-    if found is None:
-        keep = replicas.holds_every_change(version)
-        found = _stored_total()
-        if keep:
-            cache.set(key, found, settings.ARCHIVE_CACHE_SECONDS)
-    return found
+    return pagecache.kept("count", "all", _stored_total)
 
 
 def _stored_total():

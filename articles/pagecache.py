@@ -55,19 +55,23 @@ def cached_page(view=None, *, daily=False):
     return wrapper
 
 
-def fragment(name, render):
-    """A part of pages many addresses share, rendered by ``render()`` and kept like a page:
-    until the archive changes, only when read from data holding every change, and not at all
-    when rendered pages are not kept (ARCHIVE_PAGE_CACHE_SECONDS=0)."""
-    seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
-    if not seconds:
-        return render()
+def kept(kind, name, compute, seconds=None):
+    """``compute()``, kept in the cache until the archive changes (the key holds its version),
+    and only when read from data holding every change: a lagging replica's answer is shown,
+    not kept."""
     version = search.index_version()
-    key = f"archive-fragment:{version}:{name}"
-    html = cache.get(key)
-    if html is None:
+    key = f"archive-{kind}:{version}:{name}"
+    found = cache.get(key)
+    if found is None:
         keep = replicas.holds_every_change(version)
-        html = render()
+        found = compute()
         if keep:
-            cache.set(key, html, seconds)
-    return html
+            cache.set(key, found, seconds or settings.ARCHIVE_CACHE_SECONDS)
+    return found
+
+
+def fragment(name, render):
+    """A part of pages many addresses share, rendered by ``render()`` and kept like a page, so
+    not at all when rendered pages are not kept (ARCHIVE_PAGE_CACHE_SECONDS=0)."""
+    seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
+    return kept("fragment", name, render, seconds) if seconds else render()

@@ -302,7 +302,7 @@ class CacheLifetimeTests(TestCase):
         from articles import counts
         from articles.models import Article
 
-        with mock.patch("articles.counts.cache") as cache:
+        with mock.patch("articles.pagecache.cache") as cache:
             cache.get.return_value = None
             counts.total()
             counts.cached_count("articles", Article.objects.all())
