@@ -1,8 +1,9 @@
 """The ingest pipeline: find files → read → parse → tag → write, a batch at a time.
 
-``Ingester.run(paths)`` yields a FileOutcome per file as its batch commits. Each batch is read
-and hashed first; files whose text the archive already holds are settled without parsing, so an
-unchanged re-run is fast. The rest are parsed and tagged, then written by ``services.pages_write``
+``Ingester.run(paths)`` yields a FileOutcome per file as its batch commits. Files with the size
+and modification time recorded when an ingest last read them are settled unread, so an unchanged
+re-run is fast; the others are read and hashed, and those whose text the archive already holds
+are settled without parsing. The rest are parsed and tagged, then written by ``services.pages_write``
 in one transaction. If that fails, each file of the batch is written on its own, so a bad file
 costs only itself. Large runs hand whole batches to worker processes (two streams for the
 database); the workers die with the process that started them.
@@ -24,7 +25,7 @@ from django.db import IntegrityError, connections
 
 from . import parsing, search, services
 from .models import Article, Tag
-from .reading import Refused, read_source, walk
+from .reading import Refused, file_stamp, read_source, walk
 from .services import (
     CREATED,
     DUPLICATE,
@@ -49,6 +50,8 @@ ANALYZE_AFTER = 1000
 MAX_PHOTOS = 500
 # A long run's articles become searchable this often (seconds), and all of them at its end.
 INDEX_EVERY = 30
+# Outcomes that wrote a page's rows.
+STORED = (*services.WRITTEN, LISTING, PHOTO_PAGE)
 
 
 @dataclass
@@ -63,6 +66,15 @@ class IngestSummary:
     @property
     def elapsed(self):
         return time.monotonic() - self.started
+
+
+@dataclass
+class RecordedFile:
+    """A file unchanged since an ingest read it, as that ingest recorded it."""
+
+    path: str
+    content_hash: str
+    stamp = None  # recorded already
 
 
 def tag_vocabulary():
@@ -152,17 +164,20 @@ class Ingester:
         Counts are recounted at the end of every run that writes, or could have: a run killed
         earlier leaves them to the next.
         """
-        written = self.listing_only_made = 0
+        tally = Counter()
+        self.listing_only_made = 0
         self.indexed_at = time.monotonic()
         self.settle_from = services.listing_items_mark()
         self.in_parallel = False
         try:
             for outcome in self._outcomes(paths):
-                written += outcome.status in services.WRITTEN
+                tally["articles written"] += outcome.status in services.WRITTEN
+                tally["pages stored"] += outcome.status in STORED
+                tally["files read"] += outcome.status not in (SKIPPED, REFUSED) and not outcome.unread
                 yield outcome
         finally:
             if not self.dry_run:
-                self._finish(written)
+                self._finish(tally)
 
     def _outcomes(self, paths):
         pool, pending = None, deque()
@@ -189,16 +204,23 @@ class Ingester:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
-    def _finish(self, written):
-        if self.in_parallel:
-            # Batches committed side by side did not see each other's items and articles.
-            services.listing_items_settle(*self.settle_from)
-        services.listing_only_absorb(self.settle_from[1])
+    def _finish(self, tally):
+        """What a run does once all its batches are in: the links its batches could not make
+        side by side, the counts, the planner's statistics and the search index. A run that
+        stored nothing has no links to make, and only recounts (a run killed earlier may have
+        left its counts to it)."""
+        if tally["pages stored"]:
+            if self.in_parallel:
+                # Batches committed side by side did not see each other's items and articles.
+                services.listing_items_settle(*self.settle_from)
+            services.listing_only_absorb(self.settle_from[1])
+            services.search_changes_prune()
         self.listing_only_made = services.listing_only_articles_make()
         services.counts_refresh()
-        services.search_changes_prune()
-        if written >= ANALYZE_AFTER:
+        if tally["articles written"] >= ANALYZE_AFTER:
             search.analyze()
+        elif tally["files read"] >= ANALYZE_AFTER:
+            services.page_files_analyze()  # the files it read are recorded for the next run
         search.invalidate()
         self._index()
 
@@ -254,15 +276,18 @@ class Ingester:
 
     def ingest_files(self, paths):
         """Read, parse and store one batch of files; yield an outcome per file."""
-        sources = []
+        recorded, known = self._recorded(paths)
+        sources = [RecordedFile(path, recorded[path]) for path in paths if path in recorded]
         for path in paths:
+            if path in recorded:
+                continue
             try:
                 sources.append(read_source(path, self.max_bytes))
             except Refused as refusal:
                 yield FileOutcome(path, REFUSED, str(refusal))
             except Exception as error:  # reading is built to refuse, not raise; never crash a run
                 yield FileOutcome(path, REFUSED, f"could not be read: {error}")
-        fresh = yield from self._settle_known(sources)
+        fresh = yield from self._settle_known(sources, known)
         items = yield from self._parse(fresh)
         if not items:
             return
@@ -271,25 +296,40 @@ class Ingester:
         else:
             yield from self._write(items)
 
-    def _settle_known(self, sources):
+    def _recorded(self, paths):
+        """path -> text hash for the files unchanged since an ingest read them, whose text a page
+        of the archive holds: they are settled without being read. With those pages, as
+        ``services.known_pages`` gives them."""
+        if self.force:
+            return {}, {}
+        unchanged = services.page_files_unchanged({path: file_stamp(path) for path in paths})
+        known = {digest: (earlier, edited) for digest, earlier, edited in unchanged.values()}
+        return {path: digest for path, (digest, _, _) in unchanged.items()}, known
+
+    def _settle_known(self, sources, known=None):
         """Yield outcomes for pages the archive already holds; return the others."""
-        known = services.known_pages([s.content_hash for s in sources])
-        fresh, seen_in_batch = [], {}
+        known = dict(known or {})
+        known.update(services.known_pages({s.content_hash for s in sources} - known.keys()))
+        fresh, settled, seen_in_batch = [], [], {}
         for source in sources:
             earlier, staff_edited = known.get(source.content_hash) or (seen_in_batch.get(source.content_hash), False)
             if not earlier:
                 seen_in_batch[source.content_hash] = source.path
                 fresh.append(source)
                 continue
+            settled.append(source)
             same_file = os.path.normpath(earlier) == os.path.normpath(source.path)
+            unread = isinstance(source, RecordedFile)
             if same_file and staff_edited and self.force:
                 fresh.append(source)
             elif same_file and staff_edited:
-                yield FileOutcome(source.path, KEPT, KEPT_DETAIL)
+                yield FileOutcome(source.path, KEPT, KEPT_DETAIL, unread=unread)
             elif same_file:
-                yield FileOutcome(source.path, UNCHANGED)
+                yield FileOutcome(source.path, UNCHANGED, unread=unread)
             else:
-                yield FileOutcome(source.path, DUPLICATE, f"same page as {earlier}")
+                yield FileOutcome(source.path, DUPLICATE, f"same page as {earlier}", unread=unread)
+        if not self.dry_run:
+            services.page_files_record(settled)
         return fresh
 
     def _parse(self, sources):

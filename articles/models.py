@@ -583,6 +583,24 @@ class ListingPage(models.Model):
         return self.title or self.slug or self.source_path
 
 
+class PageFile(models.Model):
+    """A page file as an ingest last read it: its size, its modification time and its text's hash.
+
+    A later ingest that finds the file with the same size and modification time, and a page of
+    the archive holding that hash, settles it without reading it. ``modified_ns`` is left empty
+    when the file had changed too recently to tell a later change from it (see
+    ``reading.SourceFile.stamp``), so such a file is read again.
+    """
+
+    path = models.CharField(max_length=1000, unique=True)
+    size = models.BigIntegerField()
+    modified_ns = models.BigIntegerField(null=True)
+    content_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.path
+
+
 class ListingItemQuerySet(models.QuerySet):
     def matching(self, articles):
         """Items whose title or text's start is one of these articles': candidates to link."""

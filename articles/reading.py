@@ -12,11 +12,15 @@ import hashlib
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 
 from .parsing import normalise_text
 
 PAGE_SUFFIX = ".txt"
+# A file changed this recently (nanoseconds) may change again within the same tick of its file
+# system's clock (two seconds on FAT), and its modification time would not tell.
+SETTLED_AFTER_NS = 3_000_000_000
 # Characters that do not occur in text: control characters and the replacement character.
 BINARY_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
@@ -32,10 +36,31 @@ class SourceFile:
     text: str
     encoding: str
     content_hash: str
+    # (size, modification time in ns) as read; the time is None when the file had changed within
+    # SETTLED_AFTER_NS of its reading (a later change might keep both), and the stamp is None for
+    # text not read from a file.
+    stamp: tuple[int, int | None] | None = None
 
     @property
     def name(self):
         return os.path.basename(self.path)
+
+
+def file_stamp(path):
+    """(size, modification time in ns) of the file at ``path``, or None if it cannot be seen."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def read_stamp(info: os.stat_result, size_read: int):
+    """The stamp of a file being read now: without its time if it changed too recently to tell a
+    later change by it, or changed while it was read."""
+    if info.st_mtime_ns > time.time_ns() - SETTLED_AFTER_NS or size_read != info.st_size:
+        return size_read, None
+    return info.st_size, info.st_mtime_ns
 
 
 def walk(paths):
@@ -111,7 +136,9 @@ def read_source(path: str, max_bytes: int) -> SourceFile:
             raw = handle.read(max_bytes + 1)
         except OSError as error:
             raise Refused(f"cannot be read: {error.strerror or error}") from None
-    return source_from_bytes(path, raw, max_bytes)
+    source = source_from_bytes(path, raw, max_bytes)
+    source.stamp = read_stamp(info, len(raw))
+    return source
 
 
 def file_kind(mode):

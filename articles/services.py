@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -46,6 +46,7 @@ from .models import (
     ListingItem,
     ListingPage,
     MediaItem,
+    PageFile,
     SearchChange,
     Section,
     Tag,
@@ -95,6 +96,7 @@ class FileOutcome:
     status: str
     detail: str = ""
     problems: list[str] = field(default_factory=list)
+    unread: bool = False  # settled by the stamp an earlier ingest recorded, without reading it
 
 
 @dataclass
@@ -287,6 +289,54 @@ def known_pages(hashes):
     return known
 
 
+def page_files_unchanged(stamps):
+    """path -> (text hash, path of the page holding it, edited by staff), for the files whose
+    stamp (size, modification time) is the one recorded when an ingest last read them, and whose
+    text a page of the archive still holds: what ``known_pages`` would say of them, unread."""
+
+    def holder(model, column="source_path"):
+        held = model.objects.filter(content_hash=OuterRef("content_hash")).order_by()
+        return Subquery(held.values(column)[:1])
+
+    # COALESCE stops at the first page found: one look-up for most files, not three.
+    files = PageFile.objects.annotate(
+        holder_path=Coalesce(holder(Article), holder(MediaItem), holder(ListingPage)),
+        edited=holder(Article, "staff_edited"),
+    )
+    unchanged = {}
+    for chunk in batched([path for path, stamp in stamps.items() if stamp], BATCH):
+        rows = files.filter(path__in=chunk).values_list(
+            "path", "size", "modified_ns", "content_hash", "holder_path", "edited"
+        )
+        for path, size, modified_ns, digest, holder_path, edited in rows:
+            if (size, modified_ns) == stamps[path] and holder_path:
+                unchanged[path] = (digest, holder_path, bool(edited))
+    return unchanged
+
+
+def page_files_record(sources):
+    """Record the stamp and text hash of files just read, for ``page_files_unchanged``."""
+    rows = {
+        s.path: PageFile(path=s.path, size=s.stamp[0], modified_ns=s.stamp[1], content_hash=s.content_hash)
+        for s in sources
+        if s.stamp
+    }
+    # In path order, so that two ingests recording the same files take their locks in one order.
+    PageFile.objects.bulk_create(
+        [rows[path] for path in sorted(rows)],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["path"],
+        update_fields=["size", "modified_ns", "content_hash"],
+    )
+
+
+def page_files_analyze():
+    """Refresh the planner's statistics of the recorded files, after a run recorded many."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(PageFile._meta.db_table)}")
+
+
 def pages_write(items, *, force=False):
     """Store a batch of parsed pages in one transaction; return a FileOutcome per page.
 
@@ -302,6 +352,7 @@ def pages_write(items, *, force=False):
             elif item.page.kind == parsing.LISTING:
                 outcomes.append(writer.listing_store(item))
         search_changes_record(article_ids=writer.articles_written, photo_ids=writer.photos_written)
+        page_files_record(item.source for item in items)
     return outcomes
 
 

@@ -26,6 +26,7 @@ TABLES = [
     "articles_archivemonth",
     "articles_listingpage",
     "articles_listingitem",
+    "articles_pagefile",
     "articles_searchchange",
 ]
 

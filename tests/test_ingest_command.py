@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from articles import ingesting
-from articles.models import Article, ArticleTag, ListingPage, MediaItem, Tag
+from articles import ingesting, services
+from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
 from tests.helpers import PageFolderMixin, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +118,86 @@ class IdempotenceTests(PageFolderMixin, TestCase):
         self.assertIn("1 created", output)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(MediaItem.objects.exists())
+
+
+class UnchangedFileTests(PageFolderMixin, TestCase):
+    """A file with the size and modification time an ingest recorded is settled unread."""
+
+    LONG_AGO = 1_500_000_000  # 2017: a file the scrape left long before the ingest
+
+    def settled_page(self, name, text, when=LONG_AGO):
+        path = self.page(name, text)
+        os.utime(path, (when, when))
+        return path
+
+    def ingest_counting_reads(self, *paths, **options):
+        with mock.patch.object(ingesting, "read_source", wraps=ingesting.read_source) as read:
+            output = ingest(*paths, **options)
+        return output, [Path(call.args[0]).name for call in read.call_args_list]
+
+    def test_an_unchanged_file_is_settled_without_reading_it(self):
+        path = self.settled_page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        self.assertEqual(PageFile.objects.get().path, str(path))
+        output, read = self.ingest_counting_reads(path)
+        self.assertIn("1 unchanged", output)
+        self.assertEqual(read, [])
+
+    def test_a_change_that_keeps_the_size_is_read_by_its_new_time(self):
+        path = self.settled_page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        same_size = SEED.read_text(encoding="utf-8").replace("Dozens of", "Scores of")
+        self.settled_page("a.txt", same_size, self.LONG_AGO + 1)
+        output, read = self.ingest_counting_reads(path)
+        self.assertIn("1 updated", output)
+        self.assertEqual(read, ["a.txt"])
+        self.assertTrue(Article.objects.get().body.startswith("Scores of"))
+
+    def test_a_file_changed_moments_before_it_was_read_is_read_again(self):
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        self.assertIsNone(PageFile.objects.get().modified_ns, "its time may not tell a change made next")
+        output, read = self.ingest_counting_reads(path)
+        self.assertIn("1 unchanged", output)
+        self.assertEqual(read, ["a.txt"])
+
+    def test_a_page_deleted_by_an_editor_comes_back_from_its_unchanged_file(self):
+        path = self.settled_page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        Article.objects.all().delete()
+        output = ingest(path)
+        self.assertIn("1 created", output)
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_copies_and_staff_edits_are_settled_unread_and_force_reads_them(self):
+        text = SEED.read_text(encoding="utf-8")
+        self.settled_page("one/a.txt", text)
+        self.settled_page("two/copy.txt", text)
+        ingest(self.folder)
+        Article.objects.update(title="Corrected title", staff_edited=True)
+        output, read = self.ingest_counting_reads(self.folder)
+        self.assertIn("1 duplicate copies, 1 kept staff edits", output)
+        self.assertEqual(read, [])
+        output, read = self.ingest_counting_reads(self.folder, force=True)
+        self.assertIn("1 updated", output)
+        self.assertEqual(sorted(read), ["a.txt", "copy.txt"])
+        self.assertEqual(Article.objects.get().title, "U.S.-led Jets Kill Dozens of Syrian Soldiers")
+
+    def test_a_run_that_records_many_files_refreshes_their_statistics(self):
+        path = self.settled_page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        PageFile.objects.all().delete()  # as in an archive ingested before files were recorded
+        analyze = mock.patch.object(services, "page_files_analyze", wraps=services.page_files_analyze)
+        with mock.patch.object(ingesting, "ANALYZE_AFTER", 1), analyze as analyzed:
+            ingest(path)
+            self.assertEqual(analyzed.call_count, 1, "it read and recorded one file")
+            ingest(path)
+            self.assertEqual(analyzed.call_count, 1, "it read none")
+        self.assertTrue(PageFile.objects.filter(path=str(path)).exists())
+
+    def test_a_dry_run_records_no_file(self):
+        ingest(self.settled_page("a.txt", SEED.read_text(encoding="utf-8")), dry_run=True)
+        self.assertFalse(PageFile.objects.exists())
 
 
 class RefusalTests(PageFolderMixin, TestCase):

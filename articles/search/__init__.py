@@ -392,7 +392,7 @@ def invalidate():
         cache.set("archive-search-version", _first_version(), None)
 
 
-ANALYZED_TABLES = "articles_article, articles_articletag, articles_articlemedia, articles_mediaitem"
+ANALYZED_TABLES = "articles_article, articles_articletag, articles_articlemedia, articles_mediaitem, articles_pagefile"
 
 
 def analyze():

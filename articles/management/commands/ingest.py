@@ -40,7 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Page files (.txt) or folders holding them.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
         parser.add_argument(
-            "--force", action="store_true", help="Overwrite articles edited by staff with the source text."
+            "--force",
+            action="store_true",
+            help="Read every file, even one unchanged since it was read, and overwrite articles edited by staff.",
         )
         parser.add_argument("--batch-size", type=int, default=500, help="Files written per transaction (default 500).")
         parser.add_argument(
