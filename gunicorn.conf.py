@@ -11,3 +11,10 @@ threads = int(os.environ.get("THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Render one page of each kind before the first reader comes (archive/warmup.py)."""
+    from archive.warmup import warm_up
+
+    warm_up(worker.wsgi, notify=worker.notify)

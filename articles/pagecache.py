@@ -5,6 +5,8 @@ page never outlives the content it shows by more than the cache's own spread bet
 processes (see settings.CACHES). Only complete, successful GET responses are kept, and only
 when read from data that holds every change the version stands for (archive/replicas.py).
 
+A new server process's warm-up requests (archive/warmup.py) are rendered past it, never kept.
+
 A page that shows the day's content (the home page's "on this day") is ``daily``: its key
 holds the date as well, so that yesterday's page is never served today.
 """
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from archive import replicas
+from archive import replicas, warmup
 
 from . import search
 
@@ -35,7 +37,7 @@ def cached_page(view=None, *, daily=False):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
-        if request.method not in ("GET", "HEAD") or not seconds:
+        if request.method not in ("GET", "HEAD") or not seconds or warmup.WARM_UP in request.META:
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode("utf-8", "surrogateescape")
         version = search.index_version()

@@ -245,6 +245,64 @@ class PageCacheTests(TestCase):
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
 
 
+class WarmUpTests(TestCase):
+    """A new server process renders a page of each kind before its first reader (gunicorn.conf.py)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ingest_real_pages()
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+        self.enterContext(override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300))
+
+    def test_each_kind_of_page_is_rendered_past_the_page_cache(self):
+        from django.core.cache import cache
+        from django.test.utils import CaptureQueriesContext
+
+        from archive import warmup
+        from archive.wsgi import application
+
+        paths = warmup.pages()
+        url = Article.objects.order_by("-sort_date", "-id").first().get_absolute_url()
+        self.assertIn(url, paths)
+        self.assertTrue(any(path.startswith("/tags/") for path in paths))
+        self.assertTrue(any(path.startswith("/search/?q=") for path in paths))
+        self.client.get(url)  # a reader's visit keeps the page
+        with CaptureQueriesContext(connection) as warming:
+            warmup.render(application, url)
+        self.assertTrue(warming.captured_queries, "the kept page was rendered, not read")
+        cache.clear()
+        answers = [warmup.render(application, path) for path in paths]
+        self.assertEqual(answers, [f"{path} 200" for path in paths])
+        with CaptureQueriesContext(connection) as visit:
+            self.client.get(url)
+        self.assertTrue(visit.captured_queries, "the warm-up kept no page: the reader's visit renders it")
+
+    def test_the_server_hears_from_the_warm_up_after_each_page_and_it_stops_at_its_budget(self):
+        from archive import warmup
+
+        notify = mock.Mock()
+        with mock.patch.object(warmup, "render", return_value="200") as render:
+            warmup.warm_up(application=None, notify=notify)
+            self.assertEqual(notify.call_count, len(warmup.pages()))
+            render.reset_mock()
+            with self.assertLogs("archive.warmup", "WARNING") as logged:
+                warmup.warm_up(application=None, budget=-1)
+        render.assert_not_called()
+        self.assertIn("Warm-up stopped", logged.output[0])
+
+    def test_a_warm_up_that_fails_is_logged_and_the_worker_starts(self):
+        from archive import warmup
+
+        with mock.patch.object(warmup, "pages", side_effect=DatabaseError("no database")):
+            with self.assertLogs("archive.warmup", "WARNING") as logged:
+                warmup.warm_up(application=None)
+        self.assertIn("No pages to warm up with", logged.output[0])
+
+
 class SharedCacheTests(TestCase):
     """Server processes share the Redis cache, so a change made through one reaches them all.
 
