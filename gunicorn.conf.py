@@ -14,7 +14,11 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Render one page of each kind before the first reader comes (archive/warmup.py)."""
+    """Render one page of each kind before the first reader comes (archive/warmup.py). Requests
+    are served by the worker's threads, each with connections of its own: this thread's close."""
+    from django.db import connections
+
     from archive.warmup import warm_up
 
     warm_up(worker.wsgi, notify=worker.notify)
+    connections.close_all()

@@ -258,12 +258,28 @@ class WarmUpTests(TestCase):
         cache.clear()
         self.enterContext(override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300))
 
+    def render(self, path):
+        """Render as the warm-up does; like the test client, without closing the connection that
+        holds the test's transaction at the request's start and end."""
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        from archive import warmup
+        from archive.wsgi import application
+
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+        try:
+            return warmup.render(application, path)
+        finally:
+            for signal in (request_started, request_finished):
+                signal.connect(close_old_connections)
+
     def test_each_kind_of_page_is_rendered_past_the_page_cache(self):
         from django.core.cache import cache
         from django.test.utils import CaptureQueriesContext
 
         from archive import warmup
-        from archive.wsgi import application
 
         paths = warmup.pages()
         url = Article.objects.order_by("-sort_date", "-id").first().get_absolute_url()
@@ -272,11 +288,10 @@ class WarmUpTests(TestCase):
         self.assertTrue(any(path.startswith("/search/?q=") for path in paths))
         self.client.get(url)  # a reader's visit keeps the page
         with CaptureQueriesContext(connection) as warming:
-            warmup.render(application, url)
+            self.render(url)
         self.assertTrue(warming.captured_queries, "the kept page was rendered, not read")
         cache.clear()
-        answers = [warmup.render(application, path) for path in paths]
-        self.assertEqual(answers, [f"{path} 200" for path in paths])
+        self.assertEqual([self.render(path) for path in paths], [f"{path} 200" for path in paths])
         with CaptureQueriesContext(connection) as visit:
             self.client.get(url)
         self.assertTrue(visit.captured_queries, "the warm-up kept no page: the reader's visit renders it")
