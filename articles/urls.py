@@ -15,6 +15,8 @@ app_name = "articles"
 SLUG = r"[-\w]+"
 # The original site never had a page beyond this; a longer number is no page of it.
 LEGACY_PAGE = r"[0-9]{1,9}"
+# An id the database can hold (a longer number is none, and one of 4,300 digits Python will not read).
+ID = r"[0-9]{1,19}"
 
 
 class TextSlugConverter(StringConverter):
@@ -73,7 +75,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
     re_path(
-        r"^articles/(?P<pk>[0-9]+)/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
+        rf"^articles/(?P<pk>{ID})/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
     ),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("search/timeline/", never_cache(cached_page(views.TimelineView.as_view())), name="timeline"),

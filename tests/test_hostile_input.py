@@ -190,6 +190,11 @@ class PageNumberTests(HostileInputTestCase):
             with self.subTest(p=value[:10]):
                 self.assertRefused("/", {"p": value})
 
+    def test_a_citation_of_an_id_too_long_for_any_article_is_404(self):
+        for number in ["9" * 19, "9" * 5000]:
+            with self.subTest(digits=len(number)):
+                self.assertRefused(f"/articles/{number}/citation.ris")
+
     def test_huge_legacy_page_number_is_404(self):
         for number in ["4" * 25, "4" * 5000]:
             with self.subTest(digits=len(number)):
