@@ -46,6 +46,12 @@ class SourceFile:
         return os.path.basename(self.path)
 
 
+def file_key(path):
+    """The path by which the archive knows a file: absolute, so that "seeds/a.txt" and
+    "/srv/archive/seeds/a.txt", named from the folder holding seeds/, are one file."""
+    return os.path.abspath(path)
+
+
 def file_stamp(path):
     """(size, modification time in ns) of the file at ``path``, or None if it cannot be seen."""
     try:

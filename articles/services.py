@@ -53,7 +53,7 @@ from .models import (
     UndatedCount,
     coverage_counts,
 )
-from .reading import SourceFile
+from .reading import SourceFile, file_key
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, KEPT = "created", "updated", "unchanged", "duplicate", "kept"
 LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "skipped"
@@ -303,21 +303,26 @@ def page_files_unchanged(stamps):
         holder_path=Coalesce(holder(Article), holder(MediaItem), holder(ListingPage)),
         edited=holder(Article, "staff_edited"),
     )
+    given = {file_key(path): path for path, stamp in stamps.items() if stamp}
     unchanged = {}
-    for chunk in batched([path for path, stamp in stamps.items() if stamp], BATCH):
+    for chunk in batched(given, BATCH):
         rows = files.filter(path__in=chunk).values_list(
             "path", "size", "modified_ns", "content_hash", "holder_path", "edited"
         )
-        for path, size, modified_ns, digest, holder_path, edited in rows:
+        for key, size, modified_ns, digest, holder_path, edited in rows:
+            path = given[key]
             if (size, modified_ns) == stamps[path] and holder_path:
                 unchanged[path] = (digest, holder_path, bool(edited))
     return unchanged
 
 
 def page_files_record(sources):
-    """Record the stamp and text hash of files just read, for ``page_files_unchanged``."""
+    """Record the stamp and text hash of files just read, for ``page_files_unchanged``: under
+    their absolute paths, which do not depend on how a run named their folder."""
     rows = {
-        s.path: PageFile(path=s.path, size=s.stamp[0], modified_ns=s.stamp[1], content_hash=s.content_hash)
+        file_key(s.path): PageFile(
+            path=file_key(s.path), size=s.stamp[0], modified_ns=s.stamp[1], content_hash=s.content_hash
+        )
         for s in sources
         if s.stamp
     }

@@ -1,6 +1,7 @@
 """`manage.py ingest`: what it writes, what it refuses, and that re-running is safe."""
 
 import codecs
+import contextlib
 import os
 from io import StringIO
 from pathlib import Path
@@ -168,6 +169,19 @@ class UnchangedFileTests(PageFolderMixin, TestCase):
         output = ingest(path)
         self.assertIn("1 created", output)
         self.assertEqual(Article.objects.count(), 1)
+
+    def test_a_folder_named_by_another_path_holds_the_same_unchanged_files(self):
+        path = self.settled_page("seeds/a.txt", SEED.read_text(encoding="utf-8")).resolve()
+        with contextlib.chdir(path.parent.parent):
+            ingest("seeds")
+            self.assertEqual(Article.objects.get().source_path, os.path.join("seeds", "a.txt"))
+            for named in (path.parent, "./seeds/", f"seeds/../{path.parent.name}"):
+                with self.subTest(named=named):
+                    output, read = self.ingest_counting_reads(named)
+                    self.assertIn("1 unchanged", output)
+                    self.assertNotIn("duplicate", output)
+                    self.assertEqual(read, [])
+        self.assertEqual(PageFile.objects.get().path, str(path))
 
     def test_copies_and_staff_edits_are_settled_unread_and_force_reads_them(self):
         text = SEED.read_text(encoding="utf-8")
