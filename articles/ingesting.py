@@ -25,7 +25,7 @@ from django.db import IntegrityError, connections
 
 from . import parsing, search, services
 from .models import Article, Tag
-from .reading import Refused, file_key, file_stamp, read_source, walk
+from .reading import Refused, file_stamp, one_file, read_source, walk
 from .services import (
     CREATED,
     DUPLICATE,
@@ -318,7 +318,7 @@ class Ingester:
                 fresh.append(source)
                 continue
             settled.append(source)
-            same_file = file_key(earlier) == file_key(source.path)
+            same_file = one_file(earlier, source.path)
             unread = isinstance(source, RecordedFile)
             if same_file and staff_edited and self.force:
                 fresh.append(source)

@@ -46,10 +46,20 @@ class SourceFile:
         return os.path.basename(self.path)
 
 
-def file_key(path):
-    """The path by which the archive knows a file: absolute, so that "seeds/a.txt" and
-    "/srv/archive/seeds/a.txt", named from the folder holding seeds/, are one file."""
-    return os.path.abspath(path)
+def file_keys(paths):
+    """path -> the path by which the archive knows that file: absolute, so that "seeds/a.txt"
+    and "/srv/archive/seeds/a.txt", named from the folder holding seeds/, are one file. (What
+    os.path.abspath does, asking for the working folder once, not once a file.)"""
+    folder = os.getcwd()
+    return {path: os.path.normpath(os.path.join(folder, path)) for path in paths}
+
+
+def one_file(path, other):
+    """Whether two paths name one file, as ``file_keys`` knows files."""
+    if path == other:
+        return True
+    keys = file_keys([path, other])
+    return keys[path] == keys[other]
 
 
 def file_stamp(path):

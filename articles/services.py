@@ -53,7 +53,7 @@ from .models import (
     UndatedCount,
     coverage_counts,
 )
-from .reading import SourceFile, file_key
+from .reading import SourceFile, file_keys
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, KEPT = "created", "updated", "unchanged", "duplicate", "kept"
 LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "skipped"
@@ -303,7 +303,7 @@ def page_files_unchanged(stamps):
         holder_path=Coalesce(holder(Article), holder(MediaItem), holder(ListingPage)),
         edited=holder(Article, "staff_edited"),
     )
-    given = {file_key(path): path for path, stamp in stamps.items() if stamp}
+    given = {key: path for path, key in file_keys(path for path, stamp in stamps.items() if stamp).items()}
     unchanged = {}
     for chunk in batched(given, BATCH):
         rows = files.filter(path__in=chunk).values_list(
@@ -319,12 +319,11 @@ def page_files_unchanged(stamps):
 def page_files_record(sources):
     """Record the stamp and text hash of files just read, for ``page_files_unchanged``: under
     their absolute paths, which do not depend on how a run named their folder."""
+    read = [s for s in sources if s.stamp]
+    keys = file_keys(s.path for s in read)
     rows = {
-        file_key(s.path): PageFile(
-            path=file_key(s.path), size=s.stamp[0], modified_ns=s.stamp[1], content_hash=s.content_hash
-        )
-        for s in sources
-        if s.stamp
+        keys[s.path]: PageFile(path=keys[s.path], size=s.stamp[0], modified_ns=s.stamp[1], content_hash=s.content_hash)
+        for s in read
     }
     # In path order, so that two ingests recording the same files take their locks in one order.
     PageFile.objects.bulk_create(
