@@ -207,8 +207,8 @@ class Ingester:
     def _finish(self, tally):
         """What a run does once all its batches are in: the links its batches could not make
         side by side, the counts, the planner's statistics and the search index. A run that
-        stored nothing has no links to make, and only recounts (a run killed earlier may have
-        left its counts to it)."""
+        stored nothing has no links to make, and recounts only when counts are due (a run
+        killed earlier may have left them to it)."""
         if tally["pages stored"]:
             if self.in_parallel:
                 # Batches committed side by side did not see each other's items and articles.
@@ -216,7 +216,8 @@ class Ingester:
             services.listing_only_absorb(self.settle_from[1])
             services.search_changes_prune()
         self.listing_only_made = services.listing_only_articles_make()
-        services.counts_refresh()
+        if services.counts_due():
+            services.counts_refresh()
         if tally["articles written"] >= ANALYZE_AFTER:
             search.analyze()
         elif tally["files read"] >= ANALYZE_AFTER:

@@ -554,6 +554,9 @@ class UndatedCount(models.Model):
     of a generated archive, tens of milliseconds at a million."""
 
     article_count = models.PositiveIntegerField(default=0)
+    # The change log's last row when the counts were last made (services.counts_refresh): every
+    # change to what they count logs a row, so a later row means they are due again.
+    counted_change = models.BigIntegerField(null=True, editable=False)
 
     def __str__(self):
         return f"{self.article_count} undated"

@@ -993,13 +993,29 @@ def counts_refresh():
     """
     with transaction.atomic():
         _take_turns("counts_refresh")
+        # Read first: the log commits in the order of its rows, so every change up to this one
+        # is committed, and each count below sees it.
+        head = _change_log_head()
         _store_counts(Tag, ArticleTag.objects.values_list("tag").annotate(n=Count("*")))
         _store_counts(Section, Article.objects.exclude(section=None).values_list("section").annotate(n=Count("*")))
         _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
         ArchiveMonth.objects.all().delete()
         ArchiveMonth.objects.bulk_create(_months_counted())
         undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).count()
-        UndatedCount.objects.update_or_create(pk=1, defaults={"article_count": undated})
+        UndatedCount.objects.update_or_create(pk=1, defaults={"article_count": undated, "counted_change": head})
+
+
+def counts_due():
+    """Whether anything counted may have changed since the last recount: the change log, where
+    every write of articles and photos logs a row in its own transaction, has a later row. A run
+    killed before its recount leaves it due to the next."""
+    counted = UndatedCount.objects.filter(pk=1).values_list("counted_change", flat=True).first()
+    head = _change_log_head()
+    return counted is None or (head is not None and head > counted)
+
+
+def _change_log_head():
+    return SearchChange.objects.aggregate(head=Max("id"))["head"]
 
 
 def _months_counted():

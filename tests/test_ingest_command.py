@@ -367,11 +367,21 @@ class CountsTests(PageFolderMixin, TestCase):
         from articles.models import ArchiveMonth
 
         path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
-        ingest(path)
-        # As a killed run leaves them: articles written, counts not.
-        Tag.objects.update(article_count=0)
-        ArchiveMonth.objects.all().delete()
+        with mock.patch.object(services, "counts_refresh"):
+            ingest(path)  # as a run killed before its recount leaves the archive: articles, no counts
+        self.assertEqual(Tag.objects.get(name="Syria").article_count, 0)
+        self.assertTrue(services.counts_due())
         output = ingest(path)
         self.assertIn("1 unchanged", output)
         self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
         self.assertEqual(ArchiveMonth.objects.get().article_count, 1)
+
+    def test_a_rerun_recounts_only_when_something_counted_changed(self):
+        path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
+        ingest(path)
+        self.assertFalse(services.counts_due())
+        with mock.patch.object(services, "counts_refresh", wraps=services.counts_refresh) as recounted:
+            ingest(path)
+        self.assertEqual(recounted.call_count, 0)
+        Article.objects.all().delete()
+        self.assertTrue(services.counts_due(), "a deletion is logged, however it was made")
