@@ -504,11 +504,14 @@ class ArticleAdmin(ArchiveVersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        filed = {"published_on", "section", "author", "tag_choices"}
+        # What the counts and the coverage page count: its filing, its date and how it is known,
+        # whether it is whole, and its photos' Media IDs.
+        counted = {"published_on", "date_source", "is_truncated", "section", "author", "tag_choices"}
+        photos_changed = any(formset.has_changed() for formset in formsets)
         editing.article_edited(
             form.instance,
             tags=form.cleaned_data["tag_choices"],
-            counts_changed=not change or bool(filed & set(form.changed_data)),
+            counts_changed=not change or photos_changed or bool(counted & set(form.changed_data)),
         )
         article = form.instance
         if reversion.is_active():
@@ -734,8 +737,10 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             editing.captions_changed([], [obj.pk])
-        elif {"caption", "credit", "title", "agency", "taken_on"} & set(form.changed_data):
-            editing.captions_changed(obj.articles.values_list("pk", flat=True), [obj.pk])
+        elif {"caption", "credit", "title", "agency", "taken_on", "media_id"} & set(form.changed_data):
+            # The coverage page gives the Media IDs of each month's photos.
+            renumbered = "media_id" in form.changed_data
+            editing.captions_changed(obj.articles.values_list("pk", flat=True), [obj.pk], counts_changed=renumbered)
 
     @admin.display(description="photo", ordering="media_id")
     def label(self, media):

@@ -150,11 +150,12 @@ def tags_changed(article_ids=()):
     _changed(counts_changed=True)
 
 
-def captions_changed(article_ids, photo_ids=()):
-    """After a photo's caption or credit changed: re-index it and the articles that show it."""
+def captions_changed(article_ids, photo_ids=(), counts_changed=False):
+    """After a photo's caption or credit changed: re-index it and the articles that show it;
+    after its Media ID changed, recount too."""
     services.photos_changed(photo_ids)
     services.articles_rederive(article_ids)
-    _changed(counts_changed=False)
+    _changed(counts_changed)
 
 
 def _changed(counts_changed):

@@ -50,7 +50,11 @@ def file_keys(paths):
     """path -> the path by which the archive knows that file: absolute, so that "seeds/a.txt"
     and "/srv/archive/seeds/a.txt", named from the folder holding seeds/, are one file. (What
     os.path.abspath does, asking for the working folder once, not once a file.)"""
-    folder = os.getcwd()
+    paths = list(paths)
+    try:
+        folder = os.getcwd() if not all(os.path.isabs(path) for path in paths) else ""
+    except OSError:  # the working folder was deleted: relative paths are kept as given
+        folder = ""
     return {path: os.path.normpath(os.path.join(folder, path)) for path in paths}
 
 

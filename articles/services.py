@@ -1002,7 +1002,8 @@ def counts_refresh():
         ArchiveMonth.objects.all().delete()
         ArchiveMonth.objects.bulk_create(_months_counted())
         undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).count()
-        UndatedCount.objects.update_or_create(pk=1, defaults={"article_count": undated, "counted_change": head})
+        counted = {"article_count": undated, "counted_change": head or 0}
+        UndatedCount.objects.update_or_create(pk=1, defaults=counted)
 
 
 def counts_due():

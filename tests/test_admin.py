@@ -236,6 +236,16 @@ class ArticleEditTests(AdminTestCase):
         self.assertEqual(ArticleTag.objects.get(article=article).sort_date, dt.date(2015, 6, 1))
         self.assertEqual(ArchiveMonth.objects.get(year=2015, month=6).article_count, 1)
 
+    def test_what_the_coverage_page_counts_is_recounted_when_an_editor_changes_it(self):
+        photo = make_photo(1)
+        article = make_article(1, photos=[photo], published_on=dt.date(2015, 6, 1))
+        services.counts_refresh()
+        self.edit(article, is_truncated="on")
+        self.assertEqual(ArchiveMonth.objects.get(year=2015, month=6).cut_short, 1)
+        self.edit(photo, media_id="55999999")
+        self.assertEqual(ArchiveMonth.objects.get(year=2015, month=6).media_id_high, 55999999)
+        self.assertFalse(services.counts_due())
+
     def test_caption_corrected_on_a_photo_reindexes_its_articles(self):
         photo = make_photo(1, caption="Fighters near Kobani")
         article = make_article(1, photos=[photo])

@@ -1,13 +1,14 @@
 """Reading page files: encodings, damage and refusals."""
 
 import codecs
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from articles.reading import Refused, read_source, source_from_bytes, walk
+from articles.reading import Refused, file_keys, one_file, read_source, source_from_bytes, walk
 
 PAGE = (
     "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
@@ -74,3 +75,24 @@ class WalkTests(SimpleTestCase):
 
     def test_missing_path_is_reported(self):
         self.assertEqual(list(walk(["/no/such/folder"])), [("missing", "/no/such/folder")])
+
+
+class FileKeyTests(SimpleTestCase):
+    def test_a_file_is_known_by_its_absolute_path_however_it_was_named(self):
+        with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+            here = os.getcwd()
+            keys = file_keys(["seeds/a.txt", "./seeds/../seeds/a.txt", f"{here}/seeds/a.txt"])
+            self.assertEqual(set(keys.values()), {os.path.join(here, "seeds", "a.txt")})
+            self.assertTrue(one_file("seeds/a.txt", f"{here}/seeds//a.txt"))
+            self.assertFalse(one_file("seeds/a.txt", "other/a.txt"))
+
+    def test_without_a_working_folder_relative_paths_are_kept_as_given(self):
+        with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+            gone = Path(folder, "gone")
+            gone.mkdir()
+            with contextlib.chdir(gone):
+                gone.rmdir()
+                self.assertEqual(
+                    file_keys(["seeds/./a.txt", "/srv/b.txt"]),
+                    {"seeds/./a.txt": "seeds/a.txt", "/srv/b.txt": "/srv/b.txt"},
+                )
