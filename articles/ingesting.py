@@ -15,6 +15,7 @@ import ctypes
 import logging
 import os
 import signal
+import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -167,6 +168,7 @@ class Ingester:
         tally = Counter()
         self.listing_only_made = 0
         self.indexed_at = time.monotonic()
+        self.indexer = None
         self.settle_from = services.listing_items_mark()
         self.in_parallel = False
         try:
@@ -223,13 +225,32 @@ class Ingester:
         elif tally["files read"] >= ANALYZE_AFTER:
             services.page_files_analyze()  # the files it read are recorded for the next run
         search.invalidate()
+        if self.indexer is not None:
+            self.indexer.join()
         self._index()
 
     def _index_when_due(self):
         """Apply the batches written so far to the search index every INDEX_EVERY seconds: each
-        application is a commit of the index, which costs what writing a whole batch does."""
-        if time.monotonic() - self.indexed_at >= INDEX_EVERY:
+        application is a commit of the index, which costs what writing a whole batch does. A run
+        with worker processes applies them in a thread, so that the workers go on parsing and
+        writing meanwhile (the index's own commit lets go of Python's lock)."""
+        if time.monotonic() - self.indexed_at < INDEX_EVERY or self._indexing():
+            return
+        if not self.in_parallel:
             self._index()
+            return
+        self.indexed_at = time.monotonic()
+        self.indexer = threading.Thread(target=self._index_in_thread, name="ingest-index", daemon=True)
+        self.indexer.start()
+
+    def _indexing(self):
+        return self.indexer is not None and self.indexer.is_alive()
+
+    def _index_in_thread(self):
+        try:
+            self._index()
+        finally:
+            connections.close_all()  # this thread's own
 
     def _index(self):
         """Apply the batches written so far to the search index. Should it fail, the change log

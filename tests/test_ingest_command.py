@@ -3,6 +3,7 @@
 import codecs
 import contextlib
 import os
+import threading
 from io import StringIO
 from pathlib import Path
 from unittest import mock, skipUnless
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from articles import ingesting, services
+from articles import ingesting, search, services
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
 from tests.helpers import PageFolderMixin, ingest
 
@@ -296,6 +297,28 @@ class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
         self.assertIn("6 unchanged", output)
         self.assertEqual(Article.objects.count(), 7)
         self.assertEqual(MediaItem.objects.count(), 1, "the one photo is shared, not copied")
+
+
+@skipUnless(connection.vendor == "postgresql", "worker processes, which an in-memory SQLite database has none of")
+class IndexWhileWritingTests(PageFolderMixin, TransactionTestCase):
+    def test_a_run_with_workers_indexes_in_a_thread_and_every_article_is_found_at_its_end(self):
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(9):
+            self.page(f"p{i}.txt", text.replace("Dozens of", f"Zanzibarian{i} and"))
+        threads = []
+
+        def catch_up(*args, **kwargs):
+            threads.append(threading.current_thread() is threading.main_thread())
+            return real_catch_up(*args, **kwargs)
+
+        real_catch_up = search.catch_up
+        with mock.patch.object(ingesting, "INDEX_EVERY", 0), mock.patch.object(search, "catch_up", catch_up):
+            self.assertIn("9 created", ingest(self.folder, batch_size=2))
+        self.assertIn(False, threads, "applied in a thread while the workers wrote")
+        self.assertTrue(threads[-1], "and once more, by the run itself, at its end")
+        for i in range(9):
+            found = search.filter_queryset(Article.objects.all(), f"zanzibarian{i}")
+            self.assertEqual(found.count(), 1, i)
 
 
 @skipUnless(connection.vendor == "postgresql", "PostgreSQL's vacuum")
