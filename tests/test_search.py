@@ -583,6 +583,20 @@ class IndexCurrentTests(TestCase):
         self.assertEqual(list(SearchChange.objects.values_list("article_id", flat=True)), [newest.pk])
         self.assertEqual(sorted(found("delta")), ["Early", "Late"])
 
+    def test_a_rebuild_reads_the_rows_there_were_when_it_began_and_the_log_brings_the_rest(self):
+        article_make(title="Before", body="Hotel.")
+        engine = search.backend()
+        reindex, during = type(engine)._reindex, []
+
+        def written_meanwhile(*args, **kwargs):
+            if not during:  # as an ingest's workers write while the index is rebuilt
+                during.append(article_make(title="During", body="Hotel india."))
+            return reindex(*args, **kwargs)
+
+        with mock.patch.object(type(engine), "_reindex", written_meanwhile):
+            self.assertEqual(engine.rebuild(), 1, "the row written meanwhile is not read twice")
+        self.assertEqual(found("hotel"), ["Before", "During"], "the next catch-up applies it from the log")
+
     def test_an_index_that_does_not_hold_the_log_is_rebuilt(self):
         article_make(title="Kept", body="Charlie.")
         self.assertEqual(found("charlie"), ["Kept"])

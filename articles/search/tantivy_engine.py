@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import tantivy
+from django.db.models import Max
 from tantivy import FieldType, Occur, Order
 
 from archive import replicas
@@ -239,14 +240,19 @@ class TantivyBackend(SearchBackend):
 
     def _rebuild_locked(self, progress=None):
         head = log_head()
+        # The rows there are now, read after the log's head: a row committed later has its log
+        # row after the head, and the next catch-up applies it. Unbounded, a rebuild during an
+        # ingest would chase the rows its workers go on writing, and index them twice.
+        models = ((ARTICLE, ArticleModel), (PHOTO, MediaItem))
+        tops = {kind: model.objects.aggregate(top=Max("pk"))["top"] or 0 for kind, model in models}
         index = self._writable(fresh=True)
         added = 0
         with self._writer(index) as writer:
             writer.delete_all_documents()
-            for kind, model in ((ARTICLE, ArticleModel), (PHOTO, MediaItem)):
-                last = 0
+            for kind, model in models:
+                last, rows = 0, model.objects.filter(pk__lte=tops[kind]).order_by("pk")
                 while True:
-                    ids = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+                    ids = list(rows.filter(pk__gt=last).values_list("pk", flat=True)[:CHUNK])
                     if not ids:
                         break
                     added += self._reindex(writer, kind, ids, delete=False)
