@@ -597,6 +597,26 @@ class IndexCurrentTests(TestCase):
             self.assertEqual(engine.rebuild(), 1, "the row written meanwhile is not read twice")
         self.assertEqual(found("hotel"), ["Before", "During"], "the next catch-up applies it from the log")
 
+    def test_a_catch_up_applies_the_log_as_it_began_and_leaves_rows_written_meanwhile_to_the_next(self):
+        from articles.models import SearchChange
+
+        article_make(title="Before", body="Juliet.")
+        self.assertEqual(found("juliet"), ["Before"])
+        article_make(title="Logged", body="Juliet kilo.")
+        engine = search.backend()
+        reindex, during = type(engine)._reindex, []
+
+        def written_meanwhile(*args, **kwargs):
+            if not during:
+                during.append(article_make(title="During", body="Juliet lima."))
+            return reindex(*args, **kwargs)
+
+        with mock.patch.object(type(engine), "_reindex", written_meanwhile):
+            engine.catch_up()
+        later = SearchChange.objects.filter(article_id=during[0].pk).values_list("id", flat=True).get()
+        self.assertLess(engine._state()["change"], later)
+        self.assertEqual(sorted(found("juliet")), ["Before", "During", "Logged"], "the next catch-up")
+
     def test_an_index_that_does_not_hold_the_log_is_rebuilt(self):
         article_make(title="Kept", body="Charlie.")
         self.assertEqual(found("charlie"), ["Kept"])

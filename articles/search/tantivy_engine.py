@@ -218,10 +218,14 @@ class TantivyBackend(SearchBackend):
         return row is not None and stamp(row) == state["stamp"]
 
     def _apply_locked(self, state):
+        """Apply the log's rows up to its last one when this began: rows written meanwhile are
+        the next catch-up's. Chasing them, a catch-up beside an ingest's workers would commit the
+        index for every few rows, and each commit costs what a batch of thousands does."""
         index, applied, last = self._writable(), 0, state["change"]
+        head = (log_head() or (last, ""))[0]
         while True:
             changes = list(
-                SearchChange.objects.filter(id__gt=last)
+                SearchChange.objects.filter(id__gt=last, id__lte=head)
                 .order_by("id")
                 .values_list("id", "created_at", "article_id", "photo_id")[:CHANGES_PER_COMMIT]
             )
