@@ -21,6 +21,13 @@ SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
 DATA = Path(__file__).parent / "data"
 
 
+def seed_variants(case, count, words="Group {} of"):
+    """``count`` pages in ``case.folder``, each the seed with its first words made its own."""
+    text = SEED.read_text(encoding="utf-8")
+    for i in range(count):
+        case.page(f"p{i}.txt", text.replace("Dozens of", words.format(i)))
+
+
 class SeedIngestTests(PageFolderMixin, TestCase):
     def test_seed_becomes_one_complete_article(self):
         output = ingest(SEED)
@@ -286,9 +293,7 @@ class FailedBatchTests(PageFolderMixin, TestCase):
 
 class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
     def test_interrupted_run_finishes_on_rerun_without_duplicates(self):
-        text = SEED.read_text(encoding="utf-8")
-        for i in range(7):
-            self.page(f"p{i}.txt", text.replace("Dozens of", f"Group {i} of"))
+        seed_variants(self, 7)
         ingester_output = ingest(self.folder, batch_size=3)
         self.assertIn("7 created", ingester_output)
         Article.objects.filter(source_path__endswith="p6.txt").delete()
@@ -302,9 +307,7 @@ class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
 @skipUnless(connection.vendor == "postgresql", "worker processes, which an in-memory SQLite database has none of")
 class IndexWhileWritingTests(PageFolderMixin, TransactionTestCase):
     def test_a_run_with_workers_indexes_in_a_thread_and_every_article_is_found_at_its_end(self):
-        text = SEED.read_text(encoding="utf-8")
-        for i in range(9):
-            self.page(f"p{i}.txt", text.replace("Dozens of", f"Zanzibarian{i} and"))
+        seed_variants(self, 9, "Zanzibarian{} and")
         threads = []
 
         def catch_up(*args, **kwargs):
@@ -324,9 +327,7 @@ class IndexWhileWritingTests(PageFolderMixin, TransactionTestCase):
 @skipUnless(connection.vendor == "postgresql", "PostgreSQL's vacuum")
 class VacuumAfterIngestTests(PageFolderMixin, TransactionTestCase):
     def test_a_large_ingest_leaves_its_tables_vacuumed_for_index_only_reads(self):
-        text = SEED.read_text(encoding="utf-8")
-        for i in range(3):
-            self.page(f"p{i}.txt", text.replace("Dozens of", f"Group {i} of"))
+        seed_variants(self, 3)
         with mock.patch.object(ingesting, "ANALYZE_AFTER", 3):
             self.assertIn("3 created", ingest(self.folder))
         with connection.cursor() as cursor:
