@@ -14,7 +14,7 @@ from django.test import TestCase, TransactionTestCase
 
 from articles import ingesting, search, services
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
-from tests.helpers import PageFolderMixin, ingest
+from tests.helpers import PageFolderMixin, article_make, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
@@ -307,6 +307,7 @@ class BatchRecoveryTests(PageFolderMixin, TransactionTestCase):
 @skipUnless(connection.vendor == "postgresql", "worker processes, which an in-memory SQLite database has none of")
 class IndexWhileWritingTests(PageFolderMixin, TransactionTestCase):
     def test_a_run_with_workers_indexes_in_a_thread_and_every_article_is_found_at_its_end(self):
+        article_make(title="Already in the archive", body="So this run is not its first.")
         seed_variants(self, 9, "Zanzibarian{} and")
         threads = []
 
@@ -319,6 +320,24 @@ class IndexWhileWritingTests(PageFolderMixin, TransactionTestCase):
             self.assertIn("9 created", ingest(self.folder, batch_size=2))
         self.assertIn(False, threads, "applied in a thread while the workers wrote")
         self.assertTrue(threads[-1], "and once more, by the run itself, at its end")
+        for i in range(9):
+            found = search.filter_queryset(Article.objects.all(), f"zanzibarian{i}")
+            self.assertEqual(found.count(), 1, i)
+
+
+class FirstIngestIndexTests(PageFolderMixin, TransactionTestCase):
+    def test_a_first_ingest_makes_the_index_empty_and_builds_it_once_at_its_end(self):
+        seed_variants(self, 9, "Zanzibarian{} and")
+        written = []
+
+        def catch_up(*args, **kwargs):
+            written.append(Article.objects.count())
+            return real_catch_up(*args, **kwargs)
+
+        real_catch_up = search.catch_up
+        with mock.patch.object(ingesting, "INDEX_EVERY", 0), mock.patch.object(search, "catch_up", catch_up):
+            self.assertIn("9 created", ingest(self.folder, batch_size=2))
+        self.assertEqual(written, [0, 9], "made empty first, so that a search meanwhile does not build it")
         for i in range(9):
             found = search.filter_queryset(Article.objects.all(), f"zanzibarian{i}")
             self.assertEqual(found.count(), 1, i)

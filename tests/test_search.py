@@ -617,6 +617,24 @@ class IndexCurrentTests(TestCase):
         self.assertLess(engine._state()["change"], later)
         self.assertEqual(sorted(found("juliet")), ["Before", "During", "Logged"], "the next catch-up")
 
+    def test_a_log_longer_than_the_index_is_rebuilt_from_the_tables_and_a_shorter_one_applied(self):
+        from articles.models import SearchChange
+
+        article_make(title="Held", body="Mike.")
+        self.assertEqual(found("mike"), ["Held"])
+        engine = search.backend()
+        with mock.patch.object(
+            type(engine), "_rebuild_locked", autospec=True, side_effect=type(engine)._rebuild_locked
+        ) as rebuilt:
+            article_make(title="Applied", body="Mike november.")
+            self.assertEqual(SearchChange.objects.filter(id__gt=engine._state()["change"]).count(), 1)
+            self.assertEqual(search.catch_up(), 1, "one change, one document held: applied")
+            for title in ("Rebuilt one", "Rebuilt two", "Rebuilt three"):
+                article_make(title=title, body="Mike oscar.")
+            search.catch_up()
+        self.assertEqual(rebuilt.call_count, 1, "three changes, two documents held: rebuilt")
+        self.assertEqual(len(found("mike")), 5)
+
     def test_an_index_that_does_not_hold_the_log_is_rebuilt(self):
         article_make(title="Kept", body="Charlie.")
         self.assertEqual(found("charlie"), ["Kept"])

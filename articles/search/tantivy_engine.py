@@ -76,6 +76,8 @@ SPELLINGS = 50_000  # vocabulary words a suggestion compares with, at most
 CHUNK = 1000  # rows read from the database at a time
 CHANGES_PER_COMMIT = 20_000
 WRITER_HEAP = 64_000_000
+# A rebuild indexes on this many threads beside the one that reads the rows and makes the documents.
+REBUILD_THREADS = max(1, min(2, os.cpu_count() or 1))
 STATE_FILE = "applied.json"
 LOCK_FILE = "writer.lock"
 LOCK_POLL_SECONDS = 0.02
@@ -198,7 +200,7 @@ class TantivyBackend(SearchBackend):
             if not held:
                 return 0
             state = self._state()
-            if not self._continues(state):
+            if not self._continues(state) or self._rebuilding_is_cheaper(state):
                 self._rebuild_locked()
                 return 0
             return self._apply_locked(state)
@@ -216,6 +218,15 @@ class TantivyBackend(SearchBackend):
             return True
         row = SearchChange.objects.filter(id=state["change"]).values_list("created_at", flat=True).first()
         return row is not None and stamp(row) == state["stamp"]
+
+    def _rebuilding_is_cheaper(self, state):
+        """Whether the log holds more changes than the index holds documents: reading each row
+        once, into one commit, then costs less than applying the changes in commits of their
+        own. A first ingest leaves the whole archive to its end (see ``ingesting``)."""
+        index = self._writable()
+        index.reload()
+        held = index.searcher().num_docs
+        return SearchChange.objects.filter(id__gt=state["change"]).order_by("id")[held : held + 1].exists()
 
     def _apply_locked(self, state):
         """Apply the log's rows up to its last one when this began: rows written meanwhile are
@@ -251,7 +262,7 @@ class TantivyBackend(SearchBackend):
         tops = {kind: model.objects.aggregate(top=Max("pk"))["top"] or 0 for kind, model in models}
         index = self._writable(fresh=True)
         added = 0
-        with self._writer(index) as writer:
+        with self._writer(index, threads=REBUILD_THREADS) as writer:
             writer.delete_all_documents()
             for kind, model in models:
                 last, rows = 0, model.objects.filter(pk__lte=tops[kind]).order_by("pk")
@@ -338,8 +349,8 @@ class TantivyBackend(SearchBackend):
         return document
 
     @contextmanager
-    def _writer(self, index):
-        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    def _writer(self, index, threads=1):
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=threads)
         try:
             yield writer
             writer.commit()
