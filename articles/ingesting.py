@@ -149,8 +149,11 @@ def _worker_batch(paths):
 class Ingester:
     """Ingest files into the archive; ``run(paths)`` yields a FileOutcome per file."""
 
-    def __init__(self, *, dry_run=False, force=False, batch_size=500, jobs=None):
+    def __init__(self, *, dry_run=False, force=False, batch_size=500, jobs=None, index_progress=None):
+        """``index_progress(total)``, a context manager yielding ``update(n)``, shows a first
+        ingest's build of the search index at its end (its longest part, at a million pages)."""
         self.dry_run = dry_run
+        self.index_progress = index_progress
         self.force = force
         self.batch_size = batch_size
         self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
@@ -228,7 +231,11 @@ class Ingester:
         search.invalidate()
         if self.indexer is not None:
             self.indexer.join()
-        self._index()
+        if self.index_at_end and self.index_progress is not None:
+            with self.index_progress(search.documents_total()) as update:
+                self._index(progress=update)
+        else:
+            self._index()
 
     def _first_ingest(self):
         """Whether this run fills an empty archive: then its search index is built once, at its
@@ -263,14 +270,14 @@ class Ingester:
         finally:
             connections.close_all()  # this thread's own
 
-    def _index(self):
+    def _index(self, progress=None):
         """Apply the batches written so far to the search index. Should it fail, the change log
         keeps them for the next search or catch-up."""
         self.indexed_at = time.monotonic()
         if self.dry_run:
             return
         try:
-            search.catch_up()
+            search.catch_up(progress=progress)
         except Exception:
             logger.exception("The search index was not brought up to date; the change log keeps the changes.")
 

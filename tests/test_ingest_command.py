@@ -336,8 +336,10 @@ class FirstIngestIndexTests(PageFolderMixin, TransactionTestCase):
 
         real_catch_up = search.catch_up
         with mock.patch.object(ingesting, "INDEX_EVERY", 0), mock.patch.object(search, "catch_up", catch_up):
-            self.assertIn("9 created", ingest(self.folder, batch_size=2))
+            output = ingest(self.folder, batch_size=2)
+        self.assertIn("9 created", output)
         self.assertEqual(written, [0, 9], "made empty first, so that a search meanwhile does not build it")
+        self.assertIn("Building the search index of 10 articles and photos.", output, "the seed's photo is one")
         for i in range(9):
             found = search.filter_queryset(Article.objects.all(), f"zanzibarian{i}")
             self.assertEqual(found.count(), 1, i)

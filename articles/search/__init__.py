@@ -57,13 +57,20 @@ def backend() -> SearchBackend:
     return _backends[path]
 
 
-def catch_up():
+def catch_up(progress=None):
     """Apply the change log to the index (after an ingest's batch, once an edit commits)."""
-    return backend().catch_up()
+    return backend().catch_up(progress=progress)
 
 
 def rebuild(progress=None):
     return backend().rebuild(progress)
+
+
+def documents_total():
+    """The articles and photos there are: what a rebuild indexes."""
+    from ..models import Article, MediaItem
+
+    return Article.objects.count() + MediaItem.objects.count()
 
 
 # --- Queries -----------------------------------------------------------------------------------

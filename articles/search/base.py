@@ -104,9 +104,10 @@ class SearchBackend(ABC):
     answers requests over every match."""
 
     @abstractmethod
-    def catch_up(self, wait: float | None = None) -> int:
+    def catch_up(self, wait: float | None = None, progress=None) -> int:
         """Apply the change log's rows the index has not seen; return how many were applied.
-        ``wait`` bounds the seconds to wait for another process writing the index."""
+        ``wait`` bounds the seconds to wait for another process writing the index; ``progress``
+        is as rebuild's, should catching up mean rebuilding."""
 
     @abstractmethod
     def refresh(self) -> None:

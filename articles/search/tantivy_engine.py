@@ -193,7 +193,7 @@ class TantivyBackend(SearchBackend):
     # --- Keeping current ------------------------------------------------------------------
 
     @replicas.primary()
-    def catch_up(self, wait=None):
+    def catch_up(self, wait=None, progress=None):
         """Apply the log; ``wait`` bounds the seconds spent waiting for another writer (then
         nothing is applied: that writer is applying the same rows, or rebuilding)."""
         with self._locked(wait) as held:
@@ -201,7 +201,7 @@ class TantivyBackend(SearchBackend):
                 return 0
             state = self._state()
             if not self._continues(state) or self._rebuilding_is_cheaper(state):
-                self._rebuild_locked()
+                self._rebuild_locked(progress)
                 return 0
             return self._apply_locked(state)
 

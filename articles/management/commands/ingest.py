@@ -1,4 +1,6 @@
 import sys
+from contextlib import contextmanager
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -55,13 +57,14 @@ class Command(BaseCommand):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
         verbosity = options["verbosity"]
+        show_bar = not options["no_progress"] and verbosity >= 1 and sys.stderr.isatty()
         ingester = Ingester(
             dry_run=options["dry_run"],
             force=options["force"],
             batch_size=options["batch_size"],
             jobs=options["jobs"],
+            index_progress=partial(self._index_bar, show_bar=show_bar),
         )
-        show_bar = not options["no_progress"] and verbosity >= 1 and sys.stderr.isatty()
         total = sum(1 for kind, _ in walk(paths) if kind != "skipped") if show_bar else None
         summary = IngestSummary()
         with tqdm(total=total, unit="file", disable=not show_bar, file=sys.stderr, dynamic_ncols=True) as bar:
@@ -79,6 +82,12 @@ class Command(BaseCommand):
             )
         if summary.counts[REFUSED]:
             raise CommandError(f"{summary.counts[REFUSED]} file(s) were refused; see the lines above.")
+
+    @contextmanager
+    def _index_bar(self, total, show_bar):
+        self.stdout.write(f"Building the search index of {total:,} articles and photos.")
+        with tqdm(total=total, unit="doc", disable=not show_bar, file=sys.stderr, dynamic_ncols=True) as bar:
+            yield bar.update
 
     def _lines(self, outcome, verbosity):
         if outcome.status == REFUSED:

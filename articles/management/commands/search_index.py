@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles import search
-from articles.models import Article, MediaItem
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["rebuild"]:
-            total = Article.objects.count() + MediaItem.objects.count()
+            total = search.documents_total()
             show_bar = not options["no_progress"] and options["verbosity"] >= 1 and sys.stderr.isatty()
             with tqdm(total=total, unit="doc", disable=not show_bar, file=sys.stderr, dynamic_ncols=True) as bar:
                 try:
