@@ -23,8 +23,8 @@ RETRY_SECONDS = 5
 class SharedCacheClient(RedisCacheClient):
     """Django's client makes a new redis.Redis for every call, and redis-py's constructor
     builds its whole table of reply handlers each time: about half a millisecond of CPU per
-    cache call, three or four calls a page. One client per connection pool does the same work
-    (a client is safe to share between threads; the pool hands out the connections)."""
+    cache call, three or four calls a page. One client per connection pool does the same work.
+    (Django gives each thread its own cache object, and so its own client.)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -338,7 +338,7 @@ class SharedCacheTests(TestCase):
         self.addCleanup(lambda: [client.delete(key) for key in client.scan_iter(f"{self.prefix}:*")])
         shared = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "archive.cache.SharedCache",
                 "LOCATION": self.REDIS_URL,
                 "KEY_PREFIX": self.prefix,
             }
@@ -368,6 +368,14 @@ class SharedCacheTests(TestCase):
         Article.objects.filter(pk=article.pk).update(title="Corrected headline")
         self.invalidate_in_another_process()
         self.assertContains(self.client.get(url), "Corrected headline")
+
+    def test_one_redis_client_serves_every_cache_call(self):
+        from django.core.cache import cache
+
+        for number in range(50):
+            cache.set(f"key-{number}", {"number": number})
+        self.assertEqual([cache.get(f"key-{number}") for number in range(50)], [{"number": n} for n in range(50)])
+        self.assertEqual(len(cache._cache._clients), 1)
 
 
 class CacheLifetimeTests(TestCase):
