@@ -278,6 +278,26 @@ class ArticleQuerySet(models.QuerySet):
                 older = row
         return newer, older
 
+    def tags_of(self, article):
+        """``article``'s tags by name, each with ``on_original_site`` from its link. Written as
+        SQL, as are the two below: an article's first visit builds each query once, and the ORM
+        took three times longer to build these than the database to answer them."""
+        sql = (
+            "SELECT t.*, l.on_original_site FROM articles_articletag l"
+            " JOIN articles_tag t ON t.id = l.tag_id WHERE l.article_id = %s ORDER BY t.name, t.id"
+        )
+        return list(Tag.objects.raw(sql, [article.pk]))
+
+    def photos_of(self, article):
+        """``article``'s photos in the order its page had them (their position)."""
+        if not article.photo_count:
+            return []
+        sql = (
+            "SELECT m.* FROM articles_articlemedia l JOIN articles_mediaitem m ON m.id = l.media_id"
+            " WHERE l.article_id = %s ORDER BY l.position, l.id"
+        )
+        return list(MediaItem.objects.raw(sql, [article.pk]))
+
     def related_to(self, article, tags, limit=5, per_tag=20):
         """Articles sharing the most tags with ``article``, in one bounded query.
 

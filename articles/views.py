@@ -181,14 +181,13 @@ class ArticleDetailView(AlternatesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        links = list(ArticleTag.objects.filter(article=article).select_related("tag").order_by("tag__name"))
+        every_tag = Article.objects.tags_of(article)
         # The original site's own tags are shown apart from those the archive's tagger found.
-        site_tags = [link.tag for link in links if link.on_original_site]
-        tags = [link.tag for link in links if not link.on_original_site]
+        site_tags = [tag for tag in every_tag if tag.on_original_site]
+        tags = [tag for tag in every_tag if not tag.on_original_site]
         newer, older = Article.objects.neighbours(article)
         return super().get_context_data(
-            # In the order the page had them (their position), not the photos' own order.
-            photos=list(article.media.order_by("articlemedia__position")) if article.photo_count else [],
+            photos=Article.objects.photos_of(article),
             tags=tags,
             site_tags=site_tags,
             newer=newer,

@@ -3,6 +3,7 @@
 import datetime
 import math
 import re
+from unittest.mock import ANY
 
 from django.core.cache import cache
 from django.test import TestCase, override_settings
@@ -450,6 +451,18 @@ class ArticleLayoutTests(TestCase):
         self.assertTrue(all(html.index(f"Caption {i}.") > aside for i in (1, 2)))
         self.assertNotIn("Photograph not preserved", html)
         self.assertTrue(all(html.index(f'id="{block}-heading"') > aside for block in ("provenance", "citation")))
+
+    def test_photos_come_in_the_pages_order_and_tags_by_name(self):
+        photos = [
+            MediaItem.objects.create(media_id=55300000 + i, fingerprint=str(i), caption=f"Caption {i}.")
+            for i in (2, 0, 1)
+        ]
+        tags = [tag(name.lower(), name) for name in ("Yemen", "Aden", "Oil")]
+        article = article_make(title="Ordered", photos=photos, tags=tags)
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertEqual(sorted((html.index(f"Caption {i}."), i) for i in range(3)), [(ANY, 2), (ANY, 0), (ANY, 1)])
+        self.assertLess(html.index(">Aden<"), html.index(">Oil<"))
+        self.assertLess(html.index(">Oil<"), html.index(">Yemen<"))
 
 
 class ListExcerptTests(TestCase):
