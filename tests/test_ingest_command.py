@@ -75,6 +75,34 @@ class SeedIngestTests(PageFolderMixin, TestCase):
         self.assertEqual(list(lebanon.media.values_list("media_id", flat=True)), [55326450])
 
 
+class PriorityTests(TransactionTestCase):
+    """Run as a program, an ingest gives way to a server on the same machine."""
+
+    def run_program(self, *args):
+        from articles.management.commands.ingest import Command
+
+        with mock.patch("os.nice") as nice, contextlib.redirect_stdout(StringIO()):
+            Command(stdout=StringIO(), stderr=StringIO()).run_from_argv(
+                ["manage.py", "ingest", str(SEED), "--no-progress", *args]
+            )
+        return nice
+
+    def test_the_program_lowers_its_priority_by_ten_or_as_told(self):
+        self.run_program().assert_called_once_with(10)
+        self.run_program("--nice", "3").assert_called_once_with(3)
+        self.run_program("--nice", "0").assert_not_called()
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_called_from_code_it_leaves_the_callers_priority(self):
+        with mock.patch("os.nice") as nice:
+            ingest(SEED)
+        nice.assert_not_called()
+
+    def test_a_niceness_out_of_range_is_refused(self):
+        with self.assertRaisesMessage(CommandError, "--nice must be from 0 to 19."):
+            call_command("ingest", str(SEED), nice=20, stdout=StringIO())
+
+
 class IdempotenceTests(PageFolderMixin, TestCase):
     def test_reingest_of_unchanged_file_writes_nothing(self):
         path = self.page("a.txt", SEED.read_text(encoding="utf-8"))

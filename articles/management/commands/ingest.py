@@ -1,3 +1,4 @@
+import os
 import sys
 from contextlib import contextmanager
 from functools import partial
@@ -31,6 +32,10 @@ SUMMARY_ORDER = [
     (SKIPPED, "skipped (not .txt)"),
 ]
 
+# How much lower than a server's the ingest's CPU priority is: a reader's page waits on the
+# server's share of the CPU, a file on the ingest's.
+NICENESS = 10
+
 
 class Command(BaseCommand):
     help = (
@@ -51,11 +56,25 @@ class Command(BaseCommand):
             "--jobs", type=int, default=None, help="Processes that parse pages (default: up to 2 cores)."
         )
         parser.add_argument("--no-progress", action="store_true", help="Never show the progress bar.")
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=NICENESS,
+            help=f"Lower the ingest's CPU priority by this much, 0 to 19 (default {NICENESS}), so that a server "
+            "on the same machine answers readers first; 0 runs it at full priority. Alone on a machine, "
+            "an ingest runs as fast either way.",
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"]
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if not 0 <= options["nice"] <= 19:
+            raise CommandError("--nice must be from 0 to 19.")
+        if options["nice"] and self._called_from_command_line and hasattr(os, "nice"):
+            # Run as a program, it and its worker processes give way; called from code
+            # (call_command), the caller's process keeps its priority.
+            os.nice(options["nice"])
         verbosity = options["verbosity"]
         show_bar = not options["no_progress"] and verbosity >= 1 and sys.stderr.isatty()
         ingester = Ingester(
