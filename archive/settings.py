@@ -87,6 +87,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "archive.urls"
 
 TEMPLATES = [
+    # Readers' pages: Jinja2, several times faster to render (articles/templating.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": ["articles.addresses.site_pages"],
+        },
+    },
+    # The admin, forms' widgets, sitemaps and the API's pages.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

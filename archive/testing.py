@@ -2,7 +2,9 @@
 reads static files from their folders, so it needs no prior `collectstatic` (one test,
 test_serving.StaticFilesTests, runs collectstatic and the production manifest storage); and login
 throttling is off, so that `client.login()` works without a request, as django-axes documents
-(test_admin.LoginThrottleTests turns it on). The search index lives in a temporary folder."""
+(test_admin.LoginThrottleTests turns it on). The search index lives in a temporary folder.
+Readers' pages, rendered by Jinja2, report their template and context to the test client as
+Django's templates do (``response.context``, ``assertTemplateUsed``)."""
 
 import os
 import shutil
@@ -10,12 +12,22 @@ import tempfile
 
 from django.conf import settings
 from django.test.runner import DiscoverRunner
+from django.test.signals import template_rendered
 from django.test.utils import override_settings
+from jinja2 import Template as JinjaTemplate
+
+
+def instrumented_jinja_render(self, *args, **kwargs):
+    """What django.test.utils.instrumented_test_render does for Django's templates."""
+    template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
+    return JinjaTemplate._original_render(self, *args, **kwargs)
 
 
 class TestRunner(DiscoverRunner):
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
+        JinjaTemplate._original_render = JinjaTemplate.render
+        JinjaTemplate.render = instrumented_jinja_render
         storages = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -35,4 +47,6 @@ class TestRunner(DiscoverRunner):
     def teardown_test_environment(self, **kwargs):
         self.test_settings.disable()
         shutil.rmtree(self.search_index, ignore_errors=True)
+        JinjaTemplate.render = JinjaTemplate._original_render
+        del JinjaTemplate._original_render
         super().teardown_test_environment(**kwargs)
