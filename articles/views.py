@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
@@ -133,8 +134,9 @@ class FilteredListView(KeysetListMixin, FilterView):
         same form, kept until the archive changes: rendering it costs more than a page of rows."""
         render = partial(loader.render_to_string, "includes/filter_form.html", self.filters_context(filterset))
         if any(name in self.request.GET for name in filterset.form.fields):
-            return render()
-        return pagecache.fragment(f"filters:{self.noun}", render)
+            return mark_safe(render())
+        # Rendered by Jinja2, the form is a plain string: it is the page's HTML, not text.
+        return mark_safe(pagecache.fragment(f"filters:{self.noun}", render))
 
     def filters_context(self, filterset):
         return {"form": filterset.form, "in_use": filterset.active, "clear_url": self.request.path, "noun": self.noun}
