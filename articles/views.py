@@ -247,7 +247,7 @@ class TagDetailView(KeysetListMixin, DetailView):
         return {"tag": self.object.slug}
 
     def get_context_data(self, **kwargs):
-        rows = ArticleTag.objects.filter(tag=self.object)
+        rows = ArticleTag.objects.filter(tag=self.object).only("sort_date", "article_id")
         page = self.page_of(rows, self.object.article_count, fields=["-sort_date", "-article_id"])
         return super().get_context_data(page=self.articles_page(page), **kwargs)
 
