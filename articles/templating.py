@@ -14,7 +14,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import template_localtime
-from jinja2 import Environment
+from jinja2 import ChainableUndefined, Environment
 
 from .templatetags import archive
 
@@ -74,7 +74,10 @@ GLOBALS = {
 
 
 def environment(**options):
-    # A template's last newline is kept, as Django's templates keep it.
+    # As in Django's templates: a template's last newline is kept, and a missing value shows
+    # as nothing, its attributes too, in development as well (Django's Jinja2 backend would
+    # print its name there, and Jinja2 would refuse an attribute of it).
+    options["undefined"] = ChainableUndefined
     env = Environment(keep_trailing_newline=True, **options)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
