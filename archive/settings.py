@@ -87,7 +87,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "archive.urls"
 
 TEMPLATES = [
-    # Readers' pages: Jinja2, several times faster to render (articles/templating.py).
+    # Readers' pages: Jinja2, about twice as fast to render (articles/templating.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
@@ -97,7 +97,7 @@ TEMPLATES = [
             "context_processors": ["articles.addresses.site_pages"],
         },
     },
-    # The admin, forms' widgets, sitemaps and the API's pages.
+    # The admin (its forms' widgets too), the sitemaps and the API's pages.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
