@@ -66,9 +66,11 @@ class NameFilter(django_filters.Filter):
 
 class FilterForm(forms.Form):
     """A list's filter form: its widgets render with Jinja2, as the readers' pages do (Django's
-    templates took longer over the year, month and section choices than the whole page)."""
+    templates took longer over the section, month and order choices than the whole page)."""
 
-    default_renderer = Jinja2FormRenderer
+    # One renderer for every form: a class here would make each form a renderer of its own,
+    # which compiles the widgets' templates again.
+    default_renderer = Jinja2FormRenderer()
 
 
 class ArticleFilterForm(FilterForm):

@@ -7,6 +7,7 @@ from django.template import engines
 from django.test import RequestFactory, SimpleTestCase, override_settings
 from jinja2 import DebugUndefined
 
+from articles.filters import ArticleFilter, PhotoFilter
 from articles.templating import environment, querystring
 
 
@@ -35,3 +36,8 @@ class TemplatingTests(SimpleTestCase):
     def test_html_from_the_archives_helpers_is_not_escaped_again(self):
         html = self.render("{{ count_label(1234, True) }} {{ name }}", name="<b>")
         self.assertEqual(html, "more than 1,234 articles &lt;b&gt;")
+
+    def test_every_filter_form_shares_one_renderer_so_widget_templates_compile_once(self):
+        first, second = ArticleFilter({"year": "2010", "month": "5"}).form, PhotoFilter({}).form
+        self.assertIs(first.renderer, second.renderer)
+        self.assertIn('<option value="5" selected>May</option>', str(first["month"]))
