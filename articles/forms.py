@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from . import search
 from .models import Article, Author, MediaItem, Section, Tag
@@ -71,8 +72,8 @@ class SearchForm(forms.Form):
         else:
             page = paginate_sequence(params, matches.ids)
             ids = page.object_list
-        articles = Article.objects.for_listing().in_bulk(ids)
-        marks = search.highlighted(query, ids)
+        articles = Article.objects.for_listing("body").in_bulk(ids)
+        marks = search.highlighted(query, articles.values())
         results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in ids if pk in articles]
         results.page = page
         results.facets = facet_choices(matches.facets, selected, params)
@@ -143,14 +144,9 @@ def resolve_filters(data, errors):
 
 
 def changed(params, name, value):
-    """The request's parameters with one set (removed when None), back on the first page.
-
-    For ``{% querystring %}``, whose keys cannot be variables.
-    """
-    query = params.copy()
-    query.pop("page", None)
-    query.pop("cursor", None)
-    query.pop(name, None)
+    """The request's parameters with one set (removed when None), back on the first page: for
+    the ``querystring`` of the facets' links (a dozen a page, so not a copy of the QueryDict)."""
+    query = MultiValueDict({key: values for key, values in params.lists() if key not in (name, "page", "cursor")})
     if value is not None:
         query[name] = value
     return query

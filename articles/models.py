@@ -239,12 +239,13 @@ class ArticleQuerySet(models.QuerySet):
     def by_author(self, author):
         return self.filter(author=author)
 
-    def for_listing(self):
+    def for_listing(self, *fields):
         """What a row of any article list shows, fetched without a query per row: the start of
-        the text (``opening``) for its first sentence, never the whole body."""
+        the text (``opening``) for its first sentence, not the whole body unless ``fields``
+        (read as well) name it."""
         return (
             self.select_related("section", "author")
-            .only(*LISTING_FIELDS)
+            .only(*LISTING_FIELDS, *fields)
             .annotate(opening=Substr("body", 1, OPENING_LENGTH))
         )
 

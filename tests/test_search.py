@@ -507,6 +507,13 @@ class SnippetTests(TestCase):
         html = search_page("ceasefire homs").content.decode()
         self.assertIn("The <mark>ceasefire</mark> collapsed in <mark>Homs</mark>", html)
 
+    def test_the_rows_read_for_the_page_are_marked_without_reading_them_again(self):
+        article = article_make(title="Homs talks", body="The ceasefire held in Homs.")
+        rows = Article.objects.for_listing("body").in_bulk([article.pk])
+        with self.assertNumQueries(0):  # no photos: no captions to read
+            title, snippet = search.highlighted(search.parse("homs"), rows.values())[article.pk]
+        self.assertEqual((title, snippet), ("<mark>Homs</mark> talks", "The ceasefire held in <mark>Homs</mark>."))
+
 
 class ZeroResultTests(TestCase):
     @classmethod

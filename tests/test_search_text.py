@@ -41,6 +41,19 @@ class MarkingTests(SimpleTestCase):
         self.assertEqual(found, 2)
         self.assertIsNone(snippet_html("nothing here", {"truce"}, lower))
 
+    def test_distinct_words_outweigh_one_word_repeated(self):
+        text = "truce " * 60 + "filler " * 40 + "aleppo truce " + "omega " * 40 + "aleppo truce"
+        html, found = snippet_html(text, {"truce", "aleppo"}, lower)
+        self.assertEqual(found, 2)
+        self.assertIn("<mark>aleppo</mark> <mark>truce</mark> omega", html, "the first passage holding both")
+        self.assertTrue(html.endswith(" …"), "not the last passage, which holds as many")
+
+    def test_a_word_longer_than_the_passage_is_no_window_of_its_own(self):
+        text = "truce " + "x" * 400 + " aleppo truce"
+        html, found = snippet_html(text, {"truce", "aleppo", "x" * 400}, lower)
+        self.assertEqual(found, 2)
+        self.assertTrue(html.endswith("<mark>aleppo</mark> <mark>truce</mark>"))
+
 
 class FieldSyntaxTests(SimpleTestCase):
     def test_fields_are_read_with_words_and_phrases(self):

@@ -267,33 +267,39 @@ def wanted_terms(query: Query, terms_of):
     return {t for word in query.words for t in terms_of(word)}
 
 
-def highlighted(query: Query, ids):
-    """id -> (title HTML, snippet HTML) for the articles of one page.
+def highlighted(query: Query, articles):
+    """id -> (title HTML, snippet HTML) for the articles of one page (read with their title,
+    body and photo count).
 
     The snippet is the passage of the body with the most of the query's words, or a photo
     caption when one holds more of them (or the body none); matches are in <mark>, everything
     else escaped.
     """
-    from ..models import Article, ArticleMedia
-
     terms_of = _terms_of()
     wanted = wanted_terms(query, terms_of)
-    ids = list(ids)
-    photos = ArticleMedia.objects.filter(article_id__in=ids).order_by("position", "id")
-    captions_of = {}
-    for article_id, caption, credit in photos.values_list("article_id", "media__caption", "media__credit"):
-        captions_of.setdefault(article_id, []).append(f"{caption} {credit}".strip())
+    captions_of = _captions_of([article.pk for article in articles if article.photo_count])
     marks = {}
-    for pk, title, body in Article.objects.filter(pk__in=ids).values_list("id", "title", "body"):
-        captions = captions_of.get(pk, [])
-        best = snippet_html(body, wanted, terms_of)
-        for caption in captions:
+    for article in articles:
+        best = snippet_html(article.body, wanted, terms_of)
+        for caption in captions_of.get(article.pk, []):
             found = snippet_html(caption, wanted, terms_of)
             if found and (best is None or found[1] > best[1]):
                 best = (f'<span class="snippet-caption">Photo: {found[0]}</span>', found[1])
-        snippet = best[0] if best else opening_html(body)
-        marks[pk] = (mark_safe(marked_html(title, wanted, terms_of)), mark_safe(snippet))
+        snippet = best[0] if best else opening_html(article.body)
+        marks[article.pk] = (mark_safe(marked_html(article.title, wanted, terms_of)), mark_safe(snippet))
     return marks
+
+
+def _captions_of(ids):
+    """article id -> its photos' captions and credits, in their order."""
+    from ..models import ArticleMedia
+
+    captions_of = {}
+    if ids:
+        photos = ArticleMedia.objects.filter(article_id__in=ids).order_by("position", "id")
+        for article_id, caption, credit in photos.values_list("article_id", "media__caption", "media__credit"):
+            captions_of.setdefault(article_id, []).append(f"{caption} {credit}".strip())
+    return captions_of
 
 
 def opening_html(text, words=OPENING_WORDS):

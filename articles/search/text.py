@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
+from collections import Counter
 from functools import lru_cache
 from html import escape
 
@@ -48,13 +49,7 @@ def snippet_html(text: str, wanted, terms_of):
     if not hits:
         return None
     starts = [start for start, _, _ in hits]
-    best, best_found = 0, set()
-    for start in starts:
-        low = max(0, start - LEAD_CHARS)
-        window = hits[bisect_left(starts, low) : bisect_right(starts, low + SNIPPET_CHARS)]
-        found = {term for _, end, term in window if end <= low + SNIPPET_CHARS}
-        if len(found) > len(best_found):
-            best, best_found = low, found
+    best, found = _best_window(hits)
     low, high = best, min(len(text), best + SNIPPET_CHARS)
     if low > 0:
         space = text.find(" ", low, starts[bisect_left(starts, low)])
@@ -68,7 +63,29 @@ def snippet_html(text: str, wanted, terms_of):
         html = f"{ELLIPSIS} {html}"
     if high < len(text):
         html = f"{html} {ELLIPSIS}"
-    return html, len(best_found)
+    return html, found
+
+
+def _best_window(hits):
+    """(start, distinct terms) of the first window of SNIPPET_CHARS holding the most distinct
+    terms, among the windows starting LEAD_CHARS before a hit. One pass: the windows' two ends
+    only move forward, as do the hits' (words do not overlap)."""
+    best, best_found = 0, 0
+    inside, first, last = Counter(), 0, 0
+    for start, _, _ in hits:
+        low = max(0, start - LEAD_CHARS)
+        while last < len(hits) and hits[last][1] <= low + SNIPPET_CHARS:
+            inside[hits[last][2]] += 1
+            last += 1
+        while first < last and hits[first][0] < low:
+            term = hits[first][2]
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
+            first += 1
+        if len(inside) > best_found:
+            best, best_found = low, len(inside)
+    return best, best_found
 
 
 def _hits(text, wanted, terms_of):
