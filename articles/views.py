@@ -168,8 +168,11 @@ class ArticleDetailView(AlternatesMixin, DetailView):
     def api_url(self):
         return address("api:article-detail", self.object.pk)
 
-    def get_queryset(self):
-        return Article.objects.select_related("section", "author")
+    def get_object(self, queryset=None):
+        article = Article.objects.shown(self.kwargs["pk"])
+        if article is None:
+            raise Http404("No such article.")
+        return article
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

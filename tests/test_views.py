@@ -112,6 +112,36 @@ class ReaderPagesTests(TestCase):
                     self.assertIn(landmark, html)
 
 
+class ShownArticleTests(TestCase):
+    """The article page's own query (written as SQL) reads what the ORM would."""
+
+    def test_the_article_comes_with_its_section_and_author_in_one_query(self):
+        author = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
+        article = article_make(title="Shown", author=author, section=section("news-middle-east"))
+        with self.assertNumQueries(1):
+            shown = Article.objects.shown(article.pk)
+            byline = (shown.section, shown.author)
+        expected = Article.objects.select_related("section", "author").get(pk=article.pk)
+        for field in Article._meta.concrete_fields:
+            if field.attname not in ("index_terms", "title_key", "opening_key"):
+                self.assertEqual(getattr(shown, field.attname), getattr(expected, field.attname), field.name)
+        for got, wanted in zip(byline, (expected.section, expected.author), strict=True):
+            self.assertEqual(
+                [getattr(got, f.attname) for f in got._meta.concrete_fields],
+                [getattr(wanted, f.attname) for f in wanted._meta.concrete_fields],
+            )
+        self.assertIs(shown.author.name_is_guess, True)
+        self.assertFalse(shown._state.adding)
+
+    def test_no_section_or_author_and_no_article(self):
+        article = article_make(title="Unsigned")
+        with self.assertNumQueries(1):
+            shown = Article.objects.shown(article.pk)
+            self.assertEqual((shown.section, shown.author), (None, None))
+        self.assertIsNone(Article.objects.shown(article.pk + 1000))
+        self.assertEqual(self.client.get(f"/articles/{article.pk + 1000}/unsigned/").status_code, 404)
+
+
 class LegacyUrlTests(TestCase):
     @classmethod
     def setUpTestData(cls):
