@@ -245,6 +245,26 @@ class PageCacheTests(TestCase):
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
 
 
+class WorkerStartTests(SimpleTestCase):
+    def test_a_worker_warms_up_then_freezes_what_it_holds_for_the_collector(self):
+        """gunicorn.conf.py: after the warm-up, what the worker holds is frozen (gc.freeze), so
+        that the garbage collector's full passes leave it alone."""
+        import runpy
+
+        config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+        steps = mock.Mock()
+        with (
+            mock.patch("archive.warmup.warm_up", steps.warm_up),
+            mock.patch("django.db.connections.close_all", steps.close_all),
+            mock.patch("gc.collect", steps.collect),
+            mock.patch("gc.freeze", steps.freeze),
+        ):
+            worker = mock.Mock()
+            config["post_worker_init"](worker)
+        self.assertEqual([name for name, _, _ in steps.mock_calls], ["warm_up", "close_all", "collect", "freeze"])
+        steps.warm_up.assert_called_once_with(worker.wsgi, notify=worker.notify)
+
+
 class WarmUpTests(TestCase):
     """A new server process renders a page of each kind before its first reader (gunicorn.conf.py)."""
 
