@@ -202,8 +202,10 @@ def _shown_sql():
         field = Article._meta.get_field(name)
         model = field.related_model
         columns += [f'{name}_t."{f.column}" AS "{name}__{f.attname}"' for f in model._meta.concrete_fields]
-        joins.append(f'LEFT JOIN "{model._meta.db_table}" {name}_t ON {name}_t.id = a."{field.column}"')
-    return f'SELECT {", ".join(columns)} FROM "{Article._meta.db_table}" a {" ".join(joins)} WHERE a.id = %s'
+        on = f'{name}_t."{model._meta.pk.column}" = a."{field.column}"'
+        joins.append(f'LEFT JOIN "{model._meta.db_table}" {name}_t ON {on}')
+    where = f'a."{Article._meta.pk.column}" = %s'
+    return f'SELECT {", ".join(columns)} FROM "{Article._meta.db_table}" a {" ".join(joins)} WHERE {where}'
 
 
 class ArticleQuerySet(models.QuerySet):
