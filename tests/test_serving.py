@@ -244,6 +244,49 @@ class PageCacheTests(TestCase):
             self.assertContains(self.client.get(article.get_absolute_url()), "Corrected headline")
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
 
+    def test_a_page_reads_the_archive_version_once(self):
+        from django.core.cache import cache
+
+        from articles import search
+
+        cache.clear()
+        with (
+            override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300),
+            mock.patch.object(search.cache, "get_or_set", wraps=search.cache.get_or_set) as read,
+        ):
+            # The page's key, its filter form's and its count's: one version, read once.
+            self.assertEqual(self.client.get("/articles/").status_code, 200)
+            self.assertEqual([c.args[0] for c in read.call_args_list], ["archive-search-version"])
+            self.client.get("/articles/?page=2")
+            self.assertEqual(read.call_count, 2)
+
+    def test_outside_a_request_and_after_a_write_the_version_is_read_afresh(self):
+        from django.core.cache import cache
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        from articles import search
+
+        # As the test client does: the signals must not close the test's transaction.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
+        cache.set("archive-search-version", 41, None)
+        self.assertEqual(search.index_version(), 41)
+        cache.set("archive-search-version", 42, None)
+        self.assertEqual(search.index_version(), 42)
+        request_started.send(sender=None)
+        try:
+            self.assertEqual(search.index_version(), 42)
+            cache.set("archive-search-version", 50, None)  # another process's write
+            self.assertEqual(search.index_version(), 42)
+            search.invalidate()  # this request's own write
+            self.assertEqual(search.index_version(), 51)
+        finally:
+            request_finished.send(sender=None)
+        cache.set("archive-search-version", 60, None)
+        self.assertEqual(search.index_version(), 60)
+
 
 class WorkerStartTests(SimpleTestCase):
     def test_a_worker_warms_up_then_freezes_what_it_holds_for_the_collector(self):

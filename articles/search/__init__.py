@@ -12,13 +12,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import threading
 import time
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import Count, Max
+from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -386,9 +389,30 @@ def _atom_text(atom):
 # --- Caches ------------------------------------------------------------------------------------
 
 
+# The version a request has read, kept for the rest of it: a page reads it for its own key,
+# its shared parts' keys and its counts' (three trips to the cache), and is built from one
+# state of the archive. Only within a request: a command or a test reads it afresh each time.
+_in_request = threading.local()
+
+
 def index_version():
     """A number that changes whenever articles or tags change, keying the caches."""
-    return cache.get_or_set("archive-search-version", _first_version, None)
+    version = getattr(_in_request, "version", None)
+    if version is None:
+        version = cache.get_or_set("archive-search-version", _first_version, None)
+        if getattr(_in_request, "active", False):
+            _in_request.version = version
+    return version
+
+
+@receiver(request_started)
+def _request_started(**kwargs):
+    _in_request.active, _in_request.version = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs):
+    _in_request.active, _in_request.version = False, None
 
 
 def _first_version():
@@ -399,6 +423,7 @@ def _first_version():
 
 def invalidate():
     """Forget cached pages, counts and name variants: call after articles or tags change."""
+    _in_request.version = None
     try:
         cache.incr("archive-search-version")
     except ValueError:
