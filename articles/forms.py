@@ -72,7 +72,7 @@ class SearchForm(forms.Form):
         else:
             page = paginate_sequence(params, matches.ids)
             ids = page.object_list
-        articles = Article.objects.for_listing("body").in_bulk(ids)
+        articles = Article.objects.listed(ids, "body")
         marks = search.highlighted(query, articles.values())
         results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in ids if pk in articles]
         results.page = page

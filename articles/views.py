@@ -85,7 +85,7 @@ class KeysetListMixin(AlternatesMixin):
 
     def articles_page(self, page):
         """Turn a page of ArticleTag rows into a page of articles, in one query."""
-        articles = Article.objects.for_listing().in_bulk([row.article_id for row in page.object_list])
+        articles = Article.objects.listed([row.article_id for row in page.object_list])
         page.object_list = [articles[row.article_id] for row in page.object_list if row.article_id in articles]
         return page
 

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles import search, services
-from articles.models import Article, Author, MediaItem, Section, Tag
+from articles.models import LISTING_FIELDS, Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
 from .helpers import article_make, ingest_real_pages, make_articles, section, tag
@@ -140,6 +140,42 @@ class ShownArticleTests(TestCase):
             self.assertEqual((shown.section, shown.author), (None, None))
         self.assertIsNone(Article.objects.shown(article.pk + 1000))
         self.assertEqual(self.client.get(f"/articles/{article.pk + 1000}/unsigned/").status_code, 404)
+
+
+class ListedArticlesTests(TestCase):
+    """A page of a list's articles by id (written as SQL) reads what for_listing() reads."""
+
+    def test_the_same_rows_as_the_orm_in_one_query(self):
+        author = Author.objects.create(name="H Qudsi", slug="h-qudsi", name_is_guess=True)
+        signed = article_make(title="Signed", body="B" * 900, author=author, section=section("news-middle-east"))
+        unsigned = article_make(title="Unsigned", published_on=datetime.date(2012, 5, 6))
+        ids = [signed.pk, unsigned.pk, unsigned.pk + 1000]
+        with self.assertNumQueries(1):
+            listed = Article.objects.listed(ids, "body")
+            bylines = {pk: (a.section, a.author) for pk, a in listed.items()}
+        expected = Article.objects.for_listing("body").in_bulk(ids)
+        self.assertEqual(set(listed), {signed.pk, unsigned.pk})
+        for pk, article in listed.items():
+            wanted = expected[pk]
+            self.assertEqual(article.get_deferred_fields(), wanted.get_deferred_fields())
+            for name in [*LISTING_FIELDS, "body", "opening"]:
+                self.assertEqual(attribute(article, name), attribute(wanted, name), name)
+            self.assertEqual(bylines[pk], (wanted.section, wanted.author))
+        self.assertEqual(len(listed[signed.pk].opening), 400)
+        self.assertIs(listed[signed.pk].author.name_is_guess, True)
+        deferred = expected[signed.pk].section.get_deferred_fields()
+        self.assertEqual(listed[signed.pk].section.get_deferred_fields(), deferred)
+
+    def test_no_ids_no_query(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(Article.objects.listed([]), {})
+
+
+def attribute(obj, dotted):
+    """``obj.section.name`` for "section__name": None along a missing by-line."""
+    for name in dotted.split("__"):
+        obj = getattr(obj, name) if obj is not None else None
+    return obj
 
 
 class LegacyUrlTests(TestCase):
