@@ -223,8 +223,9 @@ def _shown_sql():
     return _article_sql(own, dict.fromkeys(BYLINE), [], f'a."{Article._meta.pk.column}" = %s')
 
 
+@lru_cache(maxsize=1)
 def _listing_byline():
-    """entity -> the fields of it that LISTING_FIELDS names ("section__name" ...)."""
+    """entity -> the fields of it that LISTING_FIELDS names ("section__name" ...), built once."""
     byline = {name: [] for name in BYLINE}
     for name in LISTING_FIELDS:
         if "__" in name:
@@ -233,7 +234,7 @@ def _listing_byline():
     return byline
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _listed_sql(fields, count):
     """``count`` articles by id as a list shows them (see ArticleQuerySet.listed)."""
     own = [name for name in LISTING_FIELDS if "__" not in name] + [*BYLINE, *fields]
