@@ -7,11 +7,17 @@ from typing import NamedTuple
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from . import search
+from . import rows, search
 from .models import Article, Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, page_number, paginate_rows, paginate_sequence
 
 FACET_SIZE = 12
+# What a facet's choices read of each section, author and tag (facet_name, the links).
+FACET_FIELDS = {
+    "section": ("name", "slug", "name_is_guess"),
+    "author": ("name", "slug", "name_is_guess"),
+    "tag": ("name", "slug"),
+}
 FACETS = [("section", "Section"), ("year", "Year"), ("author", "Author"), ("tag", "Tag"), ("agency", "Photo agency")]
 
 
@@ -176,7 +182,7 @@ def facet_choices(counts, selected, params):
         elif param == "agency":
             choices = [(a, a, n) for a, n in counter.most_common()]
         else:
-            named = models[param].objects.filter(id__in=top[param]).in_bulk()
+            named = rows.by_id(models[param], top[param], FACET_FIELDS[param])
             choices = [(named[i].slug, facet_name(named[i]), counter[i]) for i in top[param] if i in named]
         if choices:
             facets.append((param, label, [(*choice, changed(params, param, choice[0])) for choice in choices]))

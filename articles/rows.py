@@ -1,5 +1,5 @@
-"""Model instances from SQL, as ``Model.objects.raw()`` makes them, for the queries an article's
-page runs on every first visit.
+"""Model instances from SQL, as ``Model.objects.raw()`` makes them, for the queries readers'
+pages run on every first visit.
 
 ``raw()`` works out again, for every query, which column is which field and how each is
 converted: 0.6 ms of a query's 1.3 here, against 0.1 ms to build the instances themselves. The
@@ -64,3 +64,21 @@ def read(model, sql, params):
             setattr(instance, name, row[index])
         instances.append(instance)
     return instances
+
+
+def by_id(model, ids, fields=None):
+    """pk -> instance of ``model`` for ``ids``, each read with ``fields`` alone (all its own
+    fields when None, the rest left deferred): ``in_bulk`` in one query, without the ORM's
+    time to build it (1 ms here for a dozen names, against 0.2 ms for the query itself)."""
+    if not ids:
+        return {}
+    return {row.pk: row for row in read(model, _by_id_sql(model, tuple(fields or ()), len(ids)), list(ids))}
+
+
+@lru_cache(maxsize=64)
+def _by_id_sql(model, fields, count):
+    meta = model._meta
+    read = [meta.pk, *(meta.get_field(name) for name in fields)] if fields else meta.concrete_fields
+    columns = ", ".join(f'"{field.column}"' for field in dict.fromkeys(read))
+    placeholders = ", ".join(["%s"] * count)
+    return f'SELECT {columns} FROM "{meta.db_table}" WHERE "{meta.pk.column}" IN ({placeholders})'

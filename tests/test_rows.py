@@ -1,4 +1,5 @@
-"""rows.read: model instances from SQL, the same as ``raw()`` gives, on either database."""
+"""rows.read and rows.by_id: model instances from SQL, the same as ``raw()`` and ``in_bulk`` give, on
+either database."""
 
 import datetime as dt
 from unittest import mock
@@ -61,3 +62,29 @@ class ReadTests(TestCase):
         with mock.patch("articles.rows.router.db_for_read", return_value="default") as chosen:
             rows.read(Tag, TAGS_SQL, [self.article.pk])
         chosen.assert_called_once_with(Tag)
+
+
+class ByIdTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tags = [tag("oil", "Oil"), tag("yemen", "Yemen"), tag("gas", "Gas")]
+
+    def test_the_same_rows_as_in_bulk_with_the_fields_asked_for_alone(self):
+        wanted = [self.tags[1].pk, self.tags[0].pk, 10**9]
+        with self.assertNumQueries(1):
+            found = rows.by_id(Tag, wanted, ("name", "slug"))
+        expected = Tag.objects.in_bulk(wanted)
+        self.assertEqual(found.keys(), expected.keys())
+        self.assertEqual(
+            {pk: (t.name, t.slug) for pk, t in found.items()}, {pk: (t.name, t.slug) for pk, t in expected.items()}
+        )
+        every_field = {f.attname for f in Tag._meta.concrete_fields}
+        self.assertEqual(found[self.tags[0].pk].get_deferred_fields(), every_field - {"id", "name", "slug"})
+
+    def test_without_fields_every_field_is_read(self):
+        found = rows.by_id(Tag, [self.tags[2].pk])
+        self.assertEqual(values(found[self.tags[2].pk]), values(Tag.objects.get(pk=self.tags[2].pk)))
+
+    def test_no_ids_no_query(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(rows.by_id(Tag, []), {})

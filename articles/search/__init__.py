@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from django.utils.safestring import mark_safe
 
 from archive import replicas
 
+from .. import rows
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
 from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
@@ -299,10 +301,22 @@ def _captions_of(ids):
 
     captions_of = {}
     if ids:
-        photos = ArticleMedia.objects.filter(article_id__in=ids).order_by("position", "id")
-        for article_id, caption, credit in photos.values_list("article_id", "media__caption", "media__credit"):
-            captions_of.setdefault(article_id, []).append(f"{caption} {credit}".strip())
+        for photo in rows.read(ArticleMedia, _captions_sql(len(ids)), ids):
+            captions_of.setdefault(photo.article_id, []).append(f"{photo.caption} {photo.credit}".strip())
     return captions_of
+
+
+@lru_cache(maxsize=32)
+def _captions_sql(count):
+    """The captions and credits of ``count`` articles' photos, in their order (see _captions_of)."""
+    from ..models import ArticleMedia, MediaItem
+
+    link, photo = ArticleMedia._meta, MediaItem._meta
+    return (
+        f'SELECT l."id", l."article_id", p."caption", p."credit" FROM "{link.db_table}" l '
+        f'JOIN "{photo.db_table}" p ON p."id" = l."media_id" '
+        f'WHERE l."article_id" IN ({", ".join(["%s"] * count)}) ORDER BY l."position", l."id"'
+    )
 
 
 def opening_html(text, words=OPENING_WORDS):
@@ -317,14 +331,14 @@ def photo_rows(query: Query, found: PhotoMatches):
 
     terms_of = _terms_of()
     wanted = wanted_terms(query, terms_of)
-    by_pk = MediaItem.objects.in_bulk([hit.pk for hit in found.hits])
-    rows = []
+    by_pk = rows.by_id(MediaItem, [hit.pk for hit in found.hits], ("media_id", "title", "caption", "credit"))
+    shown = []
     for hit in found.hits:
         photo = by_pk.get(hit.pk)
         if photo is not None:
             text = f"{photo.caption} {photo.credit}".strip() or photo.title
-            rows.append((photo, mark_safe(marked_html(text, wanted, terms_of))))
-    return rows
+            shown.append((photo, mark_safe(marked_html(text, wanted, terms_of))))
+    return shown
 
 
 # --- When nothing is found ---------------------------------------------------------------------
