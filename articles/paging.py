@@ -34,6 +34,8 @@ NEARBY = 2  # numbered links on each side of the current page
 MAX_PAGE = 10**7
 # A count that would read more rows than this stops there and says "more than".
 COUNT_CAP = 10_000
+# What a database's integer columns hold: a cursor's number outside it names no row.
+INTEGERS = range(-(2**63), 2**63)
 # Numbers in addresses are ASCII digits: str.isdigit() also accepts "²" and "①", which int() refuses.
 NUMBER_RE = re.compile(r"[0-9]{1,18}")
 
@@ -130,10 +132,15 @@ def _plain(value):
 
 
 def _typed(value, kind):
+    """A cursor's value as ``kind`` (a type, or a range of integers) takes it; ValueError if not."""
     if kind is dt.date:
         return dt.date.fromisoformat(value)
-    if kind is int and not isinstance(value, int):
-        raise ValueError
+    if kind is int:
+        kind = INTEGERS
+    if isinstance(kind, range):
+        if not isinstance(value, int) or isinstance(value, bool) or value not in kind:
+            raise ValueError
+        return value
     if kind is str and not isinstance(value, str):
         raise ValueError
     if kind is str:

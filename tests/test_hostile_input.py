@@ -215,6 +215,49 @@ class CursorTests(HostileInputTestCase):
         token = cursor_of('{"k": ["2010-01-01", 1], "b": 0, "s": Infinity}')
         self.assertRefused(reverse("articles:article-list"), {"page": "2", "cursor": token})
 
+    @override_settings(ARCHIVE_API_ANON_RATE="1000000/minute")
+    def test_api_search_cursor_placed_past_every_match_is_404_not_a_dead_worker(self):
+        # A position of 10**12 had the engine make room for 10**12 hits: the process aborted.
+        self.assertRefused(
+            "/api/v1/search/", {"q": "generated", "cursor": "eyJrIjpbMTAwMDAwMDAwMDAwMF0sImIiOjAsInMiOjB9"}
+        )
+        for position in [30, 10**10, 2**63 - 1, 2**63, 2**64, 10**26, -1]:
+            with self.subTest(position=position):
+                token = cursor_of(json.dumps({"k": [position], "b": 0, "s": 0}))
+                self.assertRefused("/api/v1/search/", {"q": "generated", "cursor": token})
+        within = cursor_of(json.dumps({"k": [20], "b": 0, "s": 0}))
+        self.assertEqual(
+            len(self.client.get("/api/v1/search/", {"q": "generated", "cursor": within}).json()["results"]), 10
+        )
+
+    def test_search_page_number_far_past_every_match_is_404(self):
+        self.assertRefused(reverse("articles:search"), {"q": "generated", "page": str(10**7)})
+
+    def test_date_order_search_cursor_outside_the_engines_places_is_404(self):
+        for place in [2**63, 2**64, 10**26, -1]:
+            with self.subTest(place=place):
+                token = cursor_of(json.dumps({"k": [place], "b": 0, "s": 0}))
+                self.assertRefused(
+                    reverse("articles:search"), {"q": "generated", "order": "newest", "page": "2", "cursor": token}
+                )
+
+    @settings(deadline=None, database=None, max_examples=60, derandomize=True)
+    @given(number=st.integers(min_value=-(2**70), max_value=2**70), backwards=st.booleans())
+    @override_settings(ARCHIVE_API_ANON_RATE="1000000/minute")
+    def test_any_integer_in_any_cursor_is_a_page_or_404(self, number, backwards):
+        cursors = [
+            ("/api/v1/search/", {"q": "generated"}, [number]),
+            (reverse("articles:search"), {"q": "generated", "order": "oldest", "page": "2"}, [number]),
+            (reverse("articles:article-list"), {"page": "2"}, ["2010-01-05", number]),
+            (reverse("articles:article-list"), {"page": "2", "order": "title"}, ["Generated", number]),
+            ("/api/v1/articles/", {}, ["2010-01-05", number]),
+            ("/api/v1/photos/", {}, [number]),
+        ]
+        for url, params, key in cursors:
+            token = cursor_of(json.dumps({"k": key, "b": int(backwards), "s": 0}))
+            response = self.client.get(url, {**params, "cursor": token})
+            self.assertIn(response.status_code, (200, 404), f"{url} {key!r}")
+
 
 class SlugTests(HostileInputTestCase):
     def test_nul_in_a_slug_is_404(self):

@@ -77,13 +77,17 @@ class KeysetPagination(BasePagination):
         ]
 
 
+# No search has more matches than this; a cursor placed further is damaged.
+POSITIONS = range(2**31)
+
+
 def position_of(request):
     """Where a page of search results starts (0 without a cursor); Http404 for a damaged cursor."""
     cursor = request.query_params.get("cursor")
     if not cursor:
         return 0
-    (position,), _, _ = decode_cursor(cursor, [int])
-    return max(position, 0)
+    (position,), _, _ = decode_cursor(cursor, [POSITIONS])
+    return position
 
 
 def position_link(request, position):

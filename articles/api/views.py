@@ -8,7 +8,7 @@ page shows, in the same order. Anonymous clients are rate-limited (settings.ARCH
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -163,7 +163,9 @@ class SearchView(APIView):
         criteria = search_criteria(request)
         start, size = position_of(request), page_size(request)
         matches = search.find(criteria.query, criteria.filters, criteria.order, shown=slice(start, start + size))
-        ids = matches.ids[start : start + size] if start < matches.total else []
+        if start and start >= matches.total:
+            raise NotFound("This page link is damaged, or the matches have changed since.")
+        ids = matches.ids[start : start + size]
         by_pk = Article.objects.whole().in_bulk(ids)
         links_attach(list(by_pk.values()))
         hits = []

@@ -179,10 +179,9 @@ class DatedRows:
     """The matches in date order as rows for ``paging.paginate_rows``: sought by their place,
     so the thousandth page, and the last, cost what the first does."""
 
-    kinds = [int]
-
     def __init__(self, engine, request):
         self.engine, self.request = engine, request
+        self.kinds = [engine.places]
 
     def key_of(self, row):
         return [row[1]]

@@ -103,6 +103,9 @@ class SearchBackend(ABC):
     """An engine: it indexes articles and photos, keeps current through the change log, and
     answers requests over every match."""
 
+    # Every place ``in_date_order`` can give: a cursor holding any other is damaged.
+    places: range = range(0)
+
     @abstractmethod
     def catch_up(self, wait: float | None = None, progress=None) -> int:
         """Apply the change log's rows the index has not seen; return how many were applied.

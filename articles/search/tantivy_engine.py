@@ -185,6 +185,8 @@ def release_freed_memory():
 
 
 class TantivyBackend(SearchBackend):
+    places = range(PLACE_MAX + 1)
+
     def __init__(self, path):
         self.path = Path(path)
         self.schema = schema()
@@ -463,7 +465,10 @@ class TantivyBackend(SearchBackend):
             return []
         searcher = self._searcher()
         if request.order == "relevance" and self._scores(request):
-            return self._best(searcher, searcher.search(query, limit, count=False, offset=offset).hits)
+            window = self._window(searcher, offset, limit)
+            if window is None:
+                return []
+            return self._best(searcher, searcher.search(query, window[1], count=False, offset=window[0]).hits)
         # Dates order the rest, and a query of names only (author:, section:, tag:), which has no
         # words to score: newest first. A page in the second half is read from the other end, so
         # that the last page costs what the first does.
@@ -487,8 +492,21 @@ class TantivyBackend(SearchBackend):
         # Ranking every match of a frequent word reads them all anyway: counting them on the way
         # costs next to nothing, where a pass of its own would cost as much again.
         searcher = self._searcher()
-        found = searcher.search(query, limit, count=True, offset=offset)
+        window = self._window(searcher, offset, limit)
+        if window is None:
+            return [], self._count(searcher, query)
+        found = searcher.search(query, window[1], count=True, offset=window[0])
         return self._best(searcher, found.hits), found.count
+
+    @staticmethod
+    def _window(searcher, offset, limit):
+        """(offset, limit) of a page of hits, within the documents the index holds; None past
+        them. tantivy makes room for offset + limit hits before it searches: a position read
+        from a cursor or a page number, unbounded, would have it ask for terabytes."""
+        held = searcher.num_docs
+        if offset < 0 or offset >= held:
+            return None
+        return offset, min(limit, held - offset)
 
     def _best(self, searcher, hits):
         """The ids of ranked hits, recency breaking ties, and only ties."""
@@ -516,6 +534,10 @@ class TantivyBackend(SearchBackend):
             query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, beyond)])
         order = Order.Asc if backwards else Order.Desc
         searcher = self._searcher()
+        window = self._window(searcher, offset, limit)
+        if window is None:
+            return []
+        offset, limit = window
         hits = searcher.search(query, limit, count=False, offset=offset, order_by_field=field, order=order).hits
         addresses = [address for _, address in hits]
         return list(zip(self._ids(searcher, hits), searcher.fast_field_values(field, addresses), strict=True))
