@@ -47,8 +47,9 @@ logger = logging.getLogger(__name__)
 
 # After this many new or changed articles, refresh the database's planner statistics.
 ANALYZE_AFTER = 1000
-# No page of the original site comes near this; a file beyond it is not a page the archive can show.
+# No page of the original site comes near these; a file beyond them is not a page the archive can show.
 MAX_PHOTOS = 500
+MAX_LISTING_ITEMS = 50
 # A long run's articles become searchable this often (seconds), and all of them at its end.
 INDEX_EVERY = 30
 # Outcomes that wrote a page's rows.
@@ -96,6 +97,16 @@ def parse_source(source, matcher: TagMatcher | None) -> ParsedFile:
 
 def refusal_reason(page: parsing.ParsedPage) -> str:
     """Why a parsed page cannot enter the archive, in plain words, or "" when it can."""
+    if page.kind == parsing.UNKNOWN:
+        return (
+            "not a page of the original site: no site header or title, no by-line, Media ID or caption, "
+            "and its file name names no page of the site"
+        )
+    if page.kind == parsing.LISTING and len(page.items) > MAX_LISTING_ITEMS:
+        return (
+            f"lists {len(page.items):,} items; no listing page of the original site printed more than "
+            f"{MAX_LISTING_ITEMS}, so this is not one"
+        )
     if page.kind == parsing.ARTICLE and not page.paragraphs:
         if page.title and not page.media:
             return "page has a title but no text"
@@ -290,6 +301,8 @@ class Ingester:
                 yield FileOutcome(path, SKIPPED, "not a .txt page file")
             elif kind == "missing":
                 yield FileOutcome(path, REFUSED, "no such file or folder")
+            elif kind == "outside":
+                yield FileOutcome(path, REFUSED, "a symbolic link leading outside the folders given; not read")
             else:
                 batch.append(path)
                 if len(batch) >= self.batch_size:

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 ARTICLE = "article"
 LISTING = "listing"
 PHOTO = "photo"
+# A text showing no sign of the original site: no header or title, no by-line, Media ID or
+# caption label, and a file name naming no page of the site. Never guessed into a page.
+UNKNOWN = "unknown"
+KINDS = (ARTICLE, LISTING, PHOTO, UNKNOWN)
 
 # Files the scraper cut off were cut at exactly this many UTF-8 bytes.
 TRUNCATION_SIZE = 2000
@@ -255,7 +259,9 @@ def parse_page(text: str, *, source_name: str = "", size: int | None = None, nor
     kind, listing_kind = decide_kind(header, hints)
     page = ParsedPage(kind=kind, title=header.title, listing_kind=listing_kind, hints=hints)
     page.problems.extend(header.problems)
-    if kind == ARTICLE:
+    if kind == UNKNOWN:
+        page.problems.append("no sign of a page of the original site")
+    elif kind == ARTICLE:
         read_article(page, header.content)
     elif kind == LISTING:
         read_listing(page, header.content)
@@ -375,6 +381,8 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
         return LISTING, None
     blocks = split_blocks(header.content)
     lines = [line for line in header.content if line.strip()]
+    if not header.has_header and not any(is_site_furniture(line) for line in lines):
+        return UNKNOWN, None
     if any(BYLINE_RE.match(line) for line in lines):
         return LISTING, None
     if any(has_glued_caption(line) and not CAPTION_LABEL_RE.match(line) for line in lines):
@@ -393,6 +401,17 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
     if looks_like_photo_page(header, blocks):
         return PHOTO, None
     return ARTICLE, None
+
+
+def is_site_furniture(line: str) -> bool:
+    """A line only the original site printed: a listing's by-line, a Media ID, a caption label."""
+    media = MEDIA_ID_RE.match(line)
+    return bool(
+        (media and media["id"])
+        or BYLINE_RE.match(line.strip())
+        or CAPTION_LABEL_RE.match(line)
+        or has_glued_caption(line)
+    )
 
 
 def has_glued_caption(line: str) -> bool:

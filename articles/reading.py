@@ -86,21 +86,30 @@ def read_stamp(info: os.stat_result, size_read: int):
 def walk(paths):
     """Yield ("file", path) for each .txt file and ("skipped", path) for any other file.
 
-    Folders are read recursively in name order; symbolic links are followed, but a folder
-    already visited (a symlink loop, or two links to one folder) is not read twice.
-    Missing paths are yielded as ("missing", path).
+    Folders are read recursively in name order. A symbolic link is followed only where it
+    leads inside the folders given (("outside", path) otherwise: a link in a folder of pages
+    must not publish /etc/passwd), and a folder already visited (a symlink loop, or two links
+    to one folder) is not read twice. A file named on its own is read wherever it is: the
+    operator chose it. Missing paths are yielded as ("missing", path).
     """
     seen_dirs = set()
+    roots = [os.path.realpath(given) for given in paths if os.path.isdir(given)]
     for given in paths:
         if os.path.isdir(given):
-            yield from _walk_dir(given, seen_dirs)
+            yield from _walk_dir(given, seen_dirs, roots)
         elif os.path.exists(given) or os.path.islink(given):
             yield _classify(given)
         else:
             yield "missing", given
 
 
-def _walk_dir(top, seen_dirs):
+def _inside(path, roots):
+    """Whether a link's target lies within one of the folders given (their real paths)."""
+    target = os.path.realpath(path)
+    return any(os.path.commonpath([root, target]) == root for root in roots)
+
+
+def _walk_dir(top, seen_dirs, roots):
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -121,6 +130,9 @@ def _walk_dir(top, seen_dirs):
             continue
         subdirs = []
         for entry in entries:
+            if entry.is_symlink() and not _inside(entry.path, roots):
+                yield "outside", entry.path
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:

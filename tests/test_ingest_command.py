@@ -3,6 +3,8 @@
 import codecs
 import contextlib
 import os
+import shutil
+import tempfile
 import threading
 from io import StringIO
 from pathlib import Path
@@ -433,6 +435,66 @@ class HostileFileTests(PageFolderMixin, TestCase):
         self.assertIn("30,001 photo blocks", refused[0])
         self.assertEqual(Article.objects.count(), 1)
         self.assertEqual(MediaItem.objects.count(), 1)
+
+
+class NotAnArchivePageTests(PageFolderMixin, TestCase):
+    """Only the original site's pages, from inside the folders given, become public."""
+
+    def run_ingest(self, *paths):
+        out = StringIO()
+        with self.assertRaises(CommandError):
+            call_command("ingest", *map(str, paths or [self.folder]), stdout=out, stderr=StringIO(), no_progress=True)
+        self.assertNotIn("Traceback", out.getvalue())
+        return [line for line in out.getvalue().splitlines() if line.startswith("refused")]
+
+    def outside_file(self, name, text):
+        """A file in a folder of its own, beside the folder ingested."""
+        outside = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, outside)
+        secret = outside / name
+        secret.write_text(text, encoding="utf-8")
+        return secret
+
+    def test_a_symlink_leading_outside_the_folders_given_is_refused_unread(self):
+        secret = self.outside_file("env", "DJANGO_SECRET_KEY=do-not-publish-me\n")
+        os.symlink(secret, self.folder / "env.txt")
+        os.symlink(secret.parent, self.folder / "elsewhere")
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 2, refused)
+        self.assertTrue(all("symbolic link leading outside the folders given" in line for line in refused))
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(Article.objects.filter(body__contains="do-not-publish-me").exists())
+        self.assertFalse(ListingPage.objects.exists())
+
+    def test_a_symlink_inside_the_folders_given_is_read(self):
+        (self.folder / "pages").mkdir()
+        self.page("pages/seed.txt", SEED.read_bytes())
+        os.symlink(self.folder / "pages", self.folder / "also")
+        ingest(self.folder)
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_text_without_any_sign_of_the_original_site_is_refused_not_guessed(self):
+        self.page("passwd.txt", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+        self.page("notes.txt", "Shopping\n\nMilk, bread and eggs...\n\nCall the plumber about the sink...\n")
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 2, refused)
+        self.assertTrue(all("not a page of the original site" in line for line in refused))
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(ListingPage.objects.exists())
+
+    def test_a_listing_longer_than_any_the_site_printed_is_refused(self):
+        items = "".join(
+            f"by Hamza Mustafa | Aug 28, 2014 | Middle East\nItem {i} of the flood...\n" for i in range(30_000)
+        )
+        self.page("tag-flood.txt", items)
+        self.page("good.txt", SEED.read_bytes())
+        refused = self.run_ingest()
+        self.assertEqual(len(refused), 1, refused)
+        self.assertIn("lists 30,000 items", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
+        self.assertFalse(ListingPage.objects.exists())
 
 
 class CountsTests(PageFolderMixin, TestCase):

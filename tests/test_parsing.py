@@ -144,7 +144,7 @@ class EdgeCaseTests(SimpleTestCase):
         ]:
             with self.subTest(text=text[:20]):
                 page = parse_page(text)
-                self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
+                self.assertIn(page.kind, parsing.KINDS)
 
     def test_listing_never_becomes_article_even_unnamed(self):
         text = textwrap.dedent("""\
@@ -277,7 +277,7 @@ class DamagedPageTests(SimpleTestCase):
                     mutated = "\n".join(rng.sample(lines, len(lines)))
                 with self.subTest(case=text_path.name, operation=operation):
                     page = parse_page(mutated, source_name=text_path.name)
-                    self.assertIn(page.kind, (parsing.ARTICLE, parsing.LISTING, parsing.PHOTO))
+                    self.assertIn(page.kind, parsing.KINDS)
 
 
 class FilePhotoDateTests(SimpleTestCase):
