@@ -7,8 +7,8 @@ from typing import NamedTuple
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from . import rows, search
-from .models import Article, Author, MediaItem, Section, Tag
+from . import reads, search
+from .models import Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, page_number, paginate_rows, paginate_sequence
 
 FACET_SIZE = 12
@@ -78,7 +78,7 @@ class SearchForm(forms.Form):
         else:
             page = paginate_sequence(params, matches.ids)
             ids = page.object_list
-        articles = Article.objects.listed(ids, "body")
+        articles = reads.listed(ids, "body")
         marks = search.highlighted(query, articles.values())
         results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in ids if pk in articles]
         results.page = page
@@ -182,7 +182,7 @@ def facet_choices(counts, selected, params):
         elif param == "agency":
             choices = [(a, a, n) for a, n in counter.most_common()]
         else:
-            named = rows.by_id(models[param], top[param], FACET_FIELDS[param])
+            named = reads.by_id(models[param], top[param], FACET_FIELDS[param])
             choices = [(named[i].slug, facet_name(named[i]), counter[i]) for i in top[param] if i in named]
         if choices:
             facets.append((param, label, [(*choice, changed(params, param, choice[0])) for choice in choices]))

@@ -6,7 +6,6 @@ every page view is what makes archive sites slow.
 """
 
 import datetime as dt
-from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import models
@@ -15,7 +14,6 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import rows
 from .addresses import address
 
 # How much of an article's text a list reads to show its first sentence.
@@ -26,6 +24,8 @@ LISTING_FIELDS = (
     *("id", "title", "slug", "published_on", "date_source", "sort_date", "listing_only", "photo_count"),
     *(f"{entity}__{field}" for entity in ("section", "author") for field in ("name", "slug", "name_is_guess")),
 )
+# Columns kept for search and for matching listings, never shown: reads of whole articles leave them.
+SEARCH_ONLY_FIELDS = ("index_terms", "title_key", "opening_key")
 # Articles whose date is unknown sort after every dated one, on this placeholder key.
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
 
@@ -190,74 +190,6 @@ class MediaItem(models.Model):
         return address("articles:photo-unnumbered", self.pk)
 
 
-BYLINE = ("section", "author")  # what an article's page shows of its own with it
-SEARCH_ONLY_FIELDS = ("index_terms", "title_key", "opening_key")  # kept for search, never shown
-
-
-def _byline_fields(model, listed):
-    """The fields of a section or author read with an article: all, or its key and ``listed``."""
-    if listed is None:
-        return model._meta.concrete_fields
-    return [f for f in model._meta.concrete_fields if f.primary_key or f.name in listed]
-
-
-def _article_sql(own, byline, extra, where):
-    """SELECT of articles with their section and author joined: the article's fields ``own``
-    and ``extra`` columns, each by-line's fields as ``byline`` names them (``_byline_fields``),
-    named "section__name" and so on for ``_attach_byline``."""
-    columns = [f'a."{Article._meta.get_field(name).column}"' for name in own] + list(extra)
-    joins = []
-    for name in BYLINE:
-        field = Article._meta.get_field(name)
-        model = field.related_model
-        columns += [f'{name}_t."{f.column}" AS "{name}__{f.attname}"' for f in _byline_fields(model, byline[name])]
-        on = f'{name}_t."{model._meta.pk.column}" = a."{field.column}"'
-        joins.append(f'LEFT JOIN "{model._meta.db_table}" {name}_t ON {on}')
-    return f'SELECT {", ".join(columns)} FROM "{Article._meta.db_table}" a {" ".join(joins)} WHERE {where}'
-
-
-@lru_cache(maxsize=1)
-def _shown_sql():
-    """The article with its section and author (see ArticleQuerySet.shown), built once."""
-    own = [f.name for f in Article._meta.concrete_fields if f.attname not in SEARCH_ONLY_FIELDS]
-    return _article_sql(own, dict.fromkeys(BYLINE), [], f'a."{Article._meta.pk.column}" = %s')
-
-
-@lru_cache(maxsize=1)
-def _listing_byline():
-    """entity -> the fields of it that LISTING_FIELDS names ("section__name" ...), built once."""
-    byline = {name: [] for name in BYLINE}
-    for name in LISTING_FIELDS:
-        if "__" in name:
-            entity, field = name.split("__")
-            byline[entity].append(field)
-    return byline
-
-
-@lru_cache(maxsize=64)
-def _listed_sql(fields, count):
-    """``count`` articles by id as a list shows them (see ArticleQuerySet.listed)."""
-    own = [name for name in LISTING_FIELDS if "__" not in name] + [*BYLINE, *fields]
-    opening = f'substr(a."{Article._meta.get_field("body").column}", 1, {OPENING_LENGTH}) AS "opening"'
-    where = f'a."{Article._meta.pk.column}" IN ({", ".join(["%s"] * count)})'
-    return _article_sql(own, _listing_byline(), [opening], where)
-
-
-def _attach_byline(article, byline):
-    """Set the section and author read with ``article`` (columns "section__id" ...) as its own."""
-    for name in BYLINE:
-        field = Article._meta.get_field(name)
-        model = field.related_model
-        read = [(f, article.__dict__.pop(f"{name}__{f.attname}")) for f in _byline_fields(model, byline[name])]
-        if getattr(article, field.attname) is None:
-            field.set_cached_value(article, None)
-        else:
-            # to_python: SQLite's 0 and 1 as booleans.
-            values = [column.to_python(value) for column, value in read]
-            names = [column.attname for column, _ in read]
-            field.set_cached_value(article, model.from_db(article._state.db, names, values))
-
-
 class ArticleQuerySet(models.QuerySet):
     """The filters every list of articles shares: reader's list, admin list and counts."""
 
@@ -323,102 +255,6 @@ class ArticleQuerySet(models.QuerySet):
         """Whole articles with their section and author, as the API and exports give them; their
         tags and photos come from ``links_attach`` once the rows are read."""
         return self.select_related("section", "author").defer(*SEARCH_ONLY_FIELDS)
-
-    def shown(self, pk):
-        """Article ``pk`` as its page shows it, with its section and author, or None. Written as
-        SQL, as the page's other queries below are: the ORM took four times the CPU to build and
-        read this one (0.65 against 0.15 ms). Each is read by ``rows.read``, not ``raw()``."""
-        found = rows.read(self.model, _shown_sql(), [pk])
-        if not found:
-            return None
-        _attach_byline(found[0], dict.fromkeys(BYLINE))
-        return found[0]
-
-    def listed(self, ids, *fields):
-        """id -> article for ``ids`` (a page of them), read as ``for_listing(*fields)`` reads
-        them, in one query written as SQL: the ORM took longer to build it than to read the rows."""
-        if not ids:
-            return {}
-        found = rows.read(self.model, _listed_sql(tuple(fields), len(ids)), list(ids))
-        byline = _listing_byline()
-        for article in found:
-            _attach_byline(article, byline)
-        return {article.pk: article for article in found}
-
-    def newer_than(self, article):
-        """The next article in date order, or None."""
-        return self.neighbours(article)[0]
-
-    def older_than(self, article):
-        return self.neighbours(article)[1]
-
-    def neighbours(self, article):
-        """(newer, older): the articles next to ``article`` in date order among all articles, or
-        None, in one query of two seeks on the date index. Written as SQL: the ORM took longer
-        to build it than the database to answer it."""
-        seeks = [
-            "SELECT * FROM (SELECT id, slug, title, sort_date FROM articles_article"
-            f" WHERE (sort_date, id) {op} (%s, %s) ORDER BY sort_date {direction}, id {direction} LIMIT 1) AS {name}"
-            for name, op, direction in (("newer", ">", "ASC"), ("older", "<", "DESC"))
-        ]
-        key = [article.sort_date, article.id]
-        newer = older = None
-        for row in rows.read(self.model, " UNION ALL ".join(seeks), key + key):
-            if (row.sort_date, row.id) > (article.sort_date, article.id):
-                newer = row
-            else:
-                older = row
-        return newer, older
-
-    def tags_of(self, article):
-        """``article``'s tags by name, each with ``on_original_site`` from its link. Written as
-        SQL, as are the two below: an article's first visit builds each query once, and the ORM
-        took three times longer to build these than the database to answer them."""
-        sql = (
-            "SELECT t.*, l.on_original_site FROM articles_articletag l"
-            " JOIN articles_tag t ON t.id = l.tag_id WHERE l.article_id = %s ORDER BY t.name, t.id"
-        )
-        return rows.read(Tag, sql, [article.pk])
-
-    def photos_of(self, article):
-        """``article``'s photos in the order its page had them (their position)."""
-        if not article.photo_count:
-            return []
-        sql = (
-            "SELECT m.* FROM articles_articlemedia l JOIN articles_mediaitem m ON m.id = l.media_id"
-            " WHERE l.article_id = %s ORDER BY l.position, l.id"
-        )
-        return rows.read(MediaItem, sql, [article.pk])
-
-    def related_to(self, article, tags, limit=5, per_tag=20):
-        """Articles sharing the most tags with ``article``, in one bounded query.
-
-        Candidates are the articles nearest in date within each of the article's three rarest
-        tags (rare tags say more than "Syria"); they are ranked by how many tags they share.
-        """
-        rare = sorted((t for t in tags if t.article_count > 1), key=lambda t: t.article_count)[:3]
-        if not rare:
-            return []
-        parts, params = [], []
-        for tag in rare:
-            for op, direction in (("<=", "DESC"), (">", "ASC")):
-                parts.append(
-                    "SELECT * FROM (SELECT article_id, sort_date FROM articles_articletag"
-                    f" WHERE tag_id = %s AND sort_date {op} %s ORDER BY sort_date {direction} LIMIT %s)"
-                    f" AS near{len(parts)}"
-                )
-                params += [tag.pk, article.sort_date, per_tag]
-        # Ranked on the tag links alone (they carry their article's date), so that only the
-        # chosen few articles are read.
-        sql = (
-            "SELECT a.id, a.title, a.slug, a.published_on, a.date_source, a.sort_date, c.shared FROM"
-            " (SELECT article_id, sort_date, count(*) AS shared"
-            f" FROM ({' UNION ALL '.join(parts)}) u WHERE article_id <> %s GROUP BY article_id, sort_date"
-            " ORDER BY shared DESC, sort_date DESC, article_id DESC LIMIT %s) c"
-            " JOIN articles_article a ON a.id = c.article_id"
-            " ORDER BY c.shared DESC, c.sort_date DESC, a.id DESC"
-        )
-        return rows.read(self.model, sql, [*params, article.pk, limit])
 
 
 class Article(models.Model):

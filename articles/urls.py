@@ -1,12 +1,11 @@
 from functools import wraps
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path, register_converter
-from django.urls.converters import StringConverter
+from django.urls import path, re_path
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 
-from . import feeds, views
+from . import converters, feeds, views
 from .pagecache import cached_page, seconds_until_tomorrow
 from .sitemaps import SITEMAPS
 
@@ -15,22 +14,7 @@ app_name = "articles"
 SLUG = r"[-\w]+"
 # The original site never had a page beyond this; a longer number is no page of it.
 LEGACY_PAGE = r"[0-9]{1,9}"
-# An id the database can hold (a longer number is none, and one of 4,300 digits Python will not read).
-ID = r"[0-9]{1,19}"
-
-
-class TextSlugConverter(StringConverter):
-    """A slug as the original site wrote it, in any script; never a NUL, which no database stores."""
-
-    regex = r"[^/\x00]+"
-
-
-class ExportFormatConverter(StringConverter):
-    regex = "csv|jsonl"
-
-
-register_converter(TextSlugConverter, "text")
-register_converter(ExportFormatConverter, "export_format")
+converters.register()
 
 # Readers' pages change only when an ingest or an editor changes the archive: browsers and
 # proxies may keep them five minutes, and revalidate with the ETag afterwards; the server keeps
@@ -72,11 +56,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("articles/", public(views.ArticleListView.as_view()), name="article-list"),
-    path("articles/<int:pk>/", views.article_by_id, name="article-by-id"),
-    path("articles/<int:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
-    re_path(
-        rf"^articles/(?P<pk>{ID})/citation\.(?P<extension>ris|bib)$", public(views.citation_download), name="citation"
-    ),
+    path("articles/<id:pk>/", views.article_by_id, name="article-by-id"),
+    path("articles/<id:pk>/<text:slug>/", public(views.ArticleDetailView.as_view()), name="article"),
+    path("articles/<id:pk>/citation.<citation_format:extension>", public(views.citation_download), name="citation"),
     path("search/", never_cache(cached_page(views.SearchView.as_view())), name="search"),
     path("search/timeline/", never_cache(cached_page(views.TimelineView.as_view())), name="timeline"),
     path("search/timeline.csv", never_cache(views.search_timeline_csv), name="search-timeline"),
@@ -86,8 +68,8 @@ urlpatterns = [
     path("articles/export.<export_format:fmt>", never_cache(views.article_export), name="article-export"),
     path("media/export.<export_format:fmt>", never_cache(views.photo_export), name="photo-export"),
     path("media/", public(views.PhotoListView.as_view()), name="photo-list"),
-    path("media/<int:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
-    path("photos/<int:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),
+    path("media/<id:media_id>/", public(views.PhotoDetailView.as_view()), name="photo"),
+    path("photos/<id:pk>/", public(views.PhotoDetailView.as_view()), name="photo-unnumbered"),
     path("tags/<text:slug>/", public(views.TagDetailView.as_view()), name="tag"),
     path("sections/<text:slug>/", public(views.SectionDetailView.as_view()), name="section"),
     path("authors/<text:slug>/", public(views.AuthorDetailView.as_view()), name="author"),

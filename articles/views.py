@@ -18,7 +18,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import citing, counts, exporting, history, pagecache, timeline
+from . import citing, counts, exporting, history, pagecache, reads, timeline
 from .api.serializers import PhotoSerializer
 from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
@@ -92,7 +92,7 @@ class KeysetListMixin(AlternatesMixin):
         keys = rows.only(*dict.fromkeys([*(name.lstrip("-") for name in fields), article_field]))
         page = self.page_of(keys, count, capped, fields)
         ids = [getattr(row, article_field) for row in page.object_list]
-        articles = Article.objects.listed(ids)
+        articles = reads.listed(ids)
         page.object_list = [articles[pk] for pk in ids if pk in articles]
         return page
 
@@ -176,7 +176,7 @@ class ArticleDetailView(AlternatesMixin, DetailView):
         return address("api:article-detail", self.object.pk)
 
     def get_object(self, queryset=None):
-        article = Article.objects.shown(self.kwargs["pk"])
+        article = reads.article(self.kwargs["pk"])
         if article is None:
             raise Http404("No such article.")
         return article
@@ -193,18 +193,18 @@ class ArticleDetailView(AlternatesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        every_tag = Article.objects.tags_of(article)
+        every_tag = reads.tags_of(article)
         # The original site's own tags are shown apart from those the archive's tagger found.
         site_tags = [tag for tag in every_tag if tag.on_original_site]
         tags = [tag for tag in every_tag if not tag.on_original_site]
-        newer, older = Article.objects.neighbours(article)
+        newer, older = reads.neighbours(article)
         return super().get_context_data(
-            photos=Article.objects.photos_of(article),
+            photos=reads.photos_of(article),
             tags=tags,
             site_tags=site_tags,
             newer=newer,
             older=older,
-            related=Article.objects.related_to(article, site_tags + tags),
+            related=reads.related_to(article, site_tags + tags),
             citation=article_citation(self.request, article),
             # An article an ingest has written over since (with --force) shows the file's text.
             corrections=history.corrections(article) if article.staff_edited else [],

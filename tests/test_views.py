@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles import search, services
-from articles.models import LISTING_FIELDS, Article, Author, MediaItem, Section, Tag
+from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
 from .helpers import article_make, ingest_real_pages, make_articles, section, tag
@@ -110,72 +110,6 @@ class ReaderPagesTests(TestCase):
                 self.assertIn('class="skip-link" href="#content"', html)
                 for landmark in ("<header", "<nav", "<main", "<footer"):
                     self.assertIn(landmark, html)
-
-
-class ShownArticleTests(TestCase):
-    """The article page's own query (written as SQL) reads what the ORM would."""
-
-    def test_the_article_comes_with_its_section_and_author_in_one_query(self):
-        author = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
-        article = article_make(title="Shown", author=author, section=section("news-middle-east"))
-        with self.assertNumQueries(1):
-            shown = Article.objects.shown(article.pk)
-            byline = (shown.section, shown.author)
-        expected = Article.objects.select_related("section", "author").get(pk=article.pk)
-        for field in Article._meta.concrete_fields:
-            if field.attname not in ("index_terms", "title_key", "opening_key"):
-                self.assertEqual(getattr(shown, field.attname), getattr(expected, field.attname), field.name)
-        for got, wanted in zip(byline, (expected.section, expected.author), strict=True):
-            self.assertEqual(
-                [getattr(got, f.attname) for f in got._meta.concrete_fields],
-                [getattr(wanted, f.attname) for f in wanted._meta.concrete_fields],
-            )
-        self.assertIs(shown.author.name_is_guess, True)
-        self.assertFalse(shown._state.adding)
-
-    def test_no_section_or_author_and_no_article(self):
-        article = article_make(title="Unsigned")
-        with self.assertNumQueries(1):
-            shown = Article.objects.shown(article.pk)
-            self.assertEqual((shown.section, shown.author), (None, None))
-        self.assertIsNone(Article.objects.shown(article.pk + 1000))
-        self.assertEqual(self.client.get(f"/articles/{article.pk + 1000}/unsigned/").status_code, 404)
-
-
-class ListedArticlesTests(TestCase):
-    """A page of a list's articles by id (written as SQL) reads what for_listing() reads."""
-
-    def test_the_same_rows_as_the_orm_in_one_query(self):
-        author = Author.objects.create(name="H Qudsi", slug="h-qudsi", name_is_guess=True)
-        signed = article_make(title="Signed", body="B" * 900, author=author, section=section("news-middle-east"))
-        unsigned = article_make(title="Unsigned", published_on=datetime.date(2012, 5, 6))
-        ids = [signed.pk, unsigned.pk, unsigned.pk + 1000]
-        with self.assertNumQueries(1):
-            listed = Article.objects.listed(ids, "body")
-            bylines = {pk: (a.section, a.author) for pk, a in listed.items()}
-        expected = Article.objects.for_listing("body").in_bulk(ids)
-        self.assertEqual(set(listed), {signed.pk, unsigned.pk})
-        for pk, article in listed.items():
-            wanted = expected[pk]
-            self.assertEqual(article.get_deferred_fields(), wanted.get_deferred_fields())
-            for name in [*LISTING_FIELDS, "body", "opening"]:
-                self.assertEqual(attribute(article, name), attribute(wanted, name), name)
-            self.assertEqual(bylines[pk], (wanted.section, wanted.author))
-        self.assertEqual(len(listed[signed.pk].opening), 400)
-        self.assertIs(listed[signed.pk].author.name_is_guess, True)
-        deferred = expected[signed.pk].section.get_deferred_fields()
-        self.assertEqual(listed[signed.pk].section.get_deferred_fields(), deferred)
-
-    def test_no_ids_no_query(self):
-        with self.assertNumQueries(0):
-            self.assertEqual(Article.objects.listed([]), {})
-
-
-def attribute(obj, dotted):
-    """``obj.section.name`` for "section__name": None along a missing by-line."""
-    for name in dotted.split("__"):
-        obj = getattr(obj, name) if obj is not None else None
-    return obj
 
 
 class LegacyUrlTests(TestCase):

@@ -162,17 +162,3 @@ class SearchChangeLogTests(PageFolderMixin, TestCase):
         self.assertEqual(self.logged(), ({filed.pk}, set()))
         author.delete()
         self.assertEqual(SearchChange.objects.filter(article_id=filed.pk).count(), 2)
-
-
-class DateOrderNeighbourTests(TestCase):
-    def test_newer_and_older_follow_date_then_id_including_ties_and_undated(self):
-        first = article_make(title="First", published_on=dt.date(2014, 1, 1), source_path="1.txt")
-        tie_a = article_make(title="Tie A", published_on=dt.date(2015, 1, 1), source_path="2.txt")
-        tie_b = article_make(title="Tie B", published_on=dt.date(2015, 1, 1), source_path="3.txt")
-        undated = article_make(title="Undated", source_path="4.txt")
-        order = [undated, first, tie_a, tie_b]
-        for older, newer in zip(order, order[1:]):
-            self.assertEqual(Article.objects.newer_than(older).pk, newer.pk)
-            self.assertEqual(Article.objects.older_than(newer).pk, older.pk)
-        self.assertIsNone(Article.objects.newer_than(tie_b))
-        self.assertIsNone(Article.objects.older_than(undated))

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import search, timeline
+from ..converters import TextSlugConverter
 from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from ..forms import FACET_SIZE, SearchForm
 from ..models import Article, Author, MediaItem, Section, Tag, links_attach
-from ..urls import TextSlugConverter
 from .pagination import KeysetPagination, page_size, position_link, position_of
 from .serializers import (
     ArticleSerializer,

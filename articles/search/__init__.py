@@ -10,12 +10,10 @@ marks snippets where the words were found, and offers other spellings when nothi
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import threading
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 from archive import replicas
 
-from .. import rows
+from .. import reads
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
 from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
@@ -251,13 +249,7 @@ def filter_queryset(queryset, text):
         return queryset.none()
     engine = backend()
     engine.refresh()
-    ids = engine.all_ids(request_for(query))
-    if not ids:
-        return queryset.none()
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    if connection.vendor == "postgresql":
-        return queryset.extra(where=[f"{table}.id = ANY(%s)"], params=[ids])
-    return queryset.extra(where=[f"{table}.id IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
+    return reads.among(queryset, engine.all_ids(request_for(query)))
 
 
 # --- Showing -----------------------------------------------------------------------------------
@@ -281,7 +273,7 @@ def highlighted(query: Query, articles):
     """
     terms_of = _terms_of()
     wanted = wanted_terms(query, terms_of)
-    captions_of = _captions_of([article.pk for article in articles if article.photo_count])
+    captions_of = reads.photo_captions([article.pk for article in articles if article.photo_count])
     marks = {}
     for article in articles:
         best = snippet_html(article.body, wanted, terms_of)
@@ -292,30 +284,6 @@ def highlighted(query: Query, articles):
         snippet = best[0] if best else opening_html(article.body)
         marks[article.pk] = (mark_safe(marked_html(article.title, wanted, terms_of)), mark_safe(snippet))
     return marks
-
-
-def _captions_of(ids):
-    """article id -> its photos' captions and credits, in their order."""
-    from ..models import ArticleMedia
-
-    captions_of = {}
-    if ids:
-        for photo in rows.read(ArticleMedia, _captions_sql(len(ids)), ids):
-            captions_of.setdefault(photo.article_id, []).append(f"{photo.caption} {photo.credit}".strip())
-    return captions_of
-
-
-@lru_cache(maxsize=32)
-def _captions_sql(count):
-    """The captions and credits of ``count`` articles' photos, in their order (see _captions_of)."""
-    from ..models import ArticleMedia, MediaItem
-
-    link, photo = ArticleMedia._meta, MediaItem._meta
-    return (
-        f'SELECT l."id", l."article_id", p."caption", p."credit" FROM "{link.db_table}" l '
-        f'JOIN "{photo.db_table}" p ON p."id" = l."media_id" '
-        f'WHERE l."article_id" IN ({", ".join(["%s"] * count)}) ORDER BY l."position", l."id"'
-    )
 
 
 def opening_html(text, words=OPENING_WORDS):
@@ -330,7 +298,7 @@ def photo_rows(query: Query, found: PhotoMatches):
 
     terms_of = _terms_of()
     wanted = wanted_terms(query, terms_of)
-    by_pk = rows.by_id(MediaItem, [hit.pk for hit in found.hits], ("media_id", "title", "caption", "credit"))
+    by_pk = reads.by_id(MediaItem, [hit.pk for hit in found.hits], ("media_id", "title", "caption", "credit"))
     shown = []
     for hit in found.hits:
         photo = by_pk.get(hit.pk)
