@@ -30,7 +30,6 @@ from django.urls import path, reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
-from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import editing, search
@@ -56,10 +55,6 @@ admin.site.index_title = "The archive's content"
 # list's titles; the breadcrumbs and the index lead to the models as well.
 admin.site.enable_nav_sidebar = False
 
-# An article's revision holds its tag and photo links, so that a restore brings them back.
-reversion.register(ArticleTag)
-reversion.register(ArticleMedia)
-reversion.register(Article, follow=("articletag_set", "articlemedia_set"))
 
 # A search with at most this many matches lists them by id. A count of more stops here: an
 # exact count of a word in most of the archive costs a scan of it.
@@ -144,28 +139,7 @@ class ArchiveVersionAdmin(CompareVersionAdmin):
     def record_current(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and self.has_change_permission(request, obj):
-            record_current(obj)
-
-
-def record_current(obj):
-    """Save ``obj`` as it is now as a version, unless its latest version already holds it."""
-    latest = Version.objects.get_for_object(obj).first()
-    if latest is not None and _holds(latest, obj):
-        return
-    with reversion.create_revision():
-        reversion.add_to_revision(obj)
-        reversion.set_comment("As it was before this edit: written by ingest or by an admin action.")
-        if getattr(obj, "updated_at", None):
-            reversion.set_date_created(obj.updated_at)
-
-
-def _holds(version, obj):
-    """Whether a version has the object's current values (timestamps aside)."""
-    fields = [
-        f for f in obj._meta.concrete_fields if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-    ]
-    saved = version.field_dict
-    return all(saved.get(f.attname) == getattr(obj, f.attname) for f in fields)
+            editing.record_current(obj)
 
 
 # --- Widgets -----------------------------------------------------------------------------------
@@ -504,15 +478,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # What the counts and the coverage page count: its filing, its date and how it is known,
-        # whether it is whole, and its photos' Media IDs.
-        counted = {"published_on", "date_source", "is_truncated", "section", "author", "tag_choices"}
-        photos_changed = any(formset.has_changed() for formset in formsets)
-        editing.article_edited(
-            form.instance,
-            tags=form.cleaned_data["tag_choices"],
-            counts_changed=not change or photos_changed or bool(counted & set(form.changed_data)),
-        )
+        editing.article_edited(form.instance, tags=form.cleaned_data["tag_choices"])
         article = form.instance
         if reversion.is_active():
             # The revision holds the article as refreshed, with its links as saved.
@@ -667,36 +633,21 @@ def date_drilldown(cl):
 # --- Photos ------------------------------------------------------------------------------------
 
 
-class ReindexOnDeleteMixin:
-    """Deleting photos or tags changes their articles' search text: re-index those articles.
+class EditingDeleteMixin:
+    """Deleting photos or tags goes through ``editing``, which re-indexes their articles."""
 
-    ``links`` is the link model to the articles, ``link_field`` its field naming the deleted
-    object, and ``reindex`` the editing function to call with the article ids.
-    """
-
-    links = None
-    link_field = ""
-    reindex = staticmethod(lambda article_ids: None)
-
-    def linked_article_ids(self, objects):
-        return list(
-            self.links.objects.filter(**{f"{self.link_field}__in": objects}).values_list("article_id", flat=True)
-        )
+    delete = staticmethod(lambda queryset: None)
 
     def delete_model(self, request, obj):
-        article_ids = self.linked_article_ids([obj])
-        super().delete_model(request, obj)
-        self.reindex(article_ids)
+        self.delete(type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        article_ids = self.linked_article_ids(queryset)
-        super().delete_queryset(request, queryset)
-        self.reindex(article_ids)
+        self.delete(queryset)
 
 
 @admin.register(MediaItem)
-class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
-    links, link_field, reindex = ArticleMedia, "media", staticmethod(editing.captions_changed)
+class MediaItemAdmin(EditingDeleteMixin, ArchiveVersionAdmin):
+    delete = staticmethod(editing.photos_delete)
     list_display = ["label", "caption_excerpt", "agency", "taken_on", "used_in"]
     list_filter = ["agency"]
     list_per_page = 50
@@ -734,13 +685,7 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            editing.captions_changed([], [obj.pk])
-        elif {"caption", "credit", "title", "agency", "taken_on", "media_id"} & set(form.changed_data):
-            # The coverage page gives the Media IDs of each month's photos.
-            renumbered = "media_id" in form.changed_data
-            editing.captions_changed(obj.articles.values_list("pk", flat=True), [obj.pk], counts_changed=renumbered)
+        editing.photo_save(obj, form.changed_data)
 
     @admin.display(description="photo", ordering="media_id")
     def label(self, media):
@@ -771,8 +716,8 @@ class MediaItemAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
-    links, link_field, reindex = ArticleTag, "tag", staticmethod(editing.tags_changed)
+class TagAdmin(EditingDeleteMixin, ArchiveVersionAdmin):
+    delete = staticmethod(editing.tags_delete)
     list_display = ["name", "kind", "alias_summary", "tagger_uses", "article_total"]
     list_filter = ["kind", "tagger_uses"]
     search_fields = ["name", "aliases"]
@@ -782,9 +727,7 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
     actions = ["merge_tags"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        renamed = change and "name" in form.changed_data
-        editing.tags_changed(obj.articles.values_list("pk", flat=True) if renamed else ())
+        editing.tag_save(obj, form.changed_data)
 
     @admin.display(description="other names")
     def alias_summary(self, tag):
@@ -817,12 +760,8 @@ class TagAdmin(ReindexOnDeleteMixin, ArchiveVersionAdmin):
                 },
             )
         others = [t for t in tags if t != kept]
-        record_current(kept)
         names = ", ".join(t.name for t in others)
-        with reversion.create_revision():
-            moved = editing.tags_merge(kept, others)
-            reversion.set_user(request.user)
-            reversion.set_comment(f"Merged {names} into this tag.")
+        moved = editing.tags_merge(kept, others, request.user)
         self.log_change(request, kept, f"Merged {names} into this tag.")
         self.log_deletions(request, others)
         self.message_user(request, f"Merged {names} into “{kept}”: {moved} articles now carry it.", messages.SUCCESS)
@@ -837,11 +776,7 @@ class NamedEntityAdmin(ArchiveVersionAdmin):
     readonly_fields = ["article_count"]
 
     def save_model(self, request, obj, form, change):
-        if "name" in form.changed_data and "name_is_guess" not in form.changed_data:
-            obj.name_is_guess = False  # an editor's name is no guess
-        super().save_model(request, obj, form, change)
-        if change and {"name", "slug", "name_is_guess"} & set(form.changed_data):
-            editing.filing_renamed()
+        editing.filing_save(obj, form.changed_data)
 
 
 @admin.register(Section)

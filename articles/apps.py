@@ -7,5 +7,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Deleting an article or a photo logs it for the search index (services' signal receivers).
-        from . import services  # noqa: F401
+        # Deleting an article, a photo, a section or an author logs it for the search index
+        # (the signal receivers of ``changes``).
+        from . import changes  # noqa: F401

@@ -1,52 +1,89 @@
-"""Writes by editors: what an edit in the admin changes beyond the rows the editor touched.
+"""Every human write: editors' saves, reverts and recoveries from the history, tag merges, and
+(to come) readers' corrections once an editor accepts them.
 
-An article's derived columns (its search text, photo count and the date copied onto its tag
-links) are recomputed by ``services``, exactly as ingest computes them, which logs the article
-for the search index in the same transaction; the index applies the log once the edit has
-committed, as are the counts readers see refreshed.
+Each function here does the whole of its write: the history (django-reversion) holds the state
+before it (``record_current``), the derived columns are recomputed as ingest computes them
+(``derive``), and ``changes.archive_changed`` has the counts, the search index and the caches
+follow once the transaction commits. The admin only calls these: no write rule lives there.
 """
 
 import json
 from collections import defaultdict
 
+import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from reversion.models import Version
 
-from . import search, services
-from .models import Article, ArticleTag, Tag
-from .services import BATCH, batched
+from . import changes, derive
+from .database import BATCH, batched
+from .models import Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
+
+# What a photo's articles show of it, or search finds it by: a change to one re-indexes them.
+PHOTO_SHOWN_FIELDS = {"caption", "credit", "title", "agency", "taken_on", "media_id"}
+# What readers see of a section or an author beside the articles: a change moves the caches on.
+FILING_SHOWN_FIELDS = {"name", "slug", "name_is_guess"}
+
+# --- History ---------------------------------------------------------------------------------
+
+# What the history holds: an article's versions hold its tag and photo links, so that a restore
+# brings them back.
+reversion.register(ArticleTag)
+reversion.register(ArticleMedia)
+reversion.register(Article, follow=("articletag_set", "articlemedia_set"))
+for model in (MediaItem, Tag, Section, Author):
+    reversion.register(model)
+
+
+def record_current(obj):
+    """Save ``obj`` as it is now as a version, unless its latest version already holds it.
+
+    Objects enter the archive through ingest, which records no history: without this before
+    every edit, the first edit of an article could never be undone."""
+    latest = Version.objects.get_for_object(obj).first()
+    if latest is not None and _holds(latest, obj):
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(obj)
+        reversion.set_comment("As it was before this edit: written by ingest or by an admin action.")
+        if getattr(obj, "updated_at", None):
+            reversion.set_date_created(obj.updated_at)
+
+
+def _holds(version, obj):
+    """Whether a version has the object's current values (timestamps aside)."""
+    fields = [
+        f for f in obj._meta.concrete_fields if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    saved = version.field_dict
+    return all(saved.get(f.attname) == getattr(obj, f.attname) for f in fields)
+
+
+# --- Articles --------------------------------------------------------------------------------
 
 
 def article_save(article):
-    """Save an article an editor changed: marked as edited by staff, so ingest keeps it."""
+    """Save an article an editor changed (a revert or recovery included): marked as edited by
+    staff, so that ingest keeps it."""
     article.staff_edited = True
-    services.article_derive(article)
+    derive.article_derive(article)
     article.save()
 
 
-def article_edited(article, *, tags=None, counts_changed=True):
-    """After an editor's save: set its tags (when given) and bring what it derives from its
-    tags and photos up to date."""
+def article_edited(article, *, tags=None):
+    """After an editor's save of an article: set its tags (when given), bring what it derives
+    from its tags and photos up to date, and have the archive follow."""
     if tags is not None:
-        services.tags_assign([article], [[t.pk for t in tags]], replace=True)
-    services.articles_rederive([article.pk])
+        derive.tags_assign([article], [[t.pk for t in tags]], replace=True)
+    derive.articles_rederive([article.pk])
     article.refresh_from_db(fields=["sort_date", "index_terms", "photo_count"])
-    _changed(counts_changed)
+    changes.archive_changed()
 
 
 def articles_deleted():
-    """After an editor deleted articles (the index heard of each by signal): recount what lists
-    show, forget cached pages."""
-    _changed(counts_changed=True)
-
-
-def filing_renamed():
-    """After a section or an author was renamed: the pages that show its name, cached under the
-    old version, are not served again (the index holds its id only)."""
-    search.invalidate()
-    transaction.on_commit(search.invalidate)
+    """After an editor deleted articles (the change log heard of each by signal)."""
+    changes.archive_changed()
 
 
 def tag_add(tag, article_ids):
@@ -58,16 +95,81 @@ def tag_add(tag, article_ids):
         added = []
         for chunk in batched(sorted(set(article_ids)), BATCH):
             articles = list(Article.objects.filter(pk__in=chunk).only("id", "sort_date"))
-            added += [pk for pk, _ in services.tags_assign(articles, [[tag.pk]] * len(articles))]
+            added += [pk for pk, _ in derive.tags_assign(articles, [[tag.pk]] * len(articles))]
         for chunk in batched(added, BATCH):
             Article.objects.filter(pk__in=chunk).update(staff_edited=True)
-        services.articles_rederive(added)
-        _changed(counts_changed=bool(added))
+        derive.articles_rederive(added)
+        changes.archive_changed()
     return len(added)
 
 
-def tags_merge(kept, others):
-    """Merge tags into ``kept``: their articles move to it, their names become its aliases.
+# --- Photos ------------------------------------------------------------------------------------
+
+
+def photo_save(photo, changed=()):
+    """Save a photo an editor added or changed (``changed``: the fields changed). Its search
+    document, and those of the articles showing it, are read again when what they hold of it
+    changed; the coverage page gives each month's Media IDs."""
+    created = photo.pk is None
+    photo.save()
+    if created:
+        captions_changed([], [photo.pk])
+    elif PHOTO_SHOWN_FIELDS & set(changed):
+        captions_changed(photo.articles.values_list("pk", flat=True), [photo.pk])
+
+
+def captions_changed(article_ids, photo_ids=()):
+    """After a photo's caption, credit or Media ID changed: re-index it and its articles."""
+    changes.record(photo_ids=photo_ids)
+    derive.articles_rederive(article_ids)
+    changes.archive_changed()
+
+
+def photos_delete(photos):
+    """Delete photos (a queryset): the articles that showed them are re-indexed and recounted."""
+    article_ids = list(ArticleMedia.objects.filter(media__in=photos).values_list("article_id", flat=True))
+    photos.delete()
+    captions_changed(article_ids)
+
+
+# --- Tags, sections and authors ----------------------------------------------------------------
+
+
+def tag_save(tag, changed=()):
+    """Save a tag an editor added or changed. Renamed, its articles' search text changes; any
+    change (an alias, say) changes what search finds for its names."""
+    renamed = tag.pk is not None and "name" in changed
+    tag.save()
+    tags_changed(tag.articles.values_list("pk", flat=True) if renamed else ())
+
+
+def tags_changed(article_ids=()):
+    """After tags were renamed or deleted: re-index their articles, forget cached searches."""
+    derive.articles_rederive(article_ids)
+    changes.archive_changed()
+
+
+def tags_delete(tags):
+    """Delete tags (a queryset): their articles are re-indexed and recounted."""
+    article_ids = list(ArticleTag.objects.filter(tag__in=tags).values_list("article_id", flat=True))
+    tags.delete()
+    tags_changed(article_ids)
+
+
+def filing_save(entity, changed=()):
+    """Save a section or an author an editor added or changed. A name an editor gives is no
+    guess; the pages showing the old name are not served again (the index holds its id only)."""
+    if "name" in changed and "name_is_guess" not in changed:
+        entity.name_is_guess = False
+    created = entity.pk is None
+    entity.save()
+    if created or FILING_SHOWN_FIELDS & set(changed):
+        changes.archive_changed(index=False)
+
+
+def tags_merge(kept, others, user=None):
+    """Merge tags into ``kept``: their articles move to it, their names become its aliases; the
+    history records the merge (by ``user``) after the kept tag as it was.
 
     Earlier versions of articles in the history are moved to ``kept`` as well, so that
     restoring one never names a tag that no longer exists. Return the number of articles moved.
@@ -75,33 +177,43 @@ def tags_merge(kept, others):
     others = [tag for tag in others if tag.pk != kept.pk]
     if not others:
         return 0
-    other_ids = [tag.pk for tag in others]
-    with transaction.atomic():
-        links = list(ArticleTag.objects.filter(tag_id__in=other_ids).order_by("id").values_list("id", "article_id"))
-        linked = {article_id for _, article_id in links}
-        seen = set()
-        for chunk in batched(sorted(linked), BATCH):
-            seen.update(ArticleTag.objects.filter(tag=kept, article_id__in=chunk).values_list("article_id", flat=True))
-        move, drop = [], []
-        for link_id, article_id in links:
-            # An article already tagged with the kept tag (or by two of the merged ones) keeps one link.
-            (drop if article_id in seen else move).append(link_id)
-            seen.add(article_id)
-        for chunk in batched(drop, BATCH):
-            # A dropped link the original site gave passes that on to the link kept.
-            on_site = ArticleTag.objects.filter(pk__in=chunk, on_original_site=True).values("article_id")
-            ArticleTag.objects.filter(tag=kept, article_id__in=on_site).update(on_original_site=True)
-            ArticleTag.objects.filter(tag_id__in=other_ids, article_id__in=on_site).update(on_original_site=True)
-            ArticleTag.objects.filter(pk__in=chunk).delete()
-        for chunk in batched(move, BATCH):
-            ArticleTag.objects.filter(pk__in=chunk).update(tag=kept)
+    record_current(kept)
+    names = ", ".join(t.name for t in others)
+    with transaction.atomic(), reversion.create_revision():
+        linked = _links_move(kept, [tag.pk for tag in others])
         kept.aliases = "\n".join(_merged_names(kept, others))
         kept.save()
-        _history_retarget(set(other_ids), kept.pk)
-        Tag.objects.filter(pk__in=other_ids).delete()
-        services.articles_rederive(linked)
-        _changed(counts_changed=True)
+        _history_retarget({tag.pk for tag in others}, kept.pk)
+        Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+        derive.articles_rederive(linked)
+        changes.archive_changed()
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(f"Merged {names} into this tag.")
     return len(linked)
+
+
+def _links_move(kept, other_ids):
+    """Move the merged tags' links to ``kept``; return the ids of the articles they linked."""
+    links = list(ArticleTag.objects.filter(tag_id__in=other_ids).order_by("id").values_list("id", "article_id"))
+    linked = {article_id for _, article_id in links}
+    seen = set()
+    for chunk in batched(sorted(linked), BATCH):
+        seen.update(ArticleTag.objects.filter(tag=kept, article_id__in=chunk).values_list("article_id", flat=True))
+    move, drop = [], []
+    for link_id, article_id in links:
+        # An article already tagged with the kept tag (or by two of the merged ones) keeps one link.
+        (drop if article_id in seen else move).append(link_id)
+        seen.add(article_id)
+    for chunk in batched(drop, BATCH):
+        # A dropped link the original site gave passes that on to the link kept.
+        on_site = ArticleTag.objects.filter(pk__in=chunk, on_original_site=True).values("article_id")
+        ArticleTag.objects.filter(tag=kept, article_id__in=on_site).update(on_original_site=True)
+        ArticleTag.objects.filter(tag_id__in=other_ids, article_id__in=on_site).update(on_original_site=True)
+        ArticleTag.objects.filter(pk__in=chunk).delete()
+    for chunk in batched(move, BATCH):
+        ArticleTag.objects.filter(pk__in=chunk).update(tag=kept)
+    return linked
 
 
 def _merged_names(kept, others):
@@ -142,28 +254,3 @@ def _history_retarget(other_ids, kept_id):
         fields["tag"] = kept_id
         version.serialized_data = json.dumps(data)
         version.save(update_fields=["serialized_data"])
-
-
-def tags_changed(article_ids=()):
-    """After tags were renamed or deleted: re-index their articles, forget cached searches."""
-    services.articles_rederive(article_ids)
-    _changed(counts_changed=True)
-
-
-def captions_changed(article_ids, photo_ids=(), counts_changed=False):
-    """After a photo's caption or credit changed: re-index it and the articles that show it;
-    after its Media ID changed, recount too."""
-    services.photos_changed(photo_ids)
-    services.articles_rederive(article_ids)
-    _changed(counts_changed)
-
-
-def _changed(counts_changed):
-    search.invalidate()
-    # Should the index fail, the change log keeps the edit for the next search: the save stands.
-    transaction.on_commit(search.catch_up, robust=True)
-    # Again once committed and indexed: a reader who rendered the old content meanwhile, from the
-    # primary or a replica, cached it under the first version.
-    transaction.on_commit(search.invalidate)
-    if counts_changed:
-        transaction.on_commit(services.counts_refresh)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, connections
 
-from . import parsing, search, services
-from .models import Article, Tag
+from . import changes, database, parsing, search, services
+from .models import Article, PageFile, Tag
 from .reading import Refused, file_stamp, one_file, read_source, walk
 from .services import (
     CREATED,
@@ -223,23 +223,20 @@ class Ingester:
 
     def _finish(self, tally):
         """What a run does once all its batches are in: the links its batches could not make
-        side by side, the counts, the planner's statistics and the search index. A run that
-        stored nothing has no links to make, and recounts only when counts are due (a run
-        killed earlier may have left them to it)."""
+        side by side, the planner's statistics, the search index, and "the archive changed"
+        (counts recounted when due, caches moved on). A run that stored nothing has no links to
+        make, and recounts only when counts are due (a run killed earlier may have left them)."""
         if tally["pages stored"]:
             if self.in_parallel:
                 # Batches committed side by side did not see each other's items and articles.
                 services.listing_items_settle(*self.settle_from)
             services.listing_only_absorb(self.settle_from[1])
-            services.search_changes_prune()
+            changes.prune()
         self.listing_only_made = services.listing_only_articles_make()
-        if services.counts_due():
-            services.counts_refresh()
         if tally["articles written"] >= ANALYZE_AFTER:
-            search.analyze()
+            database.analyze()
         elif tally["files read"] >= ANALYZE_AFTER:
-            services.page_files_analyze()  # the files it read are recorded for the next run
-        search.invalidate()
+            database.analyze(PageFile, vacuum=False)  # the files it read are recorded for the next run
         if self.indexer is not None:
             self.indexer.join()
         if self.index_at_end and self.index_progress is not None:
@@ -247,6 +244,7 @@ class Ingester:
                 self._index(progress=update)
         else:
             self._index()
+        changes.archive_changed(index=False, committed=True)
 
     def _first_ingest(self):
         """Whether this run fills an empty archive: then its search index is built once, at its

@@ -1,7 +1,7 @@
 """The archive's data: articles, their photos, tags, sections and authors.
 
 Counts shown to readers (articles per tag, section, author and month) are kept in columns and
-refreshed by ``services.counts_refresh`` after each ingest or edit: counting a million rows on
+refreshed by ``counts.refresh`` after each ingest or edit: counting a million rows on
 every page view is what makes archive sites slow.
 """
 
@@ -319,7 +319,7 @@ class Article(models.Model):
     )
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # What listing items are matched on (see parsing.match_key). NULL rather than "" so that
-    # adding them needs no copy of the table; services.article_derive fills them.
+    # adding them needs no copy of the table; derive.article_derive fills them.
     title_key = models.CharField(max_length=500, null=True, editable=False)  # noqa: DJ001
     opening_key = models.CharField(max_length=60, null=True, editable=False)  # noqa: DJ001
     staff_edited = models.BooleanField(
@@ -356,7 +356,7 @@ class Article(models.Model):
                 condition=~Q(original_url=""),
                 name="article_original_url_unique",
             ),
-            # services.article_derive sets it; the database makes sure nothing else disagrees.
+            # derive.article_derive sets it; the database makes sure nothing else disagrees.
             models.CheckConstraint(
                 condition=Q(sort_date=Coalesce(F("published_on"), Value(UNDATED_SORT_DATE))),
                 name="article_sort_date_derived",
@@ -504,7 +504,7 @@ class UndatedCount(models.Model):
     of a generated archive, tens of milliseconds at a million."""
 
     article_count = models.PositiveIntegerField(default=0)
-    # The change log's last row when the counts were last made (services.counts_refresh): every
+    # The change log's last row when the counts were last made (counts.refresh): every
     # change to what they count logs a row, so a later row means they are due again.
     counted_change = models.BigIntegerField(null=True, editable=False)
 

@@ -1,6 +1,6 @@
 """Readers' pages kept rendered in the cache until the archive changes.
 
-The key holds search.index_version(), which ingest and editors' saves move on, so a cached
+The key holds caching.version(), which ingest and editors' saves move on, so a cached
 page never outlives the content it shows by more than the cache's own spread between server
 processes (see settings.CACHES). Only complete, successful GET responses are kept, and only
 when read from data that holds every change the version stands for (archive/replicas.py).
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from archive import replicas, warmup
 
-from . import search
+from . import caching
 
 
 def seconds_until_tomorrow():
@@ -40,7 +40,7 @@ def cached_page(view=None, *, daily=False):
         if request.method not in ("GET", "HEAD") or not seconds or warmup.WARM_UP in request.META:
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode("utf-8", "surrogateescape")
-        version = search.index_version()
+        version = caching.version()
         day = timezone.localdate().isoformat() if daily else ""
         key = f"archive-page:{version}:{day}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
@@ -55,25 +55,3 @@ def cached_page(view=None, *, daily=False):
         return response
 
     return wrapper
-
-
-def kept(kind, name, compute, seconds=None):
-    """``compute()``, kept in the cache until the archive changes (the key holds its version),
-    and only when read from data holding every change: a lagging replica's answer is shown,
-    not kept."""
-    version = search.index_version()
-    key = f"archive-{kind}:{version}:{name}"
-    found = cache.get(key)
-    if found is None:
-        keep = replicas.holds_every_change(version)
-        found = compute()
-        if keep:
-            cache.set(key, found, seconds or settings.ARCHIVE_CACHE_SECONDS)
-    return found
-
-
-def fragment(name, render):
-    """A part of pages many addresses share, rendered by ``render()`` and kept like a page, so
-    not at all when rendered pages are not kept (ARCHIVE_PAGE_CACHE_SECONDS=0)."""
-    seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
-    return kept("fragment", name, render, seconds) if seconds else render()

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .matching import OPENING_KEY_LENGTH, match_key
+
 ARTICLE = "article"
 LISTING = "listing"
 PHOTO = "photo"
@@ -887,49 +889,12 @@ def estimate_from_media_id(media_id: int) -> dt.date | None:
 
 # --- Matching listing items to articles ------------------------------------------------------
 
-# How much of a text's start identifies it: listing excerpts run to some 30 words or more.
-OPENING_KEY_LENGTH = 60
-KEY_WORD_RE = re.compile(r"[^\W_]+")
-
-
-def match_key(text: str) -> str:
-    """Text compared as words only: without case, accents, quotes, dashes, ellipses or spacing."""
-    if not text.isascii():
-        # ASCII text has no accents to take off (reading it character by character is most
-        # of the cost of an ingest's keys).
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(KEY_WORD_RE.findall(text.casefold()))
-
-
-def title_key(title: str | None) -> str:
-    """What an article's title and a listing item's title are matched on."""
-    return match_key(title or "")[:500]
-
-
 def excerpt_key(excerpt: str) -> str:
     """A listing excerpt's words without its dateline ("Algiers, Reuters—"), its closing
     ellipsis and its last word, which a listing may have cut short."""
     text = EXCERPT_END_RE.sub("", excerpt.strip())
     words = match_key(find_dateline(text)[2]).split(" ")
     return " ".join(words[:-1])
-
-
-def opening_key(key: str) -> str:
-    """The start of a text's key that an index can look up, or "" when the text is too short."""
-    return key[:OPENING_KEY_LENGTH] if len(key) >= OPENING_KEY_LENGTH else ""
-
-
-def text_opening_key(text: str) -> str:
-    """``opening_key(match_key(text))``, reading only as much of a long text as it needs."""
-    size = 4 * OPENING_KEY_LENGTH
-    while size < len(text):
-        key = match_key(text[:size])
-        # The word the cut may have split starts after the opening: the opening is whole.
-        if key.rfind(" ") > OPENING_KEY_LENGTH:
-            return opening_key(key)
-        size *= 4
-    return opening_key(match_key(text))
 
 
 def excerpt_begins(excerpt: str, body_key: str) -> bool:

@@ -1,18 +1,8 @@
-"""Every write to the archive goes through this module.
+"""Storing parsed pages: articles with their photos and links, photo pages, listing pages.
 
-Whatever changes an article — an ingest, an editor's save, a tag merge, a data migration or a
-test's factory — calls these functions, so that what an article derives from its date, tags and
-photos (``sort_date``, ``slug``, ``index_terms``, ``photo_count`` and the date copied onto its
-tag links) is computed in one place, the same way for everyone:
-
-- ``article_derive(article, tag_names=…, captions=…)`` fills the derived columns of one article;
-- ``articles_rederive(ids)`` recomputes them from the links in the database (after an edit);
-- ``tags_assign(…)`` links articles to tags with the article's date copied onto the link;
-- ``pages_write(items, force=…)`` stores one batch of parsed pages in one transaction;
-- ``search_changes_record(…)`` logs, in the same transaction, what the search index must
-  read again (every function here that changes an article's or a photo's text, tags, date,
-  section or author calls it, and deleting one records it through the signals below);
-- ``counts_refresh()`` recounts what readers' pages show.
+``pages_write(items, force=…)`` stores one batch of parsed pages in one transaction; the rest of
+this module is what it needs: the pages the archive holds already, the files it read last time,
+the listings' items and what they tell of the articles they announce.
 
 An article is identified by its original address when its file name gives one, else by the file
 it came from; a page's text hash recognises a copy of a page already held.
@@ -20,25 +10,19 @@ it came from; a page's text hash recognises a copy of a page already held.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.db.models.signals import post_delete, pre_delete
-from django.dispatch import receiver
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import parsing
-from .bulk import insert_rows
+from . import changes, derive, matching, parsing
+from .database import BATCH, batched, insert_rows
 from .models import (
-    UNDATED_SORT_DATE,
-    ArchiveMonth,
     Article,
     ArticleMedia,
     ArticleTag,
@@ -47,11 +31,8 @@ from .models import (
     ListingPage,
     MediaItem,
     PageFile,
-    SearchChange,
     Section,
     Tag,
-    UndatedCount,
-    coverage_counts,
 )
 from .reading import SourceFile, file_keys
 
@@ -60,8 +41,6 @@ LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "ski
 WRITTEN = (CREATED, UPDATED)
 KEPT_DETAIL = "edited by staff; kept (use --force to overwrite)"
 
-# Rows per IN (...) list: well under SQLite's limit on parameters, and one round trip each.
-BATCH = 1000
 # How much of an article's text is compared with a listing's excerpt, which is far shorter.
 BODY_COMPARED = 4000
 
@@ -106,172 +85,6 @@ class ParsedFile:
     source: SourceFile
     page: parsing.ParsedPage
     tag_ids: set
-
-
-@dataclass(frozen=True)
-class StoredPhoto:
-    """A photo as the archive holds it: what an article's search text takes from it."""
-
-    pk: int
-    caption: str
-    credit: str
-
-    @property
-    def text(self):
-        return f"{self.caption} {self.credit}".strip()
-
-
-# --- What an article derives -----------------------------------------------------------------
-
-
-def article_derive(article, *, tag_names=None, captions=None):
-    """Fill the columns an article derives: its sort date and slug, and — given its tag names
-    (in tag id order) and its photos' caption texts (in page order) — its search text and photo
-    count. The database checks that ``sort_date`` agrees with ``published_on``."""
-    article.sort_date = article.published_on or UNDATED_SORT_DATE
-    if not article.slug:
-        article.slug = slugify(article.title)[:255] or "article"
-    if not {"title", "body"} & article.get_deferred_fields():
-        # What listing items are matched on (see listing_items_link).
-        article.title_key = parsing.title_key(article.title)
-        article.opening_key = parsing.text_opening_key(article.body)
-    if tag_names is not None and captions is not None:
-        article.index_terms = "\n".join([" ".join(tag_names), *captions]).strip()
-        article.photo_count = len(captions)
-    return article
-
-
-def articles_rederive(article_ids):
-    """Recompute the derived columns of articles from their links; return how many changed.
-
-    The tag links' copies of the article's date are brought up to date too, and the articles
-    are logged for the search index: whatever an editor changed (its text, date, section,
-    tags or photos), this runs after it.
-    """
-    changed = 0
-    article_ids = sorted(set(article_ids))
-    for chunk in batched(article_ids, BATCH):
-        tag_names, captions = _linked_names(chunk)
-        stale = []
-        for article in Article.objects.filter(pk__in=chunk).only(
-            "id", "title", "slug", "published_on", "sort_date", "index_terms", "photo_count"
-        ):
-            before = (article.sort_date, article.index_terms, article.photo_count)
-            article_derive(article, tag_names=tag_names.get(article.pk, []), captions=captions.get(article.pk, []))
-            if (article.sort_date, article.index_terms, article.photo_count) != before:
-                stale.append(article)
-        Article.objects.bulk_update(stale, ["sort_date", "index_terms", "photo_count"])
-        _copy_dates_to_tag_links(chunk)
-        changed += len(stale)
-    # Last, as pages_write does: the log's lock is taken after the rows', in every transaction.
-    search_changes_record(article_ids=article_ids)
-    return changed
-
-
-def _linked_names(article_ids):
-    """Tag names in tag id order and photo texts in position order, per article id."""
-    tag_names, captions = {}, {}
-    links = ArticleTag.objects.filter(article_id__in=article_ids).order_by("tag_id")
-    for article_id, name in links.values_list("article_id", "tag__name"):
-        tag_names.setdefault(article_id, []).append(name)
-    photos = ArticleMedia.objects.filter(article_id__in=article_ids).order_by("position", "id")
-    for article_id, pk, caption, credit in photos.values_list(
-        "article_id", "media_id", "media__caption", "media__credit"
-    ):
-        captions.setdefault(article_id, []).append(StoredPhoto(pk, caption, credit).text)
-    return tag_names, captions
-
-
-def _copy_dates_to_tag_links(article_ids):
-    """One UPDATE for the links whose copy of their article's date is out of date."""
-    article_date = Article.objects.filter(pk=OuterRef("article_id")).values("sort_date")[:1]
-    stale = ArticleTag.objects.filter(article_id__in=article_ids).exclude(sort_date=F("article__sort_date"))
-    stale.update(sort_date=Subquery(article_date))
-
-
-def tags_assign(articles, tag_ids, *, replace=False):
-    """Link each article to the tags ``tag_ids[i]`` (an iterable of ids), with its date copied.
-
-    With ``replace`` the articles' other tag links go, except those the original site gave
-    them; links an article already has are kept.
-    Return the (article id, tag id) links added.
-    """
-    wanted = {article.pk: set(ids) for article, ids in zip(articles, tag_ids)}
-    dates = {article.pk: article.sort_date for article in articles}
-    existing = set()
-    for chunk in batched(sorted(wanted), BATCH):
-        links = ArticleTag.objects.filter(article_id__in=chunk)
-        if replace:
-            # The original site's tags stay: they record what it printed, not a choice.
-            mine = links.filter(on_original_site=False)
-            gone = [pk for pk, a, t in mine.values_list("id", "article_id", "tag_id") if t not in wanted[a]]
-            ArticleTag.objects.filter(pk__in=gone).delete()
-        existing.update(links.values_list("article_id", "tag_id"))
-    rows = [
-        (pk, tag_id, dates[pk]) for pk, ids in wanted.items() for tag_id in sorted(ids) if (pk, tag_id) not in existing
-    ]
-    insert_rows(ArticleTag, ["article", "tag", "sort_date"], rows)
-    return [(pk, tag_id) for pk, tag_id, _ in rows]
-
-
-def search_changes_record(*, article_ids=(), photo_ids=()):
-    """Log articles and photos for the search index to read again, in the caller's transaction.
-
-    On PostgreSQL the rows are numbered and committed in one order (a transaction-level lock
-    taken first): the index applies the log by id, and must never see a row committed after
-    it already applied a higher one.
-    """
-    rows = [SearchChange(article_id=pk) for pk in sorted(set(article_ids))]
-    rows += [SearchChange(photo_id=pk) for pk in sorted(set(photo_ids))]
-    if not rows:
-        return
-    with transaction.atomic():
-        _take_turns("search_changes_record")
-        SearchChange.objects.bulk_create(rows, batch_size=BATCH)
-
-
-def search_changes_prune(days=None):
-    """Forget the change log's rows older than ``days`` (ARCHIVE_SEARCH_LOG_DAYS), always
-    keeping the newest; return how many went. An index whose last applied row is gone (a host
-    that read nothing for that long) notices, and rebuilds from the database."""
-    days = settings.ARCHIVE_SEARCH_LOG_DAYS if days is None else days
-    newest = SearchChange.objects.order_by("-id").values_list("id", flat=True).first()
-    if newest is None:
-        return 0
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    return SearchChange.objects.filter(id__lt=newest, created_at__lt=cutoff).delete()[0]
-
-
-@receiver(post_delete, sender=Article, dispatch_uid="search_change_article_deleted")
-def _article_deleted(sender, instance, **kwargs):
-    """However an article goes (the admin, a cascade, a queryset), the index hears of it."""
-    search_changes_record(article_ids=[instance.pk])
-
-
-@receiver(post_delete, sender=MediaItem, dispatch_uid="search_change_photo_deleted")
-def _photo_deleted(sender, instance, **kwargs):
-    search_changes_record(photo_ids=[instance.pk])
-
-
-@receiver(pre_delete, sender=Section, dispatch_uid="search_change_section_deleted")
-@receiver(pre_delete, sender=Author, dispatch_uid="search_change_author_deleted")
-def _filing_deleted(sender, instance, **kwargs):
-    """A deleted section or author leaves its articles unfiled (SET NULL, no signal of its own)."""
-    field = "section" if sender is Section else "author"
-    search_changes_record(article_ids=Article.objects.filter(**{field: instance}).values_list("pk", flat=True))
-
-
-def photos_changed(photo_ids):
-    """After an editor changed photos: their own search documents are read again (their
-    articles' are by ``articles_rederive``)."""
-    search_changes_record(photo_ids=photo_ids)
-
-
-def batched(items, size):
-    """Tuples of at most ``size`` items (itertools.batched arrives with Python 3.12)."""
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield tuple(items[start : start + size])
 
 
 # --- Storing parsed pages --------------------------------------------------------------------
@@ -335,12 +148,6 @@ def page_files_record(sources):
     )
 
 
-def page_files_analyze():
-    """Refresh the planner's statistics of the recorded files, after a run recorded many."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(PageFile._meta.db_table)}")
-
-
 def pages_write(items, *, force=False):
     """Store a batch of parsed pages in one transaction; return a FileOutcome per page.
 
@@ -355,7 +162,7 @@ def pages_write(items, *, force=False):
                 outcomes.append(writer.photo_page_store(item, photos))
             elif item.page.kind == parsing.LISTING:
                 outcomes.append(writer.listing_store(item))
-        search_changes_record(article_ids=writer.articles_written, photo_ids=writer.photos_written)
+        changes.record(article_ids=writer.articles_written, photo_ids=writer.photos_written)
         page_files_record(item.source for item in items)
     return outcomes
 
@@ -391,11 +198,11 @@ class PageWriter:
             for key, pk, caption, credit in MediaItem.objects.filter(fingerprint__in=chunk).values_list(
                 "fingerprint", "id", "caption", "credit"
             ):
-                stored[key] = StoredPhoto(pk, caption, credit)
+                stored[key] = derive.StoredPhoto(pk, caption, credit)
         new = [_media_item(key, block) for key, block in by_fingerprint.items() if key not in stored]
         # In batches: PostgreSQL takes at most 65,535 parameters a query when the server binds them.
         MediaItem.objects.bulk_create(new, batch_size=BATCH)
-        stored.update((m.fingerprint, StoredPhoto(m.pk, m.caption, m.credit)) for m in new)
+        stored.update((m.fingerprint, derive.StoredPhoto(m.pk, m.caption, m.credit)) for m in new)
         self.photos_written.update(m.pk for m in new)
         for key, photo in list(stored.items()):
             block = by_fingerprint[key]
@@ -407,7 +214,7 @@ class PageWriter:
                     agency=block.agency,
                     taken_on=photo_date(block),
                 )
-                stored[key] = StoredPhoto(photo.pk, block.caption, block.credit)
+                stored[key] = derive.StoredPhoto(photo.pk, block.caption, block.credit)
                 self.photos_written.add(photo.pk)
         return stored
 
@@ -461,7 +268,7 @@ class PageWriter:
     def _listing_only_found(self, items):
         """identity -> the article known only from listings that a page of the batch completes
         (see ``listing_only_fitting``)."""
-        keys = {article_identity(i): (parsing.title_key(i.page.title), i.page.body) for i in items}
+        keys = {article_identity(i): (matching.title_key(i.page.title), i.page.body) for i in items}
         return listing_only_fitting(keys)
 
     def _verdict(self, existing, item):
@@ -507,7 +314,7 @@ class PageWriter:
         article.content_hash = source.content_hash
         article.staff_edited = False
         tag_names = [self.tag_names[t] for t in sorted(item.tag_ids) if t in self.tag_names]
-        article_derive(article, tag_names=tag_names, captions=[p.text for p in article_photos(page, photos)])
+        derive.article_derive(article, tag_names=tag_names, captions=[p.text for p in article_photos(page, photos)])
 
     def _save(self, chosen, photos):
         new = [(a, i) for a, i in chosen if a.pk is None]
@@ -646,7 +453,7 @@ class PageWriter:
                     changed.add(article.pk)
                 if not article.staff_edited and self._facts_give(article, by_article[article.pk]):
                     changed.add(article.pk)
-        articles_rederive(changed)
+        derive.articles_rederive(changed)
         return changed
 
     def _site_tags_give(self, article, items):
@@ -672,7 +479,7 @@ class PageWriter:
             date = min(dates)
             if (article.published_on, article.date_source) != (date, Article.DateSource.BYLINE):
                 article.published_on, article.date_source = date, Article.DateSource.BYLINE
-                article_derive(article)
+                derive.article_derive(article)
                 fields += ["published_on", "date_source", "sort_date"]
         names = [i.author_name for i in items if i.author_name]
         if article.author is None:
@@ -716,8 +523,8 @@ def listing_item(listing, position, item: parsing.ListingItem):
         sections=", ".join(item.sections)[:300],
         media_id=photo.media_id if photo else None,
         caption=" ".join(filter(None, [photo.caption, photo.credit])) if photo else "",
-        title_key=parsing.title_key(item.title),
-        opening_key=parsing.opening_key(parsing.excerpt_key(item.excerpt)),
+        title_key=matching.title_key(item.title),
+        opening_key=matching.opening_key(parsing.excerpt_key(item.excerpt)),
     )
 
 
@@ -743,7 +550,7 @@ def listing_items_link(items):
     for article in candidates.values():
         by_title.setdefault(article.title_key, []).append(article.pk)
         by_opening.setdefault(article.opening_key, []).append(article.pk)
-        body_keys[article.pk] = parsing.match_key(article.body)
+        body_keys[article.pk] = matching.match_key(article.body)
     linked = []
     for item in items:
         named = by_title.get(item.title_key, []) if item.title_key else []
@@ -815,16 +622,16 @@ def listing_only_articles_make():
                 ListingItem.objects.bulk_update([i for g in groups.values() for i in g], ["article"])
                 made += len(articles)
                 writer.listing_facts_take([a.pk for a in articles])
-                articles_rederive([a.pk for a in articles])
+                derive.articles_rederive([a.pk for a in articles])
 
 
 def listing_only_fitting(texts):
     """key -> the article known only from listings that the (title key, text) under the key
     completes: the one with that title, else the one whose excerpt begins the text. Listings
     print no addresses, so this is how a page finds what they announced."""
-    keys = {key: (title, parsing.match_key(text[:BODY_COMPARED])) for key, (title, text) in texts.items()}
+    keys = {key: (title, matching.match_key(text[:BODY_COMPARED])) for key, (title, text) in texts.items()}
     titles = {title for title, _ in keys.values() if title}
-    openings = {parsing.opening_key(body) for _, body in keys.values()} - {""}
+    openings = {matching.opening_key(body) for _, body in keys.values()} - {""}
     if not (titles or openings):
         return {}
     candidates = list(
@@ -884,7 +691,7 @@ def _listing_only_article(key, items):
         date_source=Article.DateSource.UNKNOWN,
         ingested_at=timezone.now(),
     )
-    return article_derive(article, tag_names=[], captions=[])
+    return derive.article_derive(article, tag_names=[], captions=[])
 
 
 def entity_named(model, slug, name, known_slugs=None):
@@ -979,84 +786,3 @@ def first_words(text, limit=80):
             return title + "…"
         title = f"{title} {word}".strip()
     return title or "Untitled"
-
-
-# --- Counts ----------------------------------------------------------------------------------
-
-
-def counts_refresh():
-    """Recount articles per tag, section, author and month, and the undated ones; readers' pages
-    show these.
-
-    One grouped count per table (about a second at a million articles), and only the rows
-    whose count moved are written. Two ingests finishing at once take turns.
-    """
-    with transaction.atomic():
-        _take_turns("counts_refresh")
-        # Read first: the log commits in the order of its rows, so every change up to this one
-        # is committed, and each count below sees it.
-        head = _change_log_head()
-        _store_counts(Tag, ArticleTag.objects.values_list("tag").annotate(n=Count("*")))
-        _store_counts(Section, Article.objects.exclude(section=None).values_list("section").annotate(n=Count("*")))
-        _store_counts(Author, Article.objects.exclude(author=None).values_list("author").annotate(n=Count("*")))
-        ArchiveMonth.objects.all().delete()
-        ArchiveMonth.objects.bulk_create(_months_counted())
-        undated = Article.objects.filter(sort_date=UNDATED_SORT_DATE).count()
-        counted = {"article_count": undated, "counted_change": head or 0}
-        UndatedCount.objects.update_or_create(pk=1, defaults=counted)
-
-
-def counts_due():
-    """Whether anything counted may have changed since the last recount: the change log, where
-    every write of articles and photos logs a row in its own transaction, has a later row. A run
-    killed before its recount leaves it due to the next."""
-    counted = UndatedCount.objects.filter(pk=1).values_list("counted_change", flat=True).first()
-    head = _change_log_head()
-    return counted is None or (head is not None and head > counted)
-
-
-def _change_log_head():
-    return SearchChange.objects.aggregate(head=Max("id"))["head"]
-
-
-def _months_counted():
-    """An ArchiveMonth per month holding dated articles: how many, and what the coverage page
-    tells of them (full or cut short, how they are dated, the Media IDs of their photos)."""
-    rows = (
-        Article.objects.filter(published_on__isnull=False)
-        .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
-        .order_by()
-        .values("year", "month")
-        .annotate(article_count=Count("*"), **coverage_counts())
-    )
-    media_ids = {
-        (row["year"], row["month"]): (row["low"], row["high"])
-        for row in ArticleMedia.objects.filter(article__published_on__isnull=False, media__media_id__isnull=False)
-        .annotate(year=ExtractYear("article__published_on"), month=ExtractMonth("article__published_on"))
-        .order_by()
-        .values("year", "month")
-        .annotate(low=Min("media__media_id"), high=Max("media__media_id"))
-    }
-    for row in rows:
-        low, high = media_ids.get((row["year"], row["month"]), (None, None))
-        yield ArchiveMonth(**row, media_id_low=low, media_id_high=high)
-
-
-def _take_turns(name):
-    """Serialise a transaction with any other running the same ``name`` (PostgreSQL; SQLite
-    serialises every writing transaction already)."""
-    if connection.vendor == "postgresql":
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def _store_counts(model, grouped):
-    """Write the counts of a grouped (id, count) query into ``model.article_count``."""
-    counted = dict(grouped.order_by())
-    changed = []
-    for obj in model.objects.only("id", "article_count"):
-        if obj.article_count != counted.get(obj.pk, 0):
-            obj.article_count = counted.get(obj.pk, 0)
-            changed.append(obj)
-    model.objects.bulk_update(changed, ["article_count"], batch_size=500)

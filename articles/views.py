@@ -18,7 +18,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import citing, counts, exporting, history, pagecache, reads, timeline
+from . import caching, citing, counts, exporting, history, reads, timeline
 from .api.serializers import PhotoSerializer
 from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
@@ -143,7 +143,7 @@ class FilteredListView(KeysetListMixin, FilterView):
         if any(name in self.request.GET for name in filterset.form.fields):
             return mark_safe(render())
         # Rendered by Jinja2, the form is a plain string: it is the page's HTML, not text.
-        return mark_safe(pagecache.fragment(f"filters:{self.noun}", render))
+        return mark_safe(caching.fragment(f"filters:{self.noun}", render))
 
     def filters_context(self, filterset):
         return {"form": filterset.form, "in_use": filterset.active, "clear_url": self.request.path, "noun": self.noun}

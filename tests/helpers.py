@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from articles import search, services
+from articles import caching, changes, counts, derive, search
 from articles.models import Article, ArticleMedia, Section, Tag
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,11 +56,11 @@ def article_make(*, tags=(), photos=(), **fields):
     fields.setdefault("content_hash", fields["source_path"])
     if fields.get("published_on") and "date_source" not in fields:
         fields["date_source"] = Article.DateSource.CAPTION
-    article = services.article_derive(Article(**fields))
+    article = derive.article_derive(Article(**fields))
     article.save()
-    services.tags_assign([article], [[t.pk for t in tags]])
+    derive.tags_assign([article], [[t.pk for t in tags]])
     ArticleMedia.objects.bulk_create(ArticleMedia(article=article, media=m, position=i) for i, m in enumerate(photos))
-    services.articles_rederive([article.pk])
+    derive.articles_rederive([article.pk])
     article.refresh_from_db()
     return article
 
@@ -68,7 +68,7 @@ def article_make(*, tags=(), photos=(), **fields):
 def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), title="Generated article"):
     """``count`` dated articles, one a day from ``start``, optionally in a section and tag."""
     articles = [
-        services.article_derive(
+        derive.article_derive(
             Article(
                 title=f"{title} {i:05d}",
                 slug=f"generated-{i}",
@@ -84,10 +84,10 @@ def make_articles(count, *, section=None, tag=None, start=dt.date(2010, 1, 1), t
     ]
     Article.objects.bulk_create(articles)
     if tag is not None:
-        services.tags_assign(articles, [[tag.pk]] * len(articles))
-    services.search_changes_record(article_ids=[a.pk for a in articles])
-    services.counts_refresh()
-    search.invalidate()
+        derive.tags_assign(articles, [[tag.pk]] * len(articles))
+    changes.record(article_ids=[a.pk for a in articles])
+    counts.refresh()
+    caching.invalidate()
     # As an ingest ends: its articles searchable (a search leaves a long log to its writer).
     search.catch_up()
     return articles

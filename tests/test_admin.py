@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles import search, services
+from articles import counts, search
 from articles.models import ArchiveMonth, Article, ArticleTag, Author, MediaItem, Section, Tag
 from tests.helpers import article_make
 
@@ -239,12 +239,12 @@ class ArticleEditTests(AdminTestCase):
     def test_what_the_coverage_page_counts_is_recounted_when_an_editor_changes_it(self):
         photo = make_photo(1)
         article = make_article(1, photos=[photo], published_on=dt.date(2015, 6, 1))
-        services.counts_refresh()
+        counts.refresh()
         self.edit(article, is_truncated="on")
         self.assertEqual(ArchiveMonth.objects.get(year=2015, month=6).cut_short, 1)
         self.edit(photo, media_id="55999999")
         self.assertEqual(ArchiveMonth.objects.get(year=2015, month=6).media_id_high, 55999999)
-        self.assertFalse(services.counts_due())
+        self.assertFalse(counts.due())
 
     def test_caption_corrected_on_a_photo_reindexes_its_articles(self):
         photo = make_photo(1, caption="Fighters near Kobani")
@@ -416,7 +416,7 @@ class QueryCountTests(AdminTestCase):
             make_article(
                 n, body="ceasefire " * (n % 2), tags=tags[: n % 4], photos=photos, section=section, author=author
             )
-        services.counts_refresh()
+        counts.refresh()
 
     def pages(self):
         article = Article.objects.order_by("-photo_count", "-id").first()
@@ -489,7 +489,7 @@ class DeletionTests(AdminTestCase):
         section = Section.objects.create(name="Opinion", slug="opinion")
         kept, gone, undated = (make_article(n, section=section) for n in (71, 72, 73))
         Article.objects.filter(pk=undated.pk).update(published_on=None, sort_date=dt.date(1900, 1, 1))
-        services.counts_refresh()
+        counts.refresh()
         self.assertEqual(self.client.get("/articles/").context["page"].count, 3)
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(reverse("admin:articles_article_delete", args=[gone.pk]), {"post": "yes"})

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from articles.api.throttling import AnonymousThrottle
+from articles.counts import refresh as counts_refresh
 from articles.models import ArticleTag, MediaItem, Tag
-from articles.services import counts_refresh
 
 from .helpers import article_make, make_articles, section
 

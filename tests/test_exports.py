@@ -17,11 +17,11 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles import exporting, search
+from articles import caching, exporting, search
 from articles.api.serializers import ArticleSerializer, CsvColumns
 from articles.api.throttling import ExportThrottle
+from articles.counts import refresh as counts_refresh
 from articles.models import Article, ArticleTag, MediaItem, Tag
-from articles.services import counts_refresh
 
 from .helpers import article_make, make_articles, section
 
@@ -50,7 +50,7 @@ class ExportTestCase(TestCase):
             article_make(title=f"Column same day {i}", published_on=dt.date(2012, 1, 10), section=cls.opinion)
             article_make(title=f"Column undated {i}", section=cls.opinion)
         counts_refresh()
-        search.invalidate()
+        caching.invalidate()
 
     def setUp(self):
         cache.clear()  # the download limit counts in the cache

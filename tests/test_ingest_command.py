@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from articles import ingesting, search, services
+from articles import counts, database, ingesting, search
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
 from tests.helpers import PageFolderMixin, article_make, ingest
 
@@ -53,8 +53,8 @@ class SeedIngestTests(PageFolderMixin, TestCase):
         self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
 
     def test_counts_follow_articles_that_go(self):
+        from articles.counts import refresh as counts_refresh
         from articles.models import ArchiveMonth
-        from articles.services import counts_refresh
 
         ingest(SEED)
         Article.objects.all().delete()
@@ -239,7 +239,7 @@ class UnchangedFileTests(PageFolderMixin, TestCase):
         path = self.settled_page("a.txt", SEED.read_text(encoding="utf-8"))
         ingest(path)
         PageFile.objects.all().delete()  # as in an archive ingested before files were recorded
-        analyze = mock.patch.object(services, "page_files_analyze", wraps=services.page_files_analyze)
+        analyze = mock.patch.object(database, "analyze", wraps=database.analyze)
         with mock.patch.object(ingesting, "ANALYZE_AFTER", 1), analyze as analyzed:
             ingest(path)
             self.assertEqual(analyzed.call_count, 1, "it read and recorded one file")
@@ -502,23 +502,23 @@ class CountsTests(PageFolderMixin, TestCase):
         from articles.models import ArchiveMonth
 
         path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
-        with mock.patch.object(services, "counts_refresh"):
+        with mock.patch.object(counts, "refresh"):
             ingest(path)  # as a run killed before its recount leaves the archive: articles, no counts
         self.assertEqual(Tag.objects.get(name="Syria").article_count, 0)
-        self.assertTrue(services.counts_due())
+        self.assertTrue(counts.due())
         output = ingest(path)
         self.assertIn("1 unchanged", output)
         self.assertEqual(Tag.objects.get(name="Syria").article_count, 1)
         self.assertEqual(ArchiveMonth.objects.get().article_count, 1)
 
     def test_a_rerun_recounts_only_when_something_counted_changed(self):
-        services.counts_refresh()
-        self.assertFalse(services.counts_due(), "an empty archive, counted")
+        counts.refresh()
+        self.assertFalse(counts.due(), "an empty archive, counted")
         path = self.page("a.txt", SEED.read_text(encoding="utf-8"))
         ingest(path)
-        self.assertFalse(services.counts_due())
-        with mock.patch.object(services, "counts_refresh", wraps=services.counts_refresh) as recounted:
+        self.assertFalse(counts.due())
+        with mock.patch.object(counts, "refresh", wraps=counts.refresh) as recounted:
             ingest(path)
         self.assertEqual(recounted.call_count, 0)
         Article.objects.all().delete()
-        self.assertTrue(services.counts_due(), "a deletion is logged, however it was made")
+        self.assertTrue(counts.due(), "a deletion is logged, however it was made")

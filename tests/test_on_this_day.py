@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from articles import services
+from articles import counts
 from articles.models import Article
 
 from .helpers import article_make
@@ -47,7 +47,7 @@ class OnThisDayTests(TestCase):
         for n in range(3):
             dated(f"Busy day {n}", dt.date(2012, 12, 3))
         dated("Leap day", dt.date(2016, 2, 29))
-        services.counts_refresh()
+        counts.refresh()
 
     def titles(self, day, **options):
         years = range(2005, 2027)
@@ -79,7 +79,7 @@ class OnThisDayTests(TestCase):
             self.client.get("/")
         for year in range(2005, 2012):
             dated(f"More {year}", dt.date(year, 12, 3))
-        services.counts_refresh()
+        counts.refresh()
         with at(TODAY), self.assertNumQueries(6):
             self.client.get("/")
 
@@ -87,7 +87,7 @@ class OnThisDayTests(TestCase):
     def test_the_page_cache_never_serves_yesterdays_list_today(self):
         cache.clear()
         dated("Fourth of December", dt.date(2013, 12, 4))
-        services.counts_refresh()
+        counts.refresh()
         with at(TODAY, hour=23):
             self.assertNotIn("Fourth of December", on_this_day(self.client.get("/")))
         with at(TODAY + dt.timedelta(days=1), hour=0):

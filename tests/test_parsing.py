@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from articles import parsing
+from articles import matching, parsing
 from articles.parsing import parse_page, split_credit
 
 DATA = Path(__file__).parent / "data"
@@ -325,12 +325,12 @@ class MatchKeyTests(SimpleTestCase):
 
     def test_titles_match_whatever_their_case_quotes_dashes_and_accents(self):
         self.assertEqual(
-            parsing.title_key("Iraq’s Sunnis — “Déjà-Vu”"), parsing.title_key('IRAQ\'S SUNNIS - "Deja Vu"')
+            matching.title_key("Iraq’s Sunnis — “Déjà-Vu”"), matching.title_key('IRAQ\'S SUNNIS - "Deja Vu"')
         )
-        self.assertNotEqual(parsing.title_key("Iraq’s Sunnis"), parsing.title_key("Iraq’s Shi’ites"))
+        self.assertNotEqual(matching.title_key("Iraq’s Sunnis"), matching.title_key("Iraq’s Shi’ites"))
 
     def test_an_excerpt_with_a_dateline_and_ellipsis_begins_the_text_without_them(self):
-        body = parsing.match_key(self.BODY)
+        body = matching.match_key(self.BODY)
         for excerpt in [
             "Algiers, Reuters—Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 per...",
             "Algiers – Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 percent…",
@@ -338,10 +338,10 @@ class MatchKeyTests(SimpleTestCase):
         ]:
             with self.subTest(excerpt=excerpt):
                 self.assertTrue(parsing.excerpt_begins(excerpt, body))
-                self.assertEqual(parsing.opening_key(parsing.excerpt_key(excerpt)), parsing.opening_key(body))
+                self.assertEqual(matching.opening_key(parsing.excerpt_key(excerpt)), matching.opening_key(body))
 
     def test_another_text_or_a_short_excerpt_does_not_match(self):
-        body = parsing.match_key(self.BODY)
+        body = matching.match_key(self.BODY)
         self.assertFalse(parsing.excerpt_begins("Algerian President Abdelaziz Bouteflika lost...", body))
         self.assertFalse(
             parsing.excerpt_begins(

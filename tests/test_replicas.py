@@ -27,7 +27,7 @@ from django.test import Client, RequestFactory, SimpleTestCase, TestCase, Transa
 from django.test.utils import CaptureQueriesContext
 
 from archive import replicas
-from articles import counts, search
+from articles import caching, counts, search
 from articles.models import Article, Tag
 
 from .helpers import article_make
@@ -258,7 +258,7 @@ class StreamingReplicaTests(StreamingReplicaMixin, TransactionTestCase):
         self.wait_for_replay()
         self.pause_replay()
         article_make(title="The second")
-        search.invalidate()  # as every writer does once it has committed
+        caching.invalidate()  # as every writer does once it has committed
         with replicas.replica(REPLICA):
             self.assertEqual(counts.total(), 1)
             self.resume_replay()
@@ -282,7 +282,7 @@ class StreamingReplicaTests(StreamingReplicaMixin, TransactionTestCase):
     def test_a_tags_new_alias_is_searched_at_once_while_the_replica_lags(self):
         self.pause_replay()
         Tag.objects.create(name="Zanzibar Accord", aliases="Stone Town Pact")
-        search.invalidate()
+        caching.invalidate()
         with replicas.replica(REPLICA):
             expanded = search.parse('"zanzibar accord"')
         self.assertIn("Stone Town Pact", [atom.text for clause in expanded.clauses for atom in clause.atoms])

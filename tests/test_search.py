@@ -11,11 +11,11 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing, search
+from articles import caching, changes, derive, editing, search
+from articles.counts import refresh as counts_refresh
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.query import MAX_QUERY_LENGTH, parse_query
 from articles.search import tantivy_engine
-from articles.services import counts_refresh
 from tests.helpers import article_make, make_articles
 
 
@@ -98,7 +98,7 @@ class SearchTestCase(TestCase):
         )
         article("Amal and elections", "The Amal movement joined the election list.", date=dt.date(2013, 5, 21))
         counts_refresh()
-        search.invalidate()
+        caching.invalidate()
 
 
 class RankingAndSyntaxTests(SearchTestCase):
@@ -132,18 +132,18 @@ class RankingAndSyntaxTests(SearchTestCase):
     def test_editors_teach_new_variants_without_a_deploy(self):
         self.assertEqual(found("kusayyir"), [])
         Tag.objects.create(name="Qusayr town", slug="qusayr-town", aliases="Qusayr\nKusayyir")
-        search.invalidate()
+        caching.invalidate()
         self.assertEqual(found("kusayyir"), ["Hezbollah in Qusayr"])
 
     def test_tag_names_are_read_again_only_when_tags_change(self):
         search.parse("daesh")
         with mock.patch.object(search, "_tag_maps", wraps=search._tag_maps) as read:
-            search.invalidate()  # an article changed: the tags did not
+            caching.invalidate()  # an article changed: the tags did not
             search.parse("daesh")
             self.assertEqual(read.call_count, 0)
             self.isis.aliases += "\nDawla"
             self.isis.save()
-            search.invalidate()
+            caching.invalidate()
             self.assertIn("ISIS claims attack", found("dawla"))
             self.assertEqual(read.call_count, 1)
 
@@ -152,7 +152,7 @@ class RankingAndSyntaxTests(SearchTestCase):
 
     def test_snippets_mark_matches_and_escape_the_rest(self):
         Article.objects.filter(title="Markets").update(body="<b>Traders</b> said a truce would help & heal.")
-        search.invalidate()
+        caching.invalidate()
         response = search_page("truce")
         html = response.content.decode()
         self.assertIn("<mark>truce</mark>", html.lower())
@@ -239,7 +239,7 @@ class EmptyAndBadInputTests(SearchTestCase):
     def test_results_are_paginated(self):
         for i in range(25):
             article(f"Parley talk {i}", "A parley was held.", date=dt.date(2012, 1, 1) + dt.timedelta(days=i))
-        search.invalidate()
+        caching.invalidate()
         first = search_page("parley").context["results"]
         second = search_page("parley", page="2").context["results"]
         self.assertEqual((len(first.rows), len(second.rows)), (20, 5))
@@ -576,8 +576,8 @@ class IndexCurrentTests(TestCase):
         self.assertEqual(found("bravo"), ["Second"])
 
     def test_the_log_forgets_old_rows_and_an_index_that_missed_them_rebuilds(self):
+        from articles.changes import prune as search_changes_prune
         from articles.models import SearchChange
-        from articles.services import search_changes_prune
 
         article_make(title="Early", body="Delta.")
         self.assertEqual(found("delta"), ["Early"])
@@ -654,19 +654,18 @@ class IndexCurrentTests(TestCase):
     def test_a_long_log_still_growing_is_left_to_the_ingest_writing_it(self):
         from unittest import mock
 
-        from articles import services
         from articles.search import tantivy_engine
 
         article_make(title="Seen", body="Echo.")
         self.assertEqual(found("echo"), ["Seen"])
         batch = [
-            services.article_derive(Article(title=f"Foxtrot {i}", body="Foxtrot.", source_path=f"f{i}.txt"))
+            derive.article_derive(Article(title=f"Foxtrot {i}", body="Foxtrot.", source_path=f"f{i}.txt"))
             for i in range(tantivy_engine.SEARCH_APPLIES_AT_MOST + 1)
         ]
         for article in batch:
             article.content_hash = article.source_path
         Article.objects.bulk_create(batch)
-        services.search_changes_record(article_ids=[a.pk for a in batch])
+        changes.record(article_ids=[a.pk for a in batch])
         self.assertEqual(results_of("foxtrot").matches.total, 0, "an ingest's batch, applied by the ingest")
         with mock.patch.object(tantivy_engine, "WRITER_APPLIES_SECONDS", -1):
             # Nothing logged lately: the writer stopped, so the search applies the log.

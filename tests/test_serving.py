@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
+from articles import caching
 from articles.models import Article
 
 from .helpers import article_make, ingest_real_pages
@@ -229,7 +230,6 @@ class PageCacheTests(TestCase):
         from django.core.cache import cache
         from django.test import override_settings
 
-        from articles import search
         from articles.models import Article
 
         cache.clear()
@@ -240,19 +240,17 @@ class PageCacheTests(TestCase):
                 again = self.client.get(article.get_absolute_url())
             self.assertEqual(first.content, again.content)
             Article.objects.filter(pk=article.pk).update(title="Corrected headline")
-            search.invalidate()
+            caching.invalidate()
             self.assertContains(self.client.get(article.get_absolute_url()), "Corrected headline")
             self.assertEqual(self.client.get("/no/such/page/").status_code, 404)
 
     def test_a_page_reads_the_archive_version_once(self):
         from django.core.cache import cache
 
-        from articles import search
-
         cache.clear()
         with (
             override_settings(ARCHIVE_PAGE_CACHE_SECONDS=300),
-            mock.patch.object(search.cache, "get_or_set", wraps=search.cache.get_or_set) as read,
+            mock.patch.object(caching.cache, "get_or_set", wraps=caching.cache.get_or_set) as read,
         ):
             # The page's key, its filter form's and its count's: one version, read once.
             self.assertEqual(self.client.get("/articles/").status_code, 200)
@@ -265,27 +263,26 @@ class PageCacheTests(TestCase):
         from django.core.signals import request_finished, request_started
         from django.db import close_old_connections
 
-        from articles import search
 
         # As the test client does: the signals must not close the test's transaction.
         for signal in (request_started, request_finished):
             signal.disconnect(close_old_connections)
             self.addCleanup(signal.connect, close_old_connections)
         cache.set("archive-search-version", 41, None)
-        self.assertEqual(search.index_version(), 41)
+        self.assertEqual(caching.version(), 41)
         cache.set("archive-search-version", 42, None)
-        self.assertEqual(search.index_version(), 42)
+        self.assertEqual(caching.version(), 42)
         request_started.send(sender=None)
         try:
-            self.assertEqual(search.index_version(), 42)
+            self.assertEqual(caching.version(), 42)
             cache.set("archive-search-version", 50, None)  # another process's write
-            self.assertEqual(search.index_version(), 42)
-            search.invalidate()  # this request's own write
-            self.assertEqual(search.index_version(), 51)
+            self.assertEqual(caching.version(), 42)
+            caching.invalidate()  # this request's own write
+            self.assertEqual(caching.version(), 51)
         finally:
             request_finished.send(sender=None)
         cache.set("archive-search-version", 60, None)
-        self.assertEqual(search.index_version(), 60)
+        self.assertEqual(caching.version(), 60)
 
 
 class WorkerStartTests(SimpleTestCase):
@@ -414,7 +411,7 @@ class SharedCacheTests(TestCase):
             "-v",
             "0",
             "-c",
-            "from articles import search; search.invalidate()",
+            "from articles import caching; caching.invalidate()",
             REDIS_URL=self.REDIS_URL,
             ARCHIVE_CACHE_KEY_PREFIX=self.prefix,
         )
@@ -446,7 +443,7 @@ class CacheLifetimeTests(TestCase):
         from articles import counts
         from articles.models import Article
 
-        with mock.patch("articles.pagecache.cache") as cache:
+        with mock.patch("articles.caching.cache") as cache:
             cache.get.return_value = None
             counts.total()
             counts.cached_count("articles", Article.objects.all())

@@ -8,9 +8,9 @@ import re
 
 from django.test import TestCase
 
-from articles import search, timeline
+from articles import caching, search, timeline
+from articles.counts import refresh as counts_refresh
 from articles.models import Tag
-from articles.services import counts_refresh
 
 from .helpers import article_make, make_articles
 
@@ -26,7 +26,7 @@ class TimelineTests(TestCase):
         article_make(title="Undated ISIS report", body="No date survives.")
         make_articles(40, title="Weather", start=dt.date(2015, 3, 1))
         counts_refresh()
-        search.invalidate()
+        caching.invalidate()
 
     def test_name_variants_are_counted_together_per_month(self):
         counts = search.month_counts(search.parse("daesh"))

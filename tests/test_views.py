@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles import search, services
+from articles import caching, counts
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
@@ -316,7 +316,7 @@ class ArchiveTotalTests(TestCase):
     """The number of articles on /articles/ comes from stored counts, refreshed with the months'."""
 
     def total_shown(self):
-        search.invalidate()  # as every writer does once it has committed
+        caching.invalidate()  # as every writer does once it has committed
         return self.client.get(reverse("articles:article-list")).context["page"].count
 
     def test_undated_articles_are_counted_until_their_count_is_stored(self):
@@ -327,13 +327,13 @@ class ArchiveTotalTests(TestCase):
     def test_the_stored_count_moves_when_counts_are_refreshed(self):
         article_make(title="Dated", published_on=datetime.date(2010, 1, 1))
         article_make(title="Undated")
-        services.counts_refresh()
+        counts.refresh()
         article_make(title="Undated too")
         self.assertEqual(self.total_shown(), 2, "the stored count, as fresh as the months'")
-        services.counts_refresh()
+        counts.refresh()
         self.assertEqual(self.total_shown(), 3)
         Article.objects.filter(title="Undated").delete()
-        services.counts_refresh()
+        counts.refresh()
         self.assertEqual(self.total_shown(), 2)
 
 
@@ -362,7 +362,7 @@ class ArticleFilterFormTests(TestCase):
         Article.objects.filter(pk=cls.article.pk).update(author=author)
         make_articles(3, tag=cls.syria, title="Tagged")
         make_articles(2, title="Other")
-        services.counts_refresh()
+        counts.refresh()
 
     def titles(self, **params):
         response = self.client.get(reverse("articles:article-list"), params)
@@ -429,7 +429,7 @@ class ArticleFilterFormTests(TestCase):
         self.assertIn('<details class="filters" open>', chosen)
         # A change to the archive shows in the form at once.
         section = Section.objects.create(name="Opinion", slug="opinion", article_count=1)
-        search.invalidate()
+        caching.invalidate()
         changed = self.client.get(url).content.decode()
         self.assertInHTML(f'<option value="{section.slug}">Opinion</option>', changed)
         self.assertRegex(changed, r'<details class="filters">\s*<summary>')
@@ -481,7 +481,7 @@ class ListExcerptTests(TestCase):
             published_on=datetime.date(2016, 3, 4),
             tags=[cls.tag],
         )
-        services.counts_refresh()
+        counts.refresh()
 
     def test_home_tag_section_author_and_year_lists_show_the_first_sentence(self):
         for url in (
@@ -511,7 +511,7 @@ class GuessedNameTests(TestCase):
     def test_a_guessed_author_name_is_marked_as_read_from_the_address(self):
         author = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
         article = article_make(title="By a guess", author=author, published_on=datetime.date(2015, 1, 2))
-        services.counts_refresh()
+        counts.refresh()
         for url in ("/", article.get_absolute_url(), author.get_absolute_url(), reverse("articles:article-list")):
             with self.subTest(url=url):
                 self.assertContains(response := self.client.get(url), "A Ibrahim2")

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
-from articles import editing, services
+from articles import derive, editing
 from articles.models import UNDATED_SORT_DATE, Article, ArticleTag, MediaItem, Tag
 from tests.helpers import PageFolderMixin, article_make, ingest
 
@@ -27,12 +27,12 @@ class DerivedColumnsTests(PageFolderMixin, TestCase):
         caption = MediaItem.objects.get().caption
         self.assertEqual(article.index_terms.count(caption), 1)
         self.assertEqual(article.photo_count, 1)
-        self.assertEqual(services.articles_rederive([article.pk]), 0, "an editor's save would change the search text")
+        self.assertEqual(derive.articles_rederive([article.pk]), 0, "an editor's save would change the search text")
 
     def test_ingest_and_rederive_agree_on_every_derived_column(self):
         ingest(SEED, Path(__file__).parent / "data")
         before = list(Article.objects.order_by("pk").values_list("pk", "sort_date", "index_terms", "photo_count"))
-        self.assertEqual(services.articles_rederive(Article.objects.values_list("pk", flat=True)), 0)
+        self.assertEqual(derive.articles_rederive(Article.objects.values_list("pk", flat=True)), 0)
         after = list(Article.objects.order_by("pk").values_list("pk", "sort_date", "index_terms", "photo_count"))
         self.assertEqual(before, after)
 
@@ -130,7 +130,7 @@ class SearchChangeLogTests(PageFolderMixin, TestCase):
         article = article_make(title="Kept", body="Text.")
         before = SearchChange.objects.count()
         with self.assertRaises(IntegrityError), transaction.atomic():
-            services.articles_rederive([article.pk])
+            derive.articles_rederive([article.pk])
             Article.objects.create(title="Clash", source_path="x", content_hash=article.content_hash)
         self.assertEqual(SearchChange.objects.count(), before)
 

@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import threading
-import time
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import connection
 from django.db.models import Count, Max
-from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive import replicas
 
-from .. import reads
+from .. import caching, reads
 from ..query import Atom, Query, name_atom, name_key, parse_query
 from ..tagging import fold, words_of
 from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
@@ -95,7 +89,7 @@ def _tag_names():
     version moves (any article or tag changed) and the tags' number or last change with it."""
     from ..models import Tag
 
-    version = index_version()
+    version = caching.version()
     cached = _variants_cache.get("map")
     if cached is not None and cached[0] == version:
         return cached[2]
@@ -365,67 +359,3 @@ def query_text(query: Query):
 def _atom_text(atom):
     text = f'"{atom.text}"' if len(atom.words) > 1 else atom.text
     return f"{atom.field}:{text}" if atom.field else text
-
-
-# --- Caches ------------------------------------------------------------------------------------
-
-
-# The version a request has read, kept for the rest of it: a page reads it for its own key,
-# its shared parts' keys and its counts' (three trips to the cache), and is built from one
-# state of the archive. Only within a request: a command or a test reads it afresh each time.
-_in_request = threading.local()
-
-
-def index_version():
-    """A number that changes whenever articles or tags change, keying the caches."""
-    version = getattr(_in_request, "version", None)
-    if version is None:
-        version = cache.get_or_set("archive-search-version", _first_version, None)
-        if getattr(_in_request, "active", False):
-            _in_request.version = version
-    return version
-
-
-@receiver(request_started)
-def _request_started(**kwargs):
-    _in_request.active, _in_request.version = True, None
-
-
-@receiver(request_finished)
-def _request_finished(**kwargs):
-    _in_request.active, _in_request.version = False, None
-
-
-def _first_version():
-    """Milliseconds now: a cache emptied (a restarted Redis) never hands out a used version
-    again, which a replica's known progress (archive/replicas.py) would mistake for its own."""
-    return time.time_ns() // 1_000_000
-
-
-def invalidate():
-    """Forget cached pages, counts and name variants: call after articles or tags change."""
-    _in_request.version = None
-    try:
-        cache.incr("archive-search-version")
-    except ValueError:
-        cache.set("archive-search-version", _first_version(), None)
-
-
-ANALYZED_TABLES = "articles_article, articles_articletag, articles_articlemedia, articles_mediaitem, articles_pagefile"
-
-
-def analyze():
-    """After a large ingest: refresh the planner's statistics (list and count plans depend on
-    them) and, on PostgreSQL, vacuum the tables. The vacuum marks the new rows' pages as visible
-    to all, so that list pages and related articles read their indexes alone ("index-only"
-    scans); until autovacuum comes by, every row they list is also read from the table. At
-    1,000,000 articles that halved an article's first visit and quartered a deep list page's
-    (issue 14's note). Inside a caller's transaction, where PostgreSQL cannot vacuum, it only
-    analyzes."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute("ANALYZE")
-        elif connection.in_atomic_block:
-            cursor.execute(f"ANALYZE {ANALYZED_TABLES}")
-        else:
-            cursor.execute(f"VACUUM (ANALYZE) {ANALYZED_TABLES}")
