@@ -318,7 +318,7 @@ class Article(models.Model):
         help_text="Tag names and photo captions, weighted above the body in search.",
     )
     photo_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    # What listing items are matched on (see parsing.match_key). NULL rather than "" so that
+    # What listing items are matched on (see matching.match_key). NULL rather than "" so that
     # adding them needs no copy of the table; derive.article_derive fills them.
     title_key = models.CharField(max_length=500, null=True, editable=False)  # noqa: DJ001
     opening_key = models.CharField(max_length=60, null=True, editable=False)  # noqa: DJ001
@@ -548,7 +548,7 @@ class PageFile(models.Model):
     A later ingest that finds the file with the same size and modification time, and a page of
     the archive holding that hash, settles it without reading it. ``modified_ns`` is left empty
     when the file had changed too recently to tell a later change from it (see
-    ``reading.SourceFile.stamp``), so such a file is read again.
+    ``ingest.files.SourceFile.stamp``), so such a file is read again.
     """
 
     path = models.CharField(max_length=1000, unique=True)

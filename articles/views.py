@@ -23,9 +23,9 @@ from .api.serializers import PhotoSerializer
 from .api.throttling import ExportThrottle, throttled
 from .filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from .forms import SearchForm
+from .ingest.parsing import SITE_URL, hints_from_name
 from .models import Article, ArticleTag, Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, address_number, paginate
-from .parsing import SITE_URL, hints_from_name
 from .templatetags.archive import credit_text
 
 LEGACY_PER_PAGE = 10

@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from articles import counts, database, ingesting, search
+from articles import counts, database, search
+from articles.ingest import pipeline as ingesting
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
 from tests.helpers import PageFolderMixin, article_make, ingest
 
@@ -300,7 +301,7 @@ class FailedBatchTests(PageFolderMixin, TestCase):
     def test_a_file_that_cannot_be_stored_costs_only_itself(self):
         from unittest import mock
 
-        from articles.services import PageWriter
+        from articles.ingest.writer import PageWriter
 
         text = SEED.read_text(encoding="utf-8")
         for name in ("a.txt", "bad.txt", "c.txt"):

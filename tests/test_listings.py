@@ -314,21 +314,21 @@ class EditorTests(ListingTestCase):
 
 class SettleTests(ListingTestCase):
     def test_an_item_and_an_article_written_side_by_side_are_linked_after_the_run(self):
-        from articles import services
+        from articles.ingest import listings
         from tests.helpers import article_make
 
-        mark = services.listing_items_mark()
+        mark = listings.listing_items_mark()
         # As a run still under way: the articles known only from listings come at its end.
-        with mock.patch("articles.services.listing_only_articles_make", return_value=0):
+        with mock.patch("articles.ingest.listings.listing_only_articles_make", return_value=0):
             self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         # As a batch in another process writes it: without seeing the listing's items.
         article = article_make(title="Another title", body=BODY, published_on=dt.date(2012, 8, 6))
         self.assertFalse(ListingItem.objects.exclude(article=None).exists())
-        self.assertEqual(services.listing_items_settle(*mark), 1)
+        self.assertEqual(listings.listing_items_settle(*mark), 1)
         self.assertEqual(ListingItem.objects.get(position=0).article, article)
         article.refresh_from_db()
         self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 4, 18), "byline"))
-        self.assertEqual(services.listing_items_settle(*mark), 0, "settling again links nothing twice")
+        self.assertEqual(listings.listing_items_settle(*mark), 0, "settling again links nothing twice")
 
 
 class ListingOnlyTests(ListingTestCase):
@@ -381,15 +381,15 @@ class ListingOnlyTests(ListingTestCase):
         self.assertEqual(Article.objects.count(), 2)
 
     def test_a_page_written_beside_another_ingest_takes_in_what_its_listing_made(self):
-        from articles import services
+        from articles.ingest import listings
         from tests.helpers import article_make
 
-        started = services.listing_items_mark()[1]
+        started = listings.listing_items_mark()[1]
         self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         # Written by this run while the other ingest, not seeing it, made the article from the listing.
         full = article_make(title="Another title", body=f"{BODY}\n\nMore.", published_on=dt.date(2012, 8, 6))
         self.assertEqual(Article.objects.filter(listing_only=True).count(), 2)
-        self.assertEqual(services.listing_only_absorb(started), 1)
+        self.assertEqual(listings.listing_only_absorb(started), 1)
         self.assertEqual(Article.objects.filter(listing_only=True).count(), 1)
         self.assertEqual(ListingItem.objects.get(position=0).article_id, full.pk)
         full.refresh_from_db()

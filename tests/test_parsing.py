@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from articles import matching, parsing
-from articles.parsing import parse_page, split_credit
+from articles import matching
+from articles.ingest import parsing
+from articles.ingest.parsing import parse_page, split_credit
 
 DATA = Path(__file__).parent / "data"
 MEDIA_KEYS = ("media_id", "caption", "credit", "agency")
@@ -28,7 +29,7 @@ def golden_cases():
 
 def read_case(path):
     """Decode a case as ingest does, so BOM and CRLF cases are read the same way."""
-    from articles.reading import source_from_bytes
+    from articles.ingest.files import source_from_bytes
 
     raw = path.read_bytes()
     source = source_from_bytes(str(path), raw, 5 * 1024 * 1024)

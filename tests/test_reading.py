@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from articles.reading import Refused, file_keys, one_file, read_source, source_from_bytes, walk
+from articles.ingest.files import Refused, file_keys, one_file, read_source, source_from_bytes, walk
 
 PAGE = (
     "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"

@@ -85,7 +85,7 @@ LOCK_POLL_SECONDS = 0.02
 SEARCH_WAITS_SECONDS = 2.0
 # A search applies the log itself when it holds at most this many changes (an editor's), or
 # when nothing was logged for WRITER_APPLIES_SECONDS: a longer, growing log is an ingest's,
-# which applies it every ingesting.INDEX_EVERY seconds and at its end.
+# which applies it every ingest.pipeline.INDEX_EVERY seconds and at its end.
 SEARCH_APPLIES_AT_MOST = 100
 WRITER_APPLIES_SECONDS = 60
 KEEP_FILES = {LOCK_FILE}

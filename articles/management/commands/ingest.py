@@ -6,9 +6,8 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingesting import Ingester, IngestSummary
-from articles.reading import walk
-from articles.services import (
+from articles.ingest.files import walk
+from articles.ingest.outcomes import (
     CREATED,
     DUPLICATE,
     KEPT,
@@ -19,6 +18,7 @@ from articles.services import (
     UNCHANGED,
     UPDATED,
 )
+from articles.ingest.pipeline import Ingester, IngestSummary
 
 SUMMARY_ORDER = [
     (CREATED, "created"),

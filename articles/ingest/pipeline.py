@@ -3,7 +3,7 @@
 ``Ingester.run(paths)`` yields a FileOutcome per file as its batch commits. Files with the size
 and modification time recorded when an ingest last read them are settled unread, so an unchanged
 re-run is fast; the others are read and hashed, and those whose text the archive already holds
-are settled without parsing. The rest are parsed and tagged, then written by ``services.pages_write``
+are settled without parsing. The rest are parsed and tagged, then written by ``writer.pages_write``
 in one transaction. If that fails, each file of the batch is written on its own, so a bad file
 costs only itself. Large runs hand whole batches to worker processes (two streams for the
 database); the workers die with the process that started them.
@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, connections
 
-from . import changes, database, parsing, search, services
-from .models import Article, PageFile, Tag
-from .reading import Refused, file_stamp, one_file, read_source, walk
-from .services import (
+from .. import changes, database, search
+from ..models import Article, PageFile, Tag
+from ..tagging import TagMatcher
+from . import listings, parsing, writer
+from .files import Refused, file_stamp, one_file, read_source, walk
+from .known import known_pages, page_files_record, page_files_unchanged
+from .outcomes import (
     CREATED,
     DUPLICATE,
     KEPT,
@@ -38,10 +41,10 @@ from .services import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
+    WRITTEN,
     FileOutcome,
     ParsedFile,
 )
-from .tagging import TagMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ MAX_LISTING_ITEMS = 50
 # A long run's articles become searchable this often (seconds), and all of them at its end.
 INDEX_EVERY = 30
 # Outcomes that wrote a page's rows.
-STORED = (*services.WRITTEN, LISTING, PHOTO_PAGE)
+STORED = (*WRITTEN, LISTING, PHOTO_PAGE)
 
 
 @dataclass
@@ -184,11 +187,11 @@ class Ingester:
         self.indexed_at = time.monotonic()
         self.indexer = None
         self.index_at_end = self._first_ingest()
-        self.settle_from = services.listing_items_mark()
+        self.settle_from = listings.listing_items_mark()
         self.in_parallel = False
         try:
             for outcome in self._outcomes(paths):
-                tally["articles written"] += outcome.status in services.WRITTEN
+                tally["articles written"] += outcome.status in WRITTEN
                 tally["pages stored"] += outcome.status in STORED
                 tally["files read"] += outcome.status not in (SKIPPED, REFUSED) and not outcome.unread
                 yield outcome
@@ -229,10 +232,10 @@ class Ingester:
         if tally["pages stored"]:
             if self.in_parallel:
                 # Batches committed side by side did not see each other's items and articles.
-                services.listing_items_settle(*self.settle_from)
-            services.listing_only_absorb(self.settle_from[1])
+                listings.listing_items_settle(*self.settle_from)
+            listings.listing_only_absorb(self.settle_from[1])
             changes.prune()
-        self.listing_only_made = services.listing_only_articles_make()
+        self.listing_only_made = listings.listing_only_articles_make()
         if tally["articles written"] >= ANALYZE_AFTER:
             database.analyze()
         elif tally["files read"] >= ANALYZE_AFTER:
@@ -351,17 +354,17 @@ class Ingester:
     def _recorded(self, paths):
         """path -> text hash for the files unchanged since an ingest read them, whose text a page
         of the archive holds: they are settled without being read. With those pages, as
-        ``services.known_pages`` gives them."""
+        ``known_pages`` gives them."""
         if self.force:
             return {}, {}
-        unchanged = services.page_files_unchanged({path: file_stamp(path) for path in paths})
+        unchanged = page_files_unchanged({path: file_stamp(path) for path in paths})
         known = {digest: (earlier, edited) for digest, earlier, edited in unchanged.values()}
         return {path: digest for path, (digest, _, _) in unchanged.items()}, known
 
     def _settle_known(self, sources, known=None):
         """Yield outcomes for pages the archive already holds; return the others."""
         known = dict(known or {})
-        known.update(services.known_pages({s.content_hash for s in sources} - known.keys()))
+        known.update(known_pages({s.content_hash for s in sources} - known.keys()))
         fresh, settled, seen_in_batch = [], [], {}
         for source in sources:
             earlier, staff_edited = known.get(source.content_hash) or (seen_in_batch.get(source.content_hash), False)
@@ -381,7 +384,7 @@ class Ingester:
             else:
                 yield FileOutcome(source.path, DUPLICATE, f"same page as {earlier}", unread=unread)
         if not self.dry_run:
-            services.page_files_record(settled)
+            page_files_record(settled)
         return fresh
 
     def _parse(self, sources):
@@ -402,7 +405,7 @@ class Ingester:
 
     def _write(self, items):
         try:
-            yield from services.pages_write(items, force=self.force)
+            yield from writer.pages_write(items, force=self.force)
         except Exception:  # noqa: BLE001 - one bad file must not cost the batch
             # Write each file on its own. A file that a concurrent ingest stored meanwhile is
             # then found as a page the archive holds.
@@ -418,7 +421,7 @@ class Ingester:
             if not fresh:
                 return
             try:
-                yield from services.pages_write([item], force=self.force)
+                yield from writer.pages_write([item], force=self.force)
                 return
             except IntegrityError as error:
                 if attempt == attempts - 1:
