@@ -208,7 +208,7 @@ LOGGING = {
 
 # --- Caching ---------------------------------------------------------------------------------
 # Every server process must see an ingest or an edit at once, so they share one cache (REDIS_URL):
-# search.invalidate() moves its version key on, and with it every process's cached pages, counts
+# caching.invalidate() moves its version key on, and with it every process's cached pages, counts
 # and searches. Production refuses to start without it unless told it runs as a single process
 # (ARCHIVE_LOCAL_CACHE=1), which may then keep its own cache, as development does.
 # No page or count is kept longer than ARCHIVE_CACHE_SECONDS, the README's five minutes.
@@ -293,6 +293,8 @@ ARCHIVE_INGEST_MAX_BYTES = int(os.environ.get("ARCHIVE_INGEST_MAX_BYTES", str(5 
 
 # The search index (tantivy), derived from the database and kept current through its change
 # log; `manage.py search_index --rebuild` makes it afresh. Each host keeps its own.
+# The engine: a class keeping articles.search.base.SearchBackend's contract, made with the folder.
+ARCHIVE_SEARCH_ENGINE = os.environ.get("ARCHIVE_SEARCH_ENGINE", "articles.search.tantivy_engine.TantivyBackend")
 ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 # The change log keeps this many days of rows; an index that has not read them since rebuilds.
 ARCHIVE_SEARCH_LOG_DAYS = int(os.environ.get("ARCHIVE_SEARCH_LOG_DAYS", "30"))

@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from . import reads, search
 from .models import Author, MediaItem, Section, Tag
 from .paging import PER_PAGE, page_number, paginate_rows, paginate_sequence
+from .search import highlight, suggest
 
 FACET_SIZE = 12
 # What a facet's choices read of each section, author and tag (facet_name, the links).
@@ -79,16 +80,16 @@ class SearchForm(forms.Form):
             page = paginate_sequence(params, matches.ids)
             ids = page.object_list
         articles = reads.listed(ids, "body")
-        marks = search.highlighted(query, articles.values())
+        marks = highlight.highlighted(query, articles.values())
         results.rows = [(articles[pk], *marks.get(pk, ("", ""))) for pk in ids if pk in articles]
         results.page = page
         results.facets = facet_choices(matches.facets, selected, params)
         if page.number == 1:
             photos = search.photos(query, filters)
-            results.photos, results.photo_total = search.photo_rows(query, photos), photos.total
+            results.photos, results.photo_total = highlight.photo_rows(query, photos), photos.total
         if not matches.total and not filters.matches_nothing:
-            results.suggestion = search.suggest(query)
-            results.fewer_words = search.fewer_words(query)
+            results.suggestion = suggest.suggest(query)
+            results.fewer_words = suggest.fewer_words(query)
         return results
 
 

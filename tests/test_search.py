@@ -14,8 +14,8 @@ from django.utils import timezone
 from articles import caching, changes, derive, editing, search
 from articles.counts import refresh as counts_refresh
 from articles.models import Article, Author, MediaItem, Section, Tag
-from articles.query import MAX_QUERY_LENGTH, parse_query
-from articles.search import tantivy_engine
+from articles.search import highlight, tantivy_engine
+from articles.search.query import MAX_QUERY_LENGTH, parse_query
 from tests.helpers import article_make, make_articles
 
 
@@ -137,7 +137,7 @@ class RankingAndSyntaxTests(SearchTestCase):
 
     def test_tag_names_are_read_again_only_when_tags_change(self):
         search.parse("daesh")
-        with mock.patch.object(search, "_tag_maps", wraps=search._tag_maps) as read:
+        with mock.patch.object(search.names, "_tag_maps", wraps=search.names._tag_maps) as read:
             caching.invalidate()  # an article changed: the tags did not
             search.parse("daesh")
             self.assertEqual(read.call_count, 0)
@@ -511,7 +511,7 @@ class SnippetTests(TestCase):
         article = article_make(title="Homs talks", body="The ceasefire held in Homs.")
         rows = Article.objects.for_listing("body").in_bulk([article.pk])
         with self.assertNumQueries(0):  # no photos: no captions to read
-            title, snippet = search.highlighted(search.parse("homs"), rows.values())[article.pk]
+            title, snippet = highlight.highlighted(search.parse("homs"), rows.values())[article.pk]
         self.assertEqual((title, snippet), ("<mark>Homs</mark> talks", "The ceasefire held in <mark>Homs</mark>."))
 
 

@@ -2,7 +2,7 @@
 
 from django.test import SimpleTestCase
 
-from articles.query import parse_query
+from articles.search.query import parse_query
 from articles.search.text import marked_html, normalise, snippet_html
 
 

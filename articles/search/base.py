@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..query import Atom, Query
+from .query import Atom, Query
 
 ORDERS = ("relevance", "newest", "oldest")
 FACET_NAMES = ("section", "author", "year", "tag", "agency")

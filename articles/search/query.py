@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .tagging import fold, words_of
+from ..tagging import fold, words_of
 
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
