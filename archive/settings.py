@@ -87,13 +87,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "archive.urls"
 
 TEMPLATES = [
-    # Readers' pages: Jinja2, about twice as fast to render (articles/templating.py).
+    # Readers' pages: Jinja2, about twice as fast to render (articles/site/jinja.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "articles.templating.environment",
+            "environment": "articles.site.jinja.environment",
             "context_processors": ["articles.addresses.site_pages"],
         },
     },
@@ -313,7 +313,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["articles.throttles.AnonymousThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }

@@ -6,8 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
 ]
 
-handler404 = "articles.views.not_found"
-handler500 = "articles.views.server_error"
+handler404 = "articles.site.system.not_found"
+handler500 = "articles.site.system.server_error"

@@ -20,9 +20,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from . import search
-from .api.serializers import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns
 from .models import Article, links_attach
 from .paging import Keyset
+from .records import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns
 
 BATCH = 500
 CHUNK_BYTES = 64 * 1024

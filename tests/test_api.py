@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-from articles.api.throttling import AnonymousThrottle
 from articles.counts import refresh as counts_refresh
 from articles.models import ArticleTag, MediaItem, Tag
+from articles.throttles import AnonymousThrottle
 
 from .helpers import article_make, make_articles, section
 
@@ -168,13 +168,16 @@ class SearchApiTests(ApiTestCase):
     def test_search_syntax_variants_and_filters(self):
         self.assertEqual(self.get("/api/v1/search/", {"q": "isil"})["count"], 1)  # Daesh, ISIS, ISIL: one tag
         self.assertEqual(self.get("/api/v1/search/", {"q": "column -tag:syria", "year": 2012})["count"], 45)
-        self.assertEqual(self.get("/api/v1/search/", {"q": "aleppo", "section": "news"})["count"], 0)
+        section("news-middle-east", "Middle East")
+        self.assertEqual(self.get("/api/v1/search/", {"q": "aleppo", "section": "middle east"})["count"], 0)
+        self.assertEqual(self.get("/api/v1/search/", {"q": "aleppo", "section": "Opinion"})["count"], 1)
 
-    def test_bad_search_is_400(self):
+    def test_bad_search_is_400_naming_the_parameter(self):
         self.assertIn("q", self.get("/api/v1/search/", {"q": "the"}, status=400))
         self.assertIn(
-            "__all__", self.get("/api/v1/search/", {"q": "x", "from": "2016-02-01", "to": "2016-01-01"}, status=400)
+            "to", self.get("/api/v1/search/", {"q": "x", "from": "2016-02-01", "to": "2016-01-01"}, status=400)
         )
+        self.assertIn("section", self.get("/api/v1/search/", {"q": "aleppo", "section": "news"}, status=400))
 
     def test_counts_per_month_over_every_match(self):
         data = self.get("/api/v1/search/months/", {"q": "column"})

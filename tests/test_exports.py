@@ -18,10 +18,10 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles import caching, exporting, search
-from articles.api.serializers import ArticleSerializer, CsvColumns
-from articles.api.throttling import ExportThrottle
 from articles.counts import refresh as counts_refresh
 from articles.models import Article, ArticleTag, MediaItem, Tag
+from articles.records import ArticleSerializer, CsvColumns
+from articles.throttles import ExportThrottle
 
 from .helpers import article_make, make_articles, section
 

@@ -97,16 +97,16 @@ class HealthTests(TestCase):
         self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
 
     def test_health_is_503_when_the_database_fails(self):
-        with mock.patch("articles.views.connection.cursor", side_effect=DatabaseError("gone")):
-            with self.assertLogs("articles.views", "ERROR"):
+        with mock.patch("articles.site.system.connection.cursor", side_effect=DatabaseError("gone")):
+            with self.assertLogs("articles.site.system", "ERROR"):
                 response = self.client.get("/health/")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["status"], "unavailable")
 
     def test_health_keeps_the_database_error_in_the_log_not_the_response(self):
         error = DatabaseError('connection to server at "db.internal" failed: role "archive" does not exist')
-        with mock.patch("articles.views.connection.cursor", side_effect=error):
-            with self.assertLogs("articles.views", "ERROR") as logs:
+        with mock.patch("articles.site.system.connection.cursor", side_effect=error):
+            with self.assertLogs("articles.site.system", "ERROR") as logs:
                 response = self.client.get("/health/")
         self.assertEqual(response.json(), {"status": "unavailable"})
         self.assertNotIn(b"db.internal", response.content)
@@ -120,7 +120,7 @@ class HealthTests(TestCase):
 
 class ServerErrorPageTests(SimpleTestCase):
     def render_500(self):
-        from articles.views import server_error
+        from articles.site.system import server_error
 
         return server_error(RequestFactory().get("/articles/"))
 
@@ -262,7 +262,6 @@ class PageCacheTests(TestCase):
         from django.core.cache import cache
         from django.core.signals import request_finished, request_started
         from django.db import close_old_connections
-
 
         # As the test client does: the signals must not close the test's transaction.
         for signal in (request_started, request_finished):

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Author, MediaItem
-from articles.sitemaps import ArticleSitemap, IdRangePaginator
+from articles.site.sitemaps import ArticleSitemap, IdRangePaginator
 
 from .helpers import make_articles, section, tag
 

@@ -7,8 +7,9 @@ from django.template import engines
 from django.test import RequestFactory, SimpleTestCase, override_settings
 from jinja2 import DebugUndefined
 
-from articles.filters import ArticleFilter, PhotoFilter
-from articles.templating import environment, querystring
+from articles.addresses import querystring
+from articles.criteria import ArticleFilter, PhotoFilter
+from articles.site.jinja import environment
 
 
 class TemplatingTests(SimpleTestCase):

@@ -8,9 +8,10 @@ import re
 
 from django.test import TestCase
 
-from articles import caching, search, timeline
+from articles import caching, search
 from articles.counts import refresh as counts_refresh
 from articles.models import Tag
+from articles.search import months
 
 from .helpers import article_make, make_articles
 
@@ -37,7 +38,7 @@ class TimelineTests(TestCase):
         self.assertEqual(search.month_counts(search.parse("isis")), counts)
 
     def test_normalised_by_the_months_articles(self):
-        points = {p.label: p for p in timeline.points(search.parse("daesh"))}
+        points = {p.label: p for p in months.points(search.parse("daesh"))}
         self.assertEqual(points["2015-03"].articles, 33)  # 2 + 31 weather reports in March
         self.assertEqual(points["2015-03"].per_thousand, round(2 * 1000 / 33, 2))
         self.assertEqual(points["2016-07"].per_thousand, 1000.0)

@@ -341,7 +341,7 @@ class ErrorPageTests(TestCase):
     def test_500_page_renders_in_the_site_style(self):
         from django.test import RequestFactory
 
-        from articles.views import server_error
+        from articles.site.system import server_error
 
         response = server_error(RequestFactory().get("/"))
         self.assertEqual(response.status_code, 500)

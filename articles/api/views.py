@@ -12,13 +12,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import search, timeline
+from .. import search
 from ..converters import TextSlugConverter
-from ..filters import ORDER_FIELDS, ArticleFilter, PhotoFilter
-from ..forms import FACET_SIZE, SearchForm
+from ..criteria import FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
+from ..criteria import search_criteria as criteria_of
 from ..models import Article, Author, MediaItem, Section, Tag, links_attach
-from .pagination import KeysetPagination, page_size, position_link, position_of
-from .serializers import (
+from ..records import (
     ArticleSerializer,
     AuthorSerializer,
     MonthCountSerializer,
@@ -27,6 +26,8 @@ from .serializers import (
     SectionSerializer,
     TagSerializer,
 )
+from ..search import months
+from .pagination import KeysetPagination, page_size, position_link, position_of
 
 
 class KeysetViewSet(viewsets.ReadOnlyModelViewSet):
@@ -86,9 +87,9 @@ class AuthorViewSet(TagViewSet):
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, required=True, description='Words, "phrases", OR, -exclude, title: author: tag: …'),
-    OpenApiParameter("section", str, description="A section's slug"),
-    OpenApiParameter("author", str, description="An author's slug"),
-    OpenApiParameter("tag", str, description="A tag's slug"),
+    OpenApiParameter("section", str, description="A section: its slug or its name"),
+    OpenApiParameter("author", str, description="An author: the slug, the name, or part of it that fits one"),
+    OpenApiParameter("tag", str, description="A tag: the slug, any of its names, or part of one that fits one"),
     OpenApiParameter("year", int),
     OpenApiParameter("agency", str, description="A photo agency"),
     OpenApiParameter("from", str, description="First day, YYYY-MM-DD"),
@@ -96,22 +97,17 @@ SEARCH_PARAMETERS = [
 ]
 
 
-FACETS = (("section", Section), ("author", Author), ("tag", Tag))
+FACET_PARAMS = ("section", "year", "author", "tag", "agency")
 
 
 def facet_records(facets):
-    """The search's facets as the results page counts them, each value as its filter takes it."""
-    found = {
-        "year": [
-            {"value": str(y), "name": str(y), "count": n} for y, n in sorted(facets["year"].items(), reverse=True)
-        ],
-        "agency": [{"value": a, "name": a, "count": n} for a, n in facets["agency"].most_common()],
+    """The search's facets as the results page names and counts them, each value as its filter
+    takes it; every facet present, empty or not."""
+    found = facet_values(facets)
+    return {
+        param: [{"value": value, "name": name, "count": n} for value, name, n in found.get(param, [])]
+        for param in FACET_PARAMS
     }
-    for name, model in FACETS:
-        top = facets[name].most_common(FACET_SIZE)
-        named = model.objects.filter(id__in=[pk for pk, _ in top]).only("id", "name", "slug").in_bulk()
-        found[name] = [{"value": named[pk].slug, "name": named[pk].name, "count": n} for pk, n in top if pk in named]
-    return found
 
 
 class FacetSerializer(serializers.Serializer):
@@ -122,13 +118,10 @@ class FacetSerializer(serializers.Serializer):
 
 def search_criteria(request):
     """The request's query and filters, as the results page reads them; 400 when unusable."""
-    form = SearchForm(request.query_params)
-    if not form.is_valid():
-        raise ValidationError(form.errors)
-    criteria = form.criteria(request.query_params)
-    if not criteria.query:
-        raise ValidationError({"q": ["Type one or more words that are not very common ones."]})
-    return criteria
+    try:
+        return criteria_of(request.query_params)
+    except CriteriaError as error:
+        raise ValidationError(error.errors) from None
 
 
 class SearchView(APIView):
@@ -147,7 +140,7 @@ class SearchView(APIView):
                 "next": serializers.URLField(allow_null=True),
                 "facets": inline_serializer(
                     "SearchFacets",
-                    {name: FacetSerializer(many=True) for name in ("section", "year", "author", "tag", "agency")},
+                    {name: FacetSerializer(many=True) for name in FACET_PARAMS},
                     help_text=f"Counts over every match: years and agencies all, the others the {FACET_SIZE} most.",
                 ),
                 "facets_sample": serializers.IntegerField(
@@ -200,11 +193,11 @@ class SearchMonthsView(APIView):
     def get(self, request):
         """A search's matches per month, 2005–2017, over every match (the timeline's numbers)."""
         criteria = search_criteria(request)
-        found = timeline.points(criteria.query, criteria.filters)
+        found = months.points(criteria.query, criteria.filters)
         return Response(
             {
                 "query": criteria.query.text,
                 "total": sum(p.matches for p in found),
-                "months": timeline.as_records(found),
+                "months": months.as_records(found),
             }
         )

@@ -30,7 +30,6 @@ AUTHOR_NAMES = {
 }
 
 
-
 def entity_named(model, slug, name, known_slugs=None):
     """The id of the author or section with this slug or, without one, this name; made when
     missing. A name given replaces one guessed from an address. ``known_slugs`` maps the

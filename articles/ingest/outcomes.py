@@ -13,6 +13,7 @@ LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "ski
 WRITTEN = (CREATED, UPDATED)
 KEPT_DETAIL = "edited by staff; kept (use --force to overwrite)"
 
+
 @dataclass
 class FileOutcome:
     """What happened to one file, for the command's report."""

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles import exporting
-from articles.api.serializers import MODELS
+from articles.records import MODELS
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Article, Author, MediaItem, Section, Tag
+from .models import Article, Author, MediaItem, Section, Tag
 
 
 @extend_schema_field(OpenApiTypes.URI)

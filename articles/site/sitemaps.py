@@ -16,8 +16,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from . import counts
-from .models import Article, Author, MediaItem, Section, Tag
+from .. import counts
+from ..models import Article, Author, MediaItem, Section, Tag
 
 PAGE_SIZE = 10_000
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from archive import replicas, warmup
 
-from . import caching
+from .. import caching
 
 
 def seconds_until_tomorrow():

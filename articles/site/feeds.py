@@ -9,16 +9,16 @@ the archive last wrote the article, which is always known.
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from . import search
-from .forms import SearchForm, resolve_filters
-from .models import Article, ArticleTag, Author, Section, Tag
+from .. import search
+from ..criteria import SearchForm, errors_text
+from ..models import Article, ArticleTag, Author, Section, Tag
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 60
@@ -139,12 +139,16 @@ class SearchFeed(ArticleFeed):
     newly dated) enters at its place in time, as in the newest-first search results page.
     """
 
-    def get_object(self, request):
+    def __call__(self, request, *args, **kwargs):
         form = SearchForm(request.GET)
-        query = search.parse(request.GET.get("q", "") if form.is_valid() else "")
+        if not form.is_valid():
+            return HttpResponseBadRequest(errors_text(form.errors), content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        query, filters, _, _ = SearchForm(request.GET).criteria()
         if not query:
             raise Http404("A search feed needs a query.")
-        filters, _ = resolve_filters(form.cleaned_data, form.errors)
         return query, filters, request.GET.urlencode()
 
     def title(self, obj):

@@ -1,10 +1,5 @@
-"""Searches' matches per month, 2005 to 2017: the counts, their CSV, and the chart as SVG.
-
-The counts come from the search engine over every match (``search.month_counts``), so a name's
-variants are counted together as search finds them (Daesh, ISIS and ISIL on one line: the query
-parser expands a tag's name to its aliases). Each month is also given per 1,000 of the articles
-the archive holds from it (``ArchiveMonth``), which evens out the months the archive holds
-little of. The chart, one line per search compared, is drawn here, on the server, as SVG markup
+"""Searches' matches per month (``search.months``), drawn: their CSV, their table, and the chart
+as SVG. The chart, one line per search compared, is drawn here, on the server, as SVG markup
 with its own accessible name and a table of the same numbers beside it: no script, and the CSP
 stays strict. It carries its own colours (presentation attributes, no style sheet), so the same
 markup serves inline on the timeline page and as an image file under a search's results.
@@ -14,13 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-from . import search
-from .models import ArchiveMonth
 
 # The chart's drawing area, in SVG user units (the SVG scales to the page's width).
 WIDTH, HEIGHT = 780, 240
@@ -37,52 +28,6 @@ YEAR_TICK = (
     f'<line class="timeline__tick" x1="{{0}}" y1="{{1}}" x2="{{0}}" y2="{{2}}" stroke="{MUTED}"/>'
     f'<text class="timeline__year" x="{{3}}" y="{{4}}" text-anchor="middle" {TEXT}>{{5}}</text>'
 )
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    year: int
-    month: int
-    matches: int
-    articles: int
-
-    @property
-    def label(self):
-        return f"{self.year}-{self.month:02d}"
-
-    @property
-    def per_thousand(self):
-        """Matches per 1,000 of the month's articles; None when the archive holds none."""
-        return round(self.matches * 1000 / self.articles, 2) if self.articles else None
-
-
-def points(query, filters=None):
-    """[MonthPoint] for every month of the archive's years, oldest first."""
-    counts = search.month_counts(query, filters)
-    held = {(y, m): n for y, m, n in ArchiveMonth.objects.values_list("year", "month", "article_count")}
-    return [MonthPoint(y, m, n, held.get((y, m), 0)) for (y, m), n in counts.items()]
-
-
-@dataclass(frozen=True)
-class Series:
-    """One search's line: its query as written and its months."""
-
-    query: str
-    points: list[MonthPoint]
-
-    @property
-    def total(self):
-        return sum(p.matches for p in self.points)
-
-    def values(self, normalised):
-        return [(p.per_thousand or 0) if normalised else p.matches for p in self.points]
-
-
-def as_records(found):
-    """The points as the API gives them."""
-    return [
-        {"month": p.label, "matches": p.matches, "articles": p.articles, "per_thousand": p.per_thousand} for p in found
-    ]
 
 
 def csv_text(series):

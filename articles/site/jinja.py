@@ -1,18 +1,33 @@
-"""Template helpers of the archive's pages."""
+"""The Jinja2 environment of the readers' pages (templates/jinja2/), and the filters and
+functions those pages use, each defined once: Django's own, and the archive's below.
+
+Readers' pages are rendered by Jinja2, not Django's template language: it compiles a template
+to Python once, and renders a page about twice as fast (docs/performance.md). The lists'
+filter forms render with it too (``criteria.FilterForm``); the admin, the sitemaps and the
+API's pages keep Django's templates.
+"""
 
 import functools
 import re
 
-from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template import defaultfilters
+from django.templatetags.static import static
 from django.utils import dateformat
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment
 
 from .. import citing
-from ..addresses import address
+from ..addresses import address, querystring
 from ..models import Article
 
-register = template.Library()
+
+def date(value, arg=None):
+    """Django's ``date`` filter, in the current time zone as Django's templates give it."""
+    return defaultfilters.date(template_localtime(value), arg)
+
 
 # Reuters' filing codes after a credit: "REUTERS/Osman Orsal (TURKEY – Tags: POLITICS CRIME)".
 REUTERS_TAGS_RE = re.compile(r"\s*\([^()]*\bTags:[^()]*\)?\s*$")
@@ -25,7 +40,6 @@ MIN_SENTENCE = 40
 EXCERPT_LENGTH = 220
 
 
-@register.filter
 def first_sentence(text):
     """The first sentence of an article's text, cut at a word near EXCERPT_LENGTH if longer."""
     paragraph = (text or "").strip().split("\n\n", 1)[0].strip()
@@ -36,7 +50,6 @@ def first_sentence(text):
     return sentence[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
-@register.filter
 def quoted(text):
     """A searcher's words in curly quotes, once: a query that is one "phrase" keeps no others."""
     text = (text or "").strip()
@@ -45,13 +58,11 @@ def quoted(text):
     return f"“{text}”"
 
 
-@register.filter
 def credit_text(credit):
     """A photo credit as readers see it: without the agency's filing codes (editors keep them)."""
     return REUTERS_TAGS_RE.sub("", credit or "").strip()
 
 
-@register.filter
 def month_name(number):
     try:
         return MONTHS.get(int(number), "")
@@ -59,7 +70,6 @@ def month_name(number):
         return ""
 
 
-@register.filter
 def entity_name(entity):
     """An author's or a section's name; a name guessed from the original address says so. A filter,
     not an include: lists show two on every row."""
@@ -74,7 +84,6 @@ def _entity_name_html(name, guessed):
     return format_html('<span dir="auto">{}</span>', name)
 
 
-@register.simple_tag
 def article_date(article, link=True):
     """The date of an article, with where it came from when it is not certain."""
     date = article.published_on
@@ -100,7 +109,6 @@ def _date_html(date, source, month_url):
     return html
 
 
-@register.simple_tag
 def count_label(count, capped, noun="article"):
     """ "1 article", "1,234 articles", "more than 10,000 articles"."""
     plural = noun if count == 1 else f"{noun}s"
@@ -109,13 +117,48 @@ def count_label(count, capped, noun="article"):
     return format_html("{} {}", f"{count:,}", plural)
 
 
-@register.filter
 def highwire(citation):
     """The ``citation_*`` meta tags of a citation, as (name, content)."""
     return citing.highwire(citation)
 
 
-@register.filter
 def styles(citation):
     """(key, label, HTML) of the citation in each style."""
     return [(key, label, citing.as_html(style(citation))) for key, (label, style) in citing.STYLES.items()]
+
+
+FILTERS = {
+    "capfirst": defaultfilters.capfirst,
+    "date": date,
+    "intcomma": intcomma,
+    "pluralize": defaultfilters.pluralize,
+    "truncatechars": defaultfilters.truncatechars,
+    "truncatewords": defaultfilters.truncatewords,
+    "urlencode": defaultfilters.urlencode,
+    "credit_text": credit_text,
+    "entity_name": entity_name,
+    "first_sentence": first_sentence,
+    "highwire": highwire,
+    "month_name": month_name,
+    "quoted": quoted,
+    "styles": styles,
+}
+
+GLOBALS = {
+    "article_date": article_date,
+    "count_label": count_label,
+    "querystring": querystring,
+    "static": static,
+    "url": address,
+}
+
+
+def environment(**options):
+    # As in Django's templates: a template's last newline is kept, and a missing value shows
+    # as nothing, its attributes too, in development as well (Django's Jinja2 backend would
+    # print its name there, and Jinja2 would refuse an attribute of it).
+    options["undefined"] = ChainableUndefined
+    env = Environment(keep_trailing_newline=True, **options)
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
