@@ -1,15 +1,9 @@
-"""The staff side of the archive: Django admin for articles, photos, tags, sections and authors.
-
-History is django-reversion's. Every save in the admin records a revision, and an article's
-revision holds its tag and photo links too, so an earlier version can be viewed and restored
-whole; django-reversion-compare shows what changed between two versions, field by field.
-Saving an article marks it as edited by staff (a later ingest keeps it) and recomputes what
-search and the counts derive from it, through ``editing``.
+"""Articles in the admin: the change form with its tags and photos, the list with its filters
+and date drill-down from the stored counts, full-text search, and the "add a tag" action.
 
 Every list and change page runs a fixed number of queries however large the archive: rows
-bring their section and author along, the photo count is stored, the date drill-down reads
-the stored month counts, and search goes through the full-text index.
-"""
+bring their section and author along, the photo count is stored, the date drill-down reads the
+stored month counts, and search goes through the full-text index."""
 
 import datetime as dt
 
@@ -17,48 +11,40 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import BadRequest
-from django.db import models
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator, capfirst
-from reversion_compare.admin import CompareVersionAdmin
+from django.utils.text import capfirst
 
-from . import editing, search
-from .models import (
+from .. import editing, search
+from ..models import (
     ArchiveMonth,
     Article,
     ArticleMedia,
     ArticleTag,
-    Author,
-    ListingItem,
-    ListingPage,
-    MediaItem,
-    Section,
     Tag,
     period,
 )
-from .paging import CappedPaginator, address_number
-
-admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
-admin.site.site_title = "Archive editors"
-admin.site.index_title = "The archive's content"
-# The list of models beside every page takes a quarter of a 1280 px screen from the article
-# list's titles; the breadcrumbs and the index lead to the models as well.
-admin.site.enable_nav_sidebar = False
-
+from ..paging import CappedPaginator
+from .base import (
+    ArchiveChangeList,
+    ArchiveVersionAdmin,
+    PhotoAutocompleteView,
+    PhotoSelect,
+    TagSelectMultiple,
+    id_param,
+    photo_label,
+)
 
 # A search with at most this many matches lists them by id. A count of more stops here: an
 # exact count of a word in most of the archive costs a scan of it.
 SEARCH_CAP = 2000
+
 
 # How the article list names the source of a date, in a few words.
 DATE_SOURCE_SHORT = {
@@ -68,125 +54,10 @@ DATE_SOURCE_SHORT = {
     Article.DateSource.EDITOR: "set by editor",
 }
 
+
 # Tags offered in the article list's tag filter: the most used ones (any tag is one click away
 # from the tag list's article counts).
 FILTER_TAGS = 25
-
-
-def photo_label(media):
-    """How a photo is named where an editor chooses it: its Media ID and the start of its caption."""
-    caption = Truncator(media.caption).chars(90)
-    if media.media_id and caption:
-        return f"{media.media_id} · {caption}"
-    return caption or str(media)
-
-
-class MultilineField(forms.CharField):
-    """Text as the archive stores it: browsers send CRLF line ends, paragraphs split on LF."""
-
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
-
-
-class ArchiveChangeList(ChangeList):
-    """Django's changelist, refusing with a 400 a parameter holding NUL, which no database stores."""
-
-    def __init__(self, request, *args, **kwargs):
-        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
-            raise BadRequest("A parameter holds a NUL character.")
-        super().__init__(request, *args, **kwargs)
-
-
-class ArchiveVersionAdmin(CompareVersionAdmin):
-    """A versioned admin, comparing versions field by field, that first saves the current state
-    when the history does not hold it.
-
-    Objects enter the archive through ingest, which records no history; without this, the
-    first edit of an article could never be undone.
-    """
-
-    history_latest_first = True
-    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
-
-    def get_changelist(self, request, **kwargs):
-        return ArchiveChangeList
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "POST":
-            self.record_current(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            self.record_current(request, object_id)
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST":
-            self.record_current(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        # VersionAdmin wraps the list in one revision; the actions here record their own.
-        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
-        return admin.ModelAdmin.changelist_view(self, request, context)
-
-    def compare_CharField(self, obj_compare):
-        """A short text as it was and as it became: a title diffed letter by letter is unreadable."""
-        before, after = obj_compare.to_string()
-        return format_html('<p class="highlight"><del>{}</del> → <ins>{}</ins></p>', before, after)
-
-    def record_current(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and self.has_change_permission(request, obj):
-            editing.record_current(obj)
-
-
-# --- Widgets -----------------------------------------------------------------------------------
-
-
-class ChosenOptionsMixin:
-    """An autocomplete widget that renders its chosen options from objects already loaded.
-
-    Django's widget looks the chosen options up with one query per widget; in an inline that
-    is a query per row. The form hands the widget the objects it holds (``chosen``).
-    """
-
-    chosen = None
-
-    def optgroups(self, name, value, attr=None):
-        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if self.chosen is None or selected != {str(obj.pk) for obj in self.chosen}:
-            return super().optgroups(name, value, attr)
-        options = (
-            [] if self.is_required or self.allow_multiple_selected else [self.create_option(name, "", "", False, 0)]
-        )
-        for obj in self.chosen:
-            label = self.choices.field.label_from_instance(obj)
-            options.append(self.create_option(name, obj.pk, label, True, len(options)))
-        return [(None, options, 0)]
-
-
-class PhotoSelect(ChosenOptionsMixin, AutocompleteSelect):
-    """Choose a photo by Media ID or caption; the results show both."""
-
-    def get_url(self):
-        return reverse(f"{self.admin_site.name}:articles_article_photo_autocomplete")
-
-
-class TagSelectMultiple(ChosenOptionsMixin, AutocompleteSelectMultiple):
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        # Each chosen tag has its own remove button; Select2's "clear all" cross would sit
-        # inside the list of tags, where a list may hold only items.
-        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
-
-
-class PhotoAutocompleteView(AutocompleteJsonView):
-    def serialize_result(self, obj, to_field_name):
-        return {"id": str(getattr(obj, to_field_name)), "text": photo_label(obj)}
-
-
-# --- Articles ----------------------------------------------------------------------------------
 
 
 class ArticleForm(forms.ModelForm):
@@ -259,14 +130,6 @@ class PhotoInline(admin.TabularInline):
     @admin.display(description="credit")
     def credit(self, link):
         return link.media.credit if link.media_id else ""
-
-
-def id_param(value):
-    """A parameter naming a row by its id, as a number; BadRequest when it is none."""
-    number = address_number(value)
-    if number is None:
-        raise BadRequest("Not an id.")
-    return number
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -628,207 +491,3 @@ def date_drilldown(cl):
         "back": None,
         "choices": [{"link": link({"sort_date__year": str(y)}), "title": str(y)} for y in years],
     }
-
-
-# --- Photos ------------------------------------------------------------------------------------
-
-
-class EditingDeleteMixin:
-    """Deleting photos or tags goes through ``editing``, which re-indexes their articles."""
-
-    delete = staticmethod(lambda queryset: None)
-
-    def delete_model(self, request, obj):
-        self.delete(type(obj).objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        self.delete(queryset)
-
-
-@admin.register(MediaItem)
-class MediaItemAdmin(EditingDeleteMixin, ArchiveVersionAdmin):
-    delete = staticmethod(editing.photos_delete)
-    list_display = ["label", "caption_excerpt", "agency", "taken_on", "used_in"]
-    list_filter = ["agency"]
-    list_per_page = 50
-    search_fields = ["caption", "credit"]
-    search_help_text = "A Media ID, or words of the caption or credit."
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    fields = [
-        "media_id",
-        "title",
-        "slug",
-        "caption",
-        "credit",
-        "agency",
-        "taken_on",
-        "articles_using",
-        "source_path",
-        "fingerprint",
-        "content_hash",
-        "created_at",
-        "updated_at",
-    ]
-    readonly_fields = ["articles_using", "fingerprint", "content_hash", "created_at", "updated_at"]
-
-    def get_queryset(self, request):
-        # Counted for the rows shown only: a subquery per row on the (media, article) index.
-        used = ArticleMedia.objects.filter(media=OuterRef("pk")).order_by().values("media").annotate(n=Count("*"))
-        return super().get_queryset(request).annotate(article_total=Coalesce(Subquery(used.values("n")[:1]), Value(0)))
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        media_id = address_number(term, max_digits=10)
-        if media_id is not None and len(term) >= 5:
-            return queryset.filter(media_id=media_id), False
-        return super().get_search_results(request, queryset, search_term)
-
-    def save_model(self, request, obj, form, change):
-        editing.photo_save(obj, form.changed_data)
-
-    @admin.display(description="photo", ordering="media_id")
-    def label(self, media):
-        return f"Media ID {media.media_id}" if media.media_id else f"Photo {media.pk}"
-
-    @admin.display(description="caption")
-    def caption_excerpt(self, media):
-        return Truncator(media.caption).chars(120)
-
-    @admin.display(description="articles")
-    def used_in(self, media):
-        return media.article_total
-
-    @admin.display(description="articles using it")
-    def articles_using(self, media):
-        articles = media.articles.only("pk", "title")[:50]
-        return (
-            format_html_join(
-                "",
-                '<div><a href="{}">{}</a></div>',
-                ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
-            )
-            or "—"
-        )
-
-
-# --- Tags, sections and authors -------------------------------------------------------------
-
-
-@admin.register(Tag)
-class TagAdmin(EditingDeleteMixin, ArchiveVersionAdmin):
-    delete = staticmethod(editing.tags_delete)
-    list_display = ["name", "kind", "alias_summary", "tagger_uses", "article_total"]
-    list_filter = ["kind", "tagger_uses"]
-    search_fields = ["name", "aliases"]
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "kind", "aliases", "tagger_uses", "article_count", "updated_at"]
-    readonly_fields = ["article_count", "updated_at"]
-    actions = ["merge_tags"]
-
-    def save_model(self, request, obj, form, change):
-        editing.tag_save(obj, form.changed_data)
-
-    @admin.display(description="other names")
-    def alias_summary(self, tag):
-        return Truncator(", ".join(tag.alias_list)).chars(80)
-
-    @admin.display(description="articles", ordering="article_count")
-    def article_total(self, tag):
-        url = reverse("admin:articles_article_changelist")
-        return format_html(
-            '<a href="{}?tag={}">{}</a>', url, tag.pk, formats.number_format(tag.article_count, force_grouping=True)
-        )
-
-    @admin.action(description="Merge the selected tags into one", permissions=["change", "delete"])
-    def merge_tags(self, request, queryset):
-        tags = list(queryset.order_by("-article_count", "name"))
-        if len(tags) < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
-            return None
-        kept = next((t for t in tags if str(t.pk) == request.POST.get("kept")), None)
-        if kept is None or "apply" not in request.POST:
-            return TemplateResponse(
-                request,
-                "admin/articles/tag/merge_tags.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Merge tags",
-                    "opts": self.model._meta,
-                    "tags": tags,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        others = [t for t in tags if t != kept]
-        names = ", ".join(t.name for t in others)
-        moved = editing.tags_merge(kept, others, request.user)
-        self.log_change(request, kept, f"Merged {names} into this tag.")
-        self.log_deletions(request, others)
-        self.message_user(request, f"Merged {names} into “{kept}”: {moved} articles now carry it.", messages.SUCCESS)
-        return None
-
-
-class NamedEntityAdmin(ArchiveVersionAdmin):
-    list_display = ["name", "slug", "name_is_guess", "article_count"]
-    list_filter = ["name_is_guess"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["article_count"]
-
-    def save_model(self, request, obj, form, change):
-        editing.filing_save(obj, form.changed_data)
-
-
-@admin.register(Section)
-class SectionAdmin(NamedEntityAdmin):
-    pass
-
-
-@admin.register(Author)
-class AuthorAdmin(NamedEntityAdmin):
-    pass
-
-
-# --- The original site's listing pages ------------------------------------------------------
-
-
-class ListingItemInline(admin.TabularInline):
-    """A listing's items as the original site printed them, and the article each announces."""
-
-    model = ListingItem
-    fields = ["position", "title", "author_name", "byline_date", "sections", "media_id", "article"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article").only(*self.fields, "listing", "article__title")
-
-
-@admin.register(ListingPage)
-class ListingPageAdmin(admin.ModelAdmin):
-    """Ingested listing pages, read-only: ingest writes them, and links their items."""
-
-    list_display = ["__str__", "kind", "slug", "page_number", "item_count", "linked"]
-    list_filter = ["kind"]
-    search_fields = ["title", "slug", "source_path"]
-    fields = ["kind", "title", "slug", "page_number", "item_count", "source_path", "created_at"]
-    readonly_fields = fields
-    inlines = [ListingItemInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        linked = Count("items", filter=models.Q(items__article__isnull=False))
-        return super().get_queryset(request).annotate(linked_total=linked)
-
-    @admin.display(description="linked to articles", ordering="linked_total")
-    def linked(self, listing):
-        return listing.linked_total
