@@ -46,10 +46,7 @@ def address(name, *args, params=None):
     route = None
     if not any(not text or "/" in text or "\x00" in text for text in texts):
         route = _route(name, len(args), get_script_prefix())
-    if route is None:
-        url = reverse(name, args=args)
-    else:
-        url = route.format(*(quote(text, safe=SAFE) for text in texts))
+    url = reverse(name, args=args) if route is None else route.format(*(quote(text, safe=SAFE) for text in texts))
     return f"{url}?{urlencode(params, doseq=True)}" if params else url
 
 

@@ -156,10 +156,7 @@ def apa(c: Citation):
     if len(people) > 1:
         people[-1] = f"& {people[-1]}"
     head = ", ".join(people)
-    if head:
-        lead = f"{_sentence(head)} {when}. {_sentence(c.title)} "
-    else:
-        lead = f"{_sentence(c.title)} {when}. "
+    lead = f"{_sentence(head)} {when}. {_sentence(c.title)} " if head else f"{_sentence(c.title)} {when}. "
     return [(lead, False), (JOURNAL, True), (f". {c.url}", False)]
 
 
@@ -195,10 +192,7 @@ def chicago(c: Citation):
     """Chicago 17, bibliography: Surname, Given. “Title.” *Asharq Al-Awsat*, September 18, 2016. URL."""
     people = [c.authors[0].inverted, *(a.natural for a in c.authors[1:])] if c.authors else []
     head = ", ".join(people[:-1]) + f", and {people[-1]}" if len(people) > 1 else "".join(people)
-    if c.dated:
-        when = f"{c.dated:%B} {c.dated.day}, {c.dated.year}"
-    else:
-        when = f"ca. {c.date.year}" if c.estimated else "n.d."
+    when = f"{c.dated:%B} {c.dated.day}, {c.dated.year}" if c.dated else f"ca. {c.date.year}" if c.estimated else "n.d."
     accessed = f" Accessed {c.accessed:%B} {c.accessed.day}, {c.accessed.year}." if c.accessed and not c.dated else ""
     return [
         (f"{_sentence(head)} " if head else "", False),

@@ -302,7 +302,7 @@ def _add_keyset_links(page, source, num_pages):
         nearby.append(PageLink(page.number, current=True))
         for step in range(1, NEARBY + 1):
             number = page.number + step
-            if page.has_next and (step == 1 or num_pages is not None and number <= num_pages):
+            if page.has_next and (step == 1 or (num_pages is not None and number <= num_pages)):
                 cursor = encode_cursor(source.key_of(rows[-1]), False, (step - 1) * page.per_page)
                 nearby.append(PageLink(number, cursor))
     page.nearby = nearby

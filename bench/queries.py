@@ -6,6 +6,7 @@ rare and very rare. Phrases are word pairs that occur in the text. The same set 
 without facet filters.
 """
 
+import itertools
 import os
 import random
 import re
@@ -59,7 +60,7 @@ def query_set(folder):
         body = text.split("Select Page", 1)[-1].lower()
         words = [w for w in WORD.findall(body) if w not in STOP]
         frequency.update(set(words))
-        pairs.update(set(zip(words, words[1:])))
+        pairs.update(set(itertools.pairwise(words)))
     n = len(pages)
 
     def band(low, high, k):

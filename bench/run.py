@@ -41,9 +41,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ceiling import bench_ceiling  # noqa: E402
-from cold import WRK_COLD_SCRIPT, bench_cold_pages, cold_mix  # noqa: E402
-from common import (  # noqa: E402
+from ceiling import bench_ceiling
+from cold import WRK_COLD_SCRIPT, bench_cold_pages, cold_mix
+from common import (
     ROOT,
     SHARED_CACHE_ENV,
     corpus,
@@ -52,9 +52,9 @@ from common import (  # noqa: E402
     search_index_dir,
     timed_command,
 )
-from olddesign import build as build_old_design  # noqa: E402
-from olddesign import run_old_design  # noqa: E402
-from queries import query_set  # noqa: E402
+from olddesign import build as build_old_design
+from olddesign import run_old_design
+from queries import query_set
 
 RESULTS = ROOT / "bench" / "results.json"
 RESULTS_SQLITE = ROOT / "bench" / "results-sqlite.json"

@@ -314,9 +314,11 @@ class FailedBatchTests(PageFolderMixin, TestCase):
             return original(writer, article, item, photos)
 
         out = StringIO()
-        with mock.patch.object(PageWriter, "_fill", fill):
-            with self.assertRaisesMessage(CommandError, "1 file(s) were refused"):
-                call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
+        with (
+            mock.patch.object(PageWriter, "_fill", fill),
+            self.assertRaisesMessage(CommandError, "1 file(s) were refused"),
+        ):
+            call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
         self.assertIn("2 created", out.getvalue())
         self.assertRegex(out.getvalue(), r"refused .*bad\.txt: could not be stored: simulated database refusal")
         self.assertEqual(Article.objects.count(), 2)

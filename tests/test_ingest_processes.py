@@ -1,6 +1,7 @@
 """Ingest as operators run it, in real processes against a database of its own: killed with
 ``kill -9``, or run twice at once over overlapping folders."""
 
+import contextlib
 import json
 import os
 import signal
@@ -102,10 +103,8 @@ def children(pid):
     """The live child processes of ``pid`` (Linux)."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 

@@ -49,9 +49,8 @@ class DecodingTests(SimpleTestCase):
             bytes(range(1, 31)) * 20: "binary",
         }
         for raw, reason in cases.items():
-            with self.subTest(reason=reason):
-                with self.assertRaisesMessage(Refused, reason):
-                    source_from_bytes("a.txt", raw, LIMIT)
+            with self.subTest(reason=reason), self.assertRaisesMessage(Refused, reason):
+                source_from_bytes("a.txt", raw, LIMIT)
 
     def test_over_large_file_is_refused_without_reading_it(self):
         with tempfile.NamedTemporaryFile(suffix=".txt") as handle:

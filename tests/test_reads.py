@@ -3,6 +3,7 @@ nothing for an id no table can hold (where the ORM's guard is lost)."""
 
 import datetime
 import datetime as dt
+import itertools
 from unittest import mock
 
 from django.core.exceptions import FieldDoesNotExist
@@ -164,7 +165,7 @@ class DateOrderNeighbourTests(TestCase):
         tie_b = article_make(title="Tie B", published_on=dt.date(2015, 1, 1), source_path="3.txt")
         undated = article_make(title="Undated", source_path="4.txt")
         order = [undated, first, tie_a, tie_b]
-        for older, newer in zip(order, order[1:]):
+        for older, newer in itertools.pairwise(order):
             self.assertEqual(reads.neighbours(older)[0].pk, newer.pk)
             self.assertEqual(reads.neighbours(newer)[1].pk, older.pk)
         self.assertIsNone(reads.neighbours(tie_b)[0])

@@ -570,9 +570,11 @@ class IndexCurrentTests(TestCase):
         article_make(title="First", body="Alpha.")
         self.assertEqual(found("alpha"), ["First"])
         article_make(title="Second", body="Bravo.")
-        with mock.patch.object(type(search.backend()), "_reindex", side_effect=OSError("disk full")):
-            with self.assertRaises(OSError):
-                search.catch_up()
+        with (
+            mock.patch.object(type(search.backend()), "_reindex", side_effect=OSError("disk full")),
+            self.assertRaises(OSError),
+        ):
+            search.catch_up()
         self.assertEqual(found("bravo"), ["Second"])
 
     def test_the_log_forgets_old_rows_and_an_index_that_missed_them_rebuilds(self):
@@ -718,8 +720,7 @@ class TieAndWaitTests(TestCase):
         article_make(title="Before", body="Hotel.")
         self.assertEqual(found("hotel"), ["Before"])
         article_make(title="After", body="Hotel.")
-        lock = open(search.backend().path / "writer.lock", "a")
-        self.addCleanup(lock.close)
+        lock = self.enterContext(open(search.backend().path / "writer.lock", "a"))
         fcntl.flock(lock, fcntl.LOCK_EX)
         with mock.patch("articles.search.tantivy_engine.SEARCH_WAITS_SECONDS", 0.05):
             self.assertEqual(found("hotel"), ["Before"], "answered from the index as it was")

@@ -97,17 +97,21 @@ class HealthTests(TestCase):
         self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
 
     def test_health_is_503_when_the_database_fails(self):
-        with mock.patch("articles.site.system.connection.cursor", side_effect=DatabaseError("gone")):
-            with self.assertLogs("articles.site.system", "ERROR"):
-                response = self.client.get("/health/")
+        with (
+            mock.patch("articles.site.system.connection.cursor", side_effect=DatabaseError("gone")),
+            self.assertLogs("articles.site.system", "ERROR"),
+        ):
+            response = self.client.get("/health/")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["status"], "unavailable")
 
     def test_health_keeps_the_database_error_in_the_log_not_the_response(self):
         error = DatabaseError('connection to server at "db.internal" failed: role "archive" does not exist')
-        with mock.patch("articles.site.system.connection.cursor", side_effect=error):
-            with self.assertLogs("articles.site.system", "ERROR") as logs:
-                response = self.client.get("/health/")
+        with (
+            mock.patch("articles.site.system.connection.cursor", side_effect=error),
+            self.assertLogs("articles.site.system", "ERROR") as logs,
+        ):
+            response = self.client.get("/health/")
         self.assertEqual(response.json(), {"status": "unavailable"})
         self.assertNotIn(b"db.internal", response.content)
         self.assertIn("db.internal", "\n".join(logs.output))
@@ -371,9 +375,11 @@ class WarmUpTests(TestCase):
     def test_a_warm_up_that_fails_is_logged_and_the_worker_starts(self):
         from archive import warmup
 
-        with mock.patch.object(warmup, "pages", side_effect=DatabaseError("no database")):
-            with self.assertLogs("archive.warmup", "WARNING") as logged:
-                warmup.warm_up(application=None)
+        with (
+            mock.patch.object(warmup, "pages", side_effect=DatabaseError("no database")),
+            self.assertLogs("archive.warmup", "WARNING") as logged,
+        ):
+            warmup.warm_up(application=None)
         self.assertIn("No pages to warm up with", logged.output[0])
 
 

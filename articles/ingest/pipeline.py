@@ -11,6 +11,7 @@ database); the workers die with the process that started them.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -136,10 +137,9 @@ def _start_worker(options, parent_pid):
     """Set up a worker process: it dies with its parent, and holds an Ingester of its own."""
     global _worker, _parent_pid
     _parent_pid = parent_pid
-    try:
+    # Not Linux: the check before each batch still stops an orphan.
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: the check before each batch still stops an orphan
     _exit_if_orphaned()
     _worker = Ingester(**options, jobs=1)
 
@@ -406,7 +406,7 @@ class Ingester:
     def _write(self, items):
         try:
             yield from writer.pages_write(items, force=self.force)
-        except Exception:  # noqa: BLE001 - one bad file must not cost the batch
+        except Exception:
             # Write each file on its own. A file that a concurrent ingest stored meanwhile is
             # then found as a page the archive holds.
             for item in items:
@@ -426,7 +426,7 @@ class Ingester:
             except IntegrityError as error:
                 if attempt == attempts - 1:
                     yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
-            except Exception as error:  # noqa: BLE001 - reported as the file's refusal
+            except Exception as error:
                 yield FileOutcome(item.source.path, REFUSED, f"could not be stored: {plain_error(error)}")
                 return
 

@@ -100,51 +100,64 @@ NAMING_FIELDS = ("author", "section")
 def parse_query(text: str, variants=None) -> Query:
     """Parse a query. ``variants(atom) -> list[Atom]`` gives an atom's name variants, if any."""
     text = (text or "").strip()
-    shortened = len(text) > MAX_QUERY_LENGTH
-    text = text[:MAX_QUERY_LENGTH]
-    query = Query(text=text, shortened=shortened)
+    query = Query(text=text[:MAX_QUERY_LENGTH], shortened=len(text) > MAX_QUERY_LENGTH)
     pending_or = False
-    for match in TOKEN_RE.finditer(text):
+    for match in TOKEN_RE.finditer(query.text):
         if match["word"] == "OR" and not match["field"]:
             pending_or = bool(query.clauses)
             continue
-        negative = bool(match["neg"])
-        raw = match["phrase"] if match["phrase"] is not None else match["word"]
-        if match["word"] is not None and raw.startswith("-") and len(raw) > 1 and not match["field"]:
-            negative, raw = True, raw[1:]
-        words = tuple(w.lower() for w in WORD_RE.findall(raw))
-        if not words:
-            continue
-        name = match["field"].lower() if match["field"] else None
-        if name in NAMING_FIELDS or name == "tag":
-            # A name is one atom, however many words it has: author:al-rashed is one author.
-            atoms = [Atom(words, plain_text(raw), name)]
-        elif match["phrase"] is not None:
-            atoms = [Atom(words, plain_text(raw), name)]
-        else:
-            atoms = [Atom((w,), field=name) for w in words]
+        negative, atoms = token_atoms(match)
         for atom in atoms:
-            if not atom.is_phrase and atom.field is None and atom.words[0] in STOP_WORDS:
-                query.dropped_stop_words.append(atom.words[0])
-                continue
-            if negative:
-                query.excluded.append(atom)
-            elif pending_or and query.clauses:
-                query.clauses[-1].atoms.append(atom)
-            elif len(query.clauses) < MAX_CLAUSES:
-                query.clauses.append(Clause([atom]))
-            pending_or = False
+            added = add_atom(query, atom, negative, pending_or)
+            # An OR joins the word after it: a stop word dropped before that leaves it pending.
+            pending_or = pending_or and not added
         pending_or = False
     if variants is not None:
-        join_names(query, variants)
-        for clause in query.clauses:
-            for atom in list(clause.atoms):
-                if atom.field is not None:
-                    continue
-                for variant in variants(atom):
-                    if variant not in clause.atoms:
-                        clause.atoms.append(variant)
+        add_variants(query, variants)
     return query
+
+
+def token_atoms(match) -> tuple[bool, list[Atom]]:
+    """(excluded, atoms) of one token: a field's name or a phrase is one atom, loose words one each."""
+    negative = bool(match["neg"])
+    raw = match["phrase"] if match["phrase"] is not None else match["word"]
+    if match["word"] is not None and raw.startswith("-") and len(raw) > 1 and not match["field"]:
+        negative, raw = True, raw[1:]
+    words = tuple(w.lower() for w in WORD_RE.findall(raw))
+    if not words:
+        return negative, []
+    name = match["field"].lower() if match["field"] else None
+    # A name is one atom, however many words it has: author:al-rashed is one author.
+    if name in NAMING_FIELDS or name == "tag" or match["phrase"] is not None:
+        return negative, [Atom(words, plain_text(raw), name)]
+    return negative, [Atom((w,), field=name) for w in words]
+
+
+def add_atom(query: Query, atom: Atom, negative: bool, pending_or: bool) -> bool:
+    """An atom into the query: excluded, another choice of the last clause (after OR), or a
+    clause of its own; False for a stop word on its own, which is dropped, and said so."""
+    if not atom.is_phrase and atom.field is None and atom.words[0] in STOP_WORDS:
+        query.dropped_stop_words.append(atom.words[0])
+        return False
+    if negative:
+        query.excluded.append(atom)
+    elif pending_or and query.clauses:
+        query.clauses[-1].atoms.append(atom)
+    elif len(query.clauses) < MAX_CLAUSES:
+        query.clauses.append(Clause([atom]))
+    return True
+
+
+def add_variants(query: Query, variants) -> None:
+    """Words that name a tag become its name, and each atom naming one takes its other names."""
+    join_names(query, variants)
+    for clause in query.clauses:
+        for atom in list(clause.atoms):
+            if atom.field is not None:
+                continue
+            for variant in variants(atom):
+                if variant not in clause.atoms:
+                    clause.atoms.append(variant)
 
 
 def join_names(query: Query, variants) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -151,7 +152,7 @@ def sample_of(pk):
 def pairs_of(text):
     """Each two neighbouring terms of a text, as one term each, for body_pairs."""
     terms = ANALYZER.analyze(text)
-    return " ".join(map(PAIR.join, zip(terms, terms[1:])))
+    return " ".join(map(PAIR.join, itertools.pairwise(terms)))
 
 
 def log_head():
@@ -693,7 +694,7 @@ class TantivyBackend(SearchBackend):
             return phrase
         # The phrase's word pairs lead (they score nothing): its positions are read only in the
         # articles that hold each pair side by side.
-        pairs = [(Occur.Must, self._exactly("body_pairs", PAIR.join(pair))) for pair in zip(tokens, tokens[1:])]
+        pairs = [(Occur.Must, self._exactly("body_pairs", PAIR.join(pair))) for pair in itertools.pairwise(tokens)]
         return tantivy.Query.boolean_query([(Occur.Must, phrase), *pairs])
 
     def _proximity(self, query, fields):

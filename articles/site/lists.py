@@ -114,7 +114,7 @@ class YearArchiveView(KeysetListMixin, TemplateView):
     def get_context_data(self, year, month=None, **kwargs):
         calendar = counts.all_months()
         months = {m: n for (y, m), n in calendar.items() if y == year}
-        if not months or month is not None and month not in months:
+        if not months or (month is not None and month not in months):
             raise Http404("The archive holds no articles from then.")
         order = "oldest" if self.request.GET.get("order") == "oldest" else "newest"
         articles = Article.objects.in_period(year, month)

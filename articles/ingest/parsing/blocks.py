@@ -18,10 +18,7 @@ def split_blocks(lines: list[str], split_glued_captions: bool = False) -> list[l
     """Group lines into blocks separated by blank lines."""
     blocks, current = [], []
     for line in lines:
-        if split_glued_captions and has_glued_caption(line):
-            pieces = GLUED_CAPTION_RE.split(line)
-        else:
-            pieces = [line]
+        pieces = GLUED_CAPTION_RE.split(line) if split_glued_captions and has_glued_caption(line) else [line]
         for piece in pieces:
             if piece.strip():
                 current.append(piece.strip())

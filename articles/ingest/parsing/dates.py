@@ -4,6 +4,7 @@ Media ID was probably issued in."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from .shapes import MediaBlock
@@ -96,7 +97,7 @@ def estimate_of(media: list[MediaBlock]) -> dt.date | None:
 
 def estimate_from_media_id(media_id: int) -> dt.date | None:
     """The month a Media ID was probably issued in, interpolated between dated anchors."""
-    for (low_id, low_date), (high_id, high_date) in zip(MEDIA_ID_ANCHORS, MEDIA_ID_ANCHORS[1:]):
+    for (low_id, low_date), (high_id, high_date) in itertools.pairwise(MEDIA_ID_ANCHORS):
         if low_id <= media_id <= high_id:
             share = (media_id - low_id) / (high_id - low_id)
             estimate = low_date + dt.timedelta(days=round((high_date - low_date).days * share))

@@ -3,6 +3,7 @@ from the file name when it tells, else from the text."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -94,11 +95,10 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
         return LISTING, None
     if any(has_glued_caption(line) and not CAPTION_LABEL_RE.match(line) for line in lines):
         return LISTING, None
-    if not header.has_header:
-        # Every headerless page seen is a listing; an article keeps its header even when damaged,
-        # unless its text says otherwise (a dateline opens a body).
-        if not any(find_dateline(block_text(b))[0] for b in blocks[:6]):
-            return LISTING, None
+    # Every headerless page seen is a listing; an article keeps its header even when damaged,
+    # unless its text says otherwise (a dateline opens a body).
+    if not header.has_header and not any(find_dateline(block_text(b))[0] for b in blocks[:6]):
+        return LISTING, None
     excerpts = sum(1 for b in blocks if EXCERPT_END_RE.search(block_text(b)))
     if excerpts >= 2 or has_doubled_title(blocks):
         return LISTING, None
@@ -113,7 +113,7 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
 def has_doubled_title(blocks: list[list[str]]) -> bool:
     """A short line printed twice in a row is a listing's doubled title (shapes B and C)."""
     texts = [block_text(b) for b in blocks]
-    return any(a == b and is_title_like(a) and not split_credit(a)[1] for a, b in zip(texts, texts[1:]))
+    return any(a == b and is_title_like(a) and not split_credit(a)[1] for a, b in itertools.pairwise(texts))
 
 
 def looks_like_photo_page(header: Header, blocks: list[list[str]]) -> bool:
@@ -123,4 +123,4 @@ def looks_like_photo_page(header: Header, blocks: list[list[str]]) -> bool:
     text = " ".join(block_text(b) for b in blocks)
     if MEDIA_ID_RE.match(text) or find_dateline(text)[0] or len(text) > 1500:
         return False
-    return bool(split_credit(text)[1]) or len(blocks) == 1 and len(text) < 600
+    return bool(split_credit(text)[1]) or (len(blocks) == 1 and len(text) < 600)
