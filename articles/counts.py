@@ -11,7 +11,7 @@ import hashlib
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Subquery, Sum, Value
+from django.db.models import Count, Max, Min, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from . import caching, reads
@@ -26,9 +26,22 @@ from .models import (
     Section,
     Tag,
     UndatedCount,
-    coverage_counts,
 )
 from .paging import COUNT_CAP
+
+
+def coverage_counts():
+    """What the coverage page counts of a set of articles, for ``annotate`` or ``aggregate``:
+    how many are cut short or known only from listings, and where their dates come from."""
+    source = Article.DateSource
+    return {
+        "cut_short": Count("pk", filter=Q(is_truncated=True, listing_only=False)),
+        "listing_only": Count("pk", filter=Q(listing_only=True)),
+        "dated_for_certain": Count("pk", filter=Q(date_source__in=[source.BYLINE, source.EDITOR])),
+        "dated_from_caption": Count("pk", filter=Q(date_source=source.CAPTION)),
+        "dated_from_media_id": Count("pk", filter=Q(date_source=source.MEDIA_ID)),
+    }
+
 
 # --- Recounting ----------------------------------------------------------------------------------
 

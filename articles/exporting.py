@@ -20,9 +20,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from . import search
-from .models import Article, links_attach
+from .models import Article
 from .paging import Keyset
-from .records import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns
+from .records import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns, links_attach
 
 BATCH = 500
 CHUNK_BYTES = 64 * 1024

@@ -6,10 +6,9 @@ every page view is what makes archive sites slow.
 """
 
 import datetime as dt
-from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Count, F, Q, Value, Window
+from django.db.models import F, Q, Value, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from django.utils.text import slugify
@@ -253,7 +252,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def whole(self):
         """Whole articles with their section and author, as the API and exports give them; their
-        tags and photos come from ``links_attach`` once the rows are read."""
+        tags and photos come from ``records.links_attach`` once the rows are read."""
         return self.select_related("section", "author").defer(*SEARCH_ONLY_FIELDS)
 
 
@@ -383,19 +382,6 @@ class Article(models.Model):
         return self.date_source in self.CERTAIN_DATE_SOURCES
 
 
-def coverage_counts():
-    """What the coverage page counts of a set of articles, for ``annotate`` or ``aggregate``:
-    how many are cut short or known only from listings, and where their dates come from."""
-    source = Article.DateSource
-    return {
-        "cut_short": Count("pk", filter=Q(is_truncated=True, listing_only=False)),
-        "listing_only": Count("pk", filter=Q(listing_only=True)),
-        "dated_for_certain": Count("pk", filter=Q(date_source__in=[source.BYLINE, source.EDITOR])),
-        "dated_from_caption": Count("pk", filter=Q(date_source=source.CAPTION)),
-        "dated_from_media_id": Count("pk", filter=Q(date_source=source.MEDIA_ID)),
-    }
-
-
 class ArticleMedia(models.Model):
     """A photo's place in an article; the same photo can serve several articles."""
 
@@ -436,40 +422,6 @@ class ArticleTag(models.Model):
 
     def __str__(self):
         return f"Tag {self.tag_id} of article {self.article_id}"
-
-
-# What an article's photos give (api.serializers.PhotoRefSerializer): read by links_attach.
-PHOTO_FIELDS = ("id", "media_id", "caption", "credit", "agency", "taken_on")
-
-
-class TagLink(NamedTuple):
-    tag: Tag
-    on_original_site: bool
-
-
-class PhotoLink(NamedTuple):
-    media: MediaItem
-
-
-def links_attach(articles):
-    """Give each article its ``tag_links`` (by tag name, saying which the original site gave)
-    and ``photo_links`` (in their order): two queries for any number of articles. Each tag is
-    built once however many articles carry it, and no link row becomes a model instance: an
-    export of a million articles would otherwise spend most of its time building them."""
-    by_pk = {article.pk: article for article in articles}
-    for article in articles:
-        article.tag_links, article.photo_links = [], []
-    tags = {}
-    links = ArticleTag.objects.filter(article_id__in=by_pk).order_by("tag__name", "tag_id")
-    for article_id, on_site, pk, name, slug in links.values_list(
-        "article_id", "on_original_site", "tag_id", "tag__name", "tag__slug"
-    ):
-        tag = tags.get(pk) or tags.setdefault(pk, Tag(pk=pk, name=name, slug=slug))
-        by_pk[article_id].tag_links.append(TagLink(tag, on_site))
-    photos = ArticleMedia.objects.filter(article_id__in=by_pk).order_by("position", "id")
-    for article_id, *fields in photos.values_list("article_id", *(f"media__{name}" for name in PHOTO_FIELDS)):
-        by_pk[article_id].photo_links.append(PhotoLink(MediaItem(**dict(zip(PHOTO_FIELDS, fields)))))
-    return articles
 
 
 class ArchiveMonth(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles import caching, changes, derive, editing, search
 from articles.counts import refresh as counts_refresh
 from articles.models import Article, Author, MediaItem, Section, Tag
-from articles.search import highlight, tantivy_engine
+from articles.search import highlight, tantivy_engine, tantivy_index
 from articles.search.query import MAX_QUERY_LENGTH, parse_query
 from tests.helpers import article_make, make_articles
 
@@ -284,12 +284,12 @@ class IndexKeptCurrentTests(SearchTestCase):
         # glibc keeps what the writer's threads freed unless asked; a long ingest would keep
         # every commit's peak (see release_freed_memory).
         target = Article.objects.get(title="Amal and elections")
-        with mock.patch.object(tantivy_engine, "release_freed_memory") as release:
+        with mock.patch.object(tantivy_index, "release_freed_memory") as release:
             editing.article_edited(target)
             search.catch_up()
         self.assertTrue(release.called)
         if sys.platform == "linux" and platform.libc_ver()[0] == "glibc":
-            self.assertIsNotNone(tantivy_engine._malloc_trim())
+            self.assertIsNotNone(tantivy_index._malloc_trim())
 
 
 def results_of(query, **params):
@@ -454,9 +454,9 @@ class SampleTests(SimpleTestCase):
     def test_every_sample_group_holds_an_even_share_of_any_run_of_ids(self):
         for ids in (range(1, 16_001), range(5_000_000, 5_320_000, 20), range(7, 160_007, 10)):
             with self.subTest(ids=ids):
-                groups = Counter(tantivy_engine.sample_of(pk) for pk in ids)
-                share = len(ids) / tantivy_engine.SAMPLE_SHARE
-                self.assertEqual(set(groups), set(range(tantivy_engine.SAMPLE_SHARE)))
+                groups = Counter(tantivy_index.sample_of(pk) for pk in ids)
+                share = len(ids) / tantivy_index.SAMPLE_SHARE
+                self.assertEqual(set(groups), set(range(tantivy_index.SAMPLE_SHARE)))
                 self.assertLess(max(abs(n - share) for n in groups.values()) / share, 0.02, groups)
 
 
@@ -656,20 +656,19 @@ class IndexCurrentTests(TestCase):
     def test_a_long_log_still_growing_is_left_to_the_ingest_writing_it(self):
         from unittest import mock
 
-        from articles.search import tantivy_engine
 
         article_make(title="Seen", body="Echo.")
         self.assertEqual(found("echo"), ["Seen"])
         batch = [
             derive.article_derive(Article(title=f"Foxtrot {i}", body="Foxtrot.", source_path=f"f{i}.txt"))
-            for i in range(tantivy_engine.SEARCH_APPLIES_AT_MOST + 1)
+            for i in range(tantivy_index.SEARCH_APPLIES_AT_MOST + 1)
         ]
         for article in batch:
             article.content_hash = article.source_path
         Article.objects.bulk_create(batch)
         changes.record(article_ids=[a.pk for a in batch])
         self.assertEqual(results_of("foxtrot").matches.total, 0, "an ingest's batch, applied by the ingest")
-        with mock.patch.object(tantivy_engine, "WRITER_APPLIES_SECONDS", -1):
+        with mock.patch.object(tantivy_index, "WRITER_APPLIES_SECONDS", -1):
             # Nothing logged lately: the writer stopped, so the search applies the log.
             self.assertEqual(results_of("foxtrot").matches.total, len(batch))
 
@@ -722,7 +721,7 @@ class TieAndWaitTests(TestCase):
         article_make(title="After", body="Hotel.")
         lock = self.enterContext(open(search.backend().path / "writer.lock", "a"))
         fcntl.flock(lock, fcntl.LOCK_EX)
-        with mock.patch("articles.search.tantivy_engine.SEARCH_WAITS_SECONDS", 0.05):
+        with mock.patch("articles.search.tantivy_index.SEARCH_WAITS_SECONDS", 0.05):
             self.assertEqual(found("hotel"), ["Before"], "answered from the index as it was")
         fcntl.flock(lock, fcntl.LOCK_UN)
         self.assertEqual(set(found("hotel")), {"Before", "After"})

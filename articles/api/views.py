@@ -16,7 +16,7 @@ from .. import search
 from ..converters import TextSlugConverter
 from ..criteria import FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
 from ..criteria import search_criteria as criteria_of
-from ..models import Article, Author, MediaItem, Section, Tag, links_attach
+from ..models import Article, Author, MediaItem, Section, Tag
 from ..records import (
     ArticleSerializer,
     AuthorSerializer,
@@ -25,6 +25,7 @@ from ..records import (
     SearchHitSerializer,
     SectionSerializer,
     TagSerializer,
+    links_attach,
 )
 from ..search import months
 from .pagination import KeysetPagination, page_size, position_link, position_of

@@ -61,29 +61,9 @@ def svg(series, normalised=False):
     """The chart: a line per search over the months, a tick for each year, the scale beside."""
     values = [line.values(normalised) for line in series]
     top = max((v for line in values for v in line), default=0)
-    months = len(series[0].points) if series else 0
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(months, 1)
-    base = TOP + plot_h
-
-    def x(i):
-        return LEFT + (i + 0.5) * step
-
-    def y(value):
-        return base - plot_h * value / (top or 1)
-
-    lines = [
-        (
-            i,
-            *LINE_STYLES[i % MAX_SERIES],
-            " ".join(f"{x(j):.1f},{y(v):.1f}" for j, v in enumerate(line)),
-            f"{series[i].query}: {_number(max(line))}",
-        )
-        for i, line in enumerate(values)
-    ]
-    years = [(LEFT + i * step, p.year) for i, p in enumerate(series[0].points if series else []) if p.month == 1]
-    unit = "per 1,000 of the month's articles" if normalised else "articles"
-    names = "; ".join(line.query for line in series)
+    points = series[0].points if series else []
+    step = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
+    base = HEIGHT - BOTTOM
     return format_html(
         '<svg class="timeline__chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}"'
         ' role="img" aria-labelledby="timeline-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
@@ -95,10 +75,10 @@ def svg(series, normalised=False):
         "{years}{lines}</svg>",
         w=WIDTH,
         h=HEIGHT,
-        unit=unit,
-        names=names,
-        first=series[0].points[0].label if months else "",
-        last=series[0].points[-1].label if months else "",
+        unit="per 1,000 of the month's articles" if normalised else "articles",
+        names="; ".join(line.query for line in series),
+        first=points[0].label if points else "",
+        last=points[-1].label if points else "",
         top=_number(top),
         muted=MUTED,
         text=mark_safe(TEXT),
@@ -107,17 +87,40 @@ def svg(series, normalised=False):
         base=base,
         label_x=LEFT - 6,
         top_y=TOP + 10,
-        years=format_html_join(
-            "",
-            YEAR_TICK,
-            [(f"{at:.1f}", base, base + 5, f"{at + 6 * step:.1f}", HEIGHT - 8, year) for at, year in years],
-        ),
-        lines=format_html_join(
-            "",
-            '<polyline class="timeline__line timeline__line--{}" stroke="{}" stroke-dasharray="{}" stroke-width="2"'
-            ' stroke-linejoin="round" fill="none" points="{}"><title>{}</title></polyline>',
-            lines,
-        ),
+        years=_year_ticks(points, step, base),
+        lines=_lines(series, values, step, top),
+    )
+
+
+def _year_ticks(points, step, base):
+    """A tick where each year starts, its number under the middle of its months."""
+    years = [(LEFT + i * step, p.year) for i, p in enumerate(points) if p.month == 1]
+    return format_html_join(
+        "", YEAR_TICK, [(f"{at:.1f}", base, base + 5, f"{at + 6 * step:.1f}", HEIGHT - 8, year) for at, year in years]
+    )
+
+
+def _lines(series, values, step, top):
+    """A line per search, its colour and dash, each point a month, its highest count in its title."""
+    plot_h = HEIGHT - TOP - BOTTOM
+
+    def point(i, value):
+        return f"{LEFT + (i + 0.5) * step:.1f},{TOP + plot_h - plot_h * value / (top or 1):.1f}"
+
+    lines = [
+        (
+            i,
+            *LINE_STYLES[i % MAX_SERIES],
+            " ".join(point(j, v) for j, v in enumerate(line)),
+            f"{series[i].query}: {_number(max(line))}",
+        )
+        for i, line in enumerate(values)
+    ]
+    return format_html_join(
+        "",
+        '<polyline class="timeline__line timeline__line--{}" stroke="{}" stroke-dasharray="{}" stroke-width="2"'
+        ' stroke-linejoin="round" fill="none" points="{}"><title>{}</title></polyline>',
+        lines,
     )
 
 
