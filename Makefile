@@ -47,9 +47,11 @@ serve: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
 	WORKERS=$(WORKERS) $(BIN)/gunicorn archive.wsgi --config gunicorn.conf.py --bind $(BIND)
 
-## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+## test: set up and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL), one process
+## per core (TEST_PROCESSES=1 runs it in one)
+TEST_PROCESSES ?= auto
 test: $(VENV)/.installed-test node_modules/.installed
-	$(MANAGE) test tests --noinput
+	$(MANAGE) test tests --noinput --parallel $(TEST_PROCESSES)
 
 ## test-replicas: the read-replica tests, which must run, against the streaming replica named by
 ## DATABASE_REPLICA_URLS of the PostgreSQL primary in DATABASE_URL (bin/pg-replica up starts one)

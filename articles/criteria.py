@@ -52,6 +52,9 @@ def named(queryset, text):
 
 def named_or_error(queryset, text, noun):
     """The row ``text`` names (see ``named``); a ValidationError naming it when there is none."""
+    if "\x00" in text:
+        # No name holds one, and PostgreSQL refuses to compare text holding it.
+        raise forms.ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
     found = named(queryset, text)
     if found is None:
         # The reader's text goes in as a parameter: django-filter formats the API's message

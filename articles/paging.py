@@ -64,19 +64,55 @@ class PageLink:
 
 @dataclass
 class Page:
+    """A page as Django's ``Page`` is (``object_list``, ``number``, ``has_next()`` …, and its
+    ``paginator``), with the links a keyset page is reached by. ``number`` is None for "the
+    last page" of a list whose count is not known."""
+
     object_list: list
-    number: int
+    number: int | None
     count: int | None
     count_capped: bool
     per_page: int
-    has_next: bool
-    has_previous: bool
+    next_exists: bool
+    previous_exists: bool
     links: dict = field(default_factory=dict)
     nearby: list = field(default_factory=list)
 
     @property
     def num_pages(self):
         if self.count is None or self.count_capped:
+            return None
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def paginator(self):
+        return KeysetPaginator(self.count, self.count_capped, self.per_page)
+
+    def has_next(self):
+        return self.next_exists
+
+    def has_previous(self):
+        return self.previous_exists
+
+    def has_other_pages(self):
+        return self.next_exists or self.previous_exists
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+@dataclass(frozen=True)
+class KeysetPaginator:
+    """What Django's ``Paginator`` tells of a list, for a keyset page: its count (capped, or
+    None when not known), its pages, and how many rows a page holds."""
+
+    count: int | None
+    capped: bool
+    per_page: int
+
+    @property
+    def num_pages(self):
+        if self.count is None or self.capped:
             return None
         return max(1, math.ceil(self.count / self.per_page))
 
@@ -224,7 +260,7 @@ def paginate_rows(params, source, *, count=None, count_capped=False, per_page=PE
         rows = rows[:per_page]
     if not rows and (number or 0) > 1:
         raise Http404("There is no such page.")
-    page = Page(rows, number, count, count_capped, per_page, has_next, has_previous)
+    page = Page(rows, number, count, count_capped, per_page, next_exists=has_next, previous_exists=has_previous)
     _add_keyset_links(page, source, num_pages)
     return page
 
@@ -243,14 +279,14 @@ def paginate_sequence(params, items, *, per_page=PER_PAGE):
         count,
         False,
         per_page,
-        has_next=number < num_pages,
-        has_previous=number > 1,
+        next_exists=number < num_pages,
+        previous_exists=number > 1,
     )
     page.links = {}
-    if page.has_previous:
+    if page.has_previous():
         page.links["first"] = PageLink(1, label="First")
         page.links["previous"] = PageLink(number - 1, label="Previous")
-    if page.has_next:
+    if page.has_next():
         page.links["next"] = PageLink(number + 1, label="Next")
         page.links["last"] = PageLink(num_pages, label="Last")
     page.nearby = [
@@ -281,13 +317,13 @@ def _add_keyset_links(page, source, num_pages):
     """
     rows = page.object_list
     links = {}
-    if page.has_previous:
+    if page.has_previous():
         links["first"] = PageLink(1, label="First")
-    if page.has_previous and rows:
+    if page.has_previous() and rows:
         previous = page.number - 1 if page.number else None
         cursor = encode_cursor(source.key_of(rows[0]), True) if previous != 1 else None
         links["previous"] = PageLink(previous, cursor, "Previous")
-    if page.has_next and rows:
+    if page.has_next() and rows:
         links["next"] = PageLink(page.number + 1, encode_cursor(source.key_of(rows[-1]), False), "Next")
         links["last"] = PageLink(num_pages, "end", "Last")
     page.links = links
@@ -302,7 +338,7 @@ def _add_keyset_links(page, source, num_pages):
         nearby.append(PageLink(page.number, current=True))
         for step in range(1, NEARBY + 1):
             number = page.number + step
-            if page.has_next and (step == 1 or (num_pages is not None and number <= num_pages)):
+            if page.has_next() and (step == 1 or (num_pages is not None and number <= num_pages)):
                 cursor = encode_cursor(source.key_of(rows[-1]), False, (step - 1) * page.per_page)
                 nearby.append(PageLink(number, cursor))
     page.nearby = nearby

@@ -40,8 +40,10 @@ class PageFolderMixin:
 
 
 def ingest_real_pages():
-    """The seed and every test page, through the real ingest command."""
-    call_command("ingest", str(SEEDS), str(DATA), stdout=StringIO(), stderr=StringIO(), no_progress=True)
+    """The seed and every test page, through the real ingest command, in this process: the
+    browser tests' processes hold Playwright's threads, which a forked worker process would
+    inherit half-made (tests/ingest/ test the worker processes)."""
+    call_command("ingest", str(SEEDS), str(DATA), stdout=StringIO(), stderr=StringIO(), no_progress=True, jobs=1)
 
 
 def article_make(*, tags=(), photos=(), **fields):

@@ -140,3 +140,13 @@ class SearchCriteriaTests(TestCase):
         section("opinion", "Opinion")
         form = self.client.get(reverse("articles:article-list")).context["view"].filterset.form
         self.assertIn(("opinion", "Opinion"), [(str(value), label) for value, label in form.fields["section"].choices])
+
+
+class NulTests(TestCase):
+    def test_a_name_holding_nul_is_refused_before_it_reaches_the_database(self):
+        for url in ["/articles/", "/api/v1/articles/", "/search/?q=x"]:
+            for name in ("section", "author", "tag"):
+                with self.subTest(url=url, name=name):
+                    response = self.client.get(url, {name: "opin\x00ion"})
+                    self.assertIn(response.status_code, (200, 400))
+                    self.assertContains(response, "Null characters are not allowed", status_code=response.status_code)

@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles import reads, search
 from articles.models import UNDATED_SORT_DATE, ArchiveMonth, Article, ArticleTag, Author, Section, Tag, UndatedCount
 
-from .test_admin import AdminTestCase, change_form_data, change_url, make_article, make_photo, make_tag
+from .admin.test_admin import AdminTestCase, change_form_data, change_url, make_article, make_photo, make_tag
 
 
 class CountsAndIndexAfterEditsTests(AdminTestCase):

@@ -27,7 +27,7 @@ from articles import caching
 from articles.models import Article
 
 from .helpers import ingest_real_pages
-from .test_ingest_processes import ROOT, ArchiveProcessMixin
+from .ingest.test_processes import ROOT, ArchiveProcessMixin
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 PORTS = {"a": 8401, "b": 8402}

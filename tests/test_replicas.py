@@ -30,10 +30,10 @@ from archive import replicas
 from articles import caching, counts, search
 from articles.models import Article, Tag
 
+from .admin.test_admin import change_form_data, change_url
 from .helpers import article_make
-from .test_admin import change_form_data, change_url
+from .ingest.test_processes import ROOT, ArchiveProcessMixin
 from .test_hosts import PORTS, TwoHostsMixin
-from .test_ingest_processes import ROOT, ArchiveProcessMixin
 
 REQUIRED = os.environ.get("ARCHIVE_REQUIRE_REPLICA") == "1"
 REPLICA = "replica_1"

@@ -78,7 +78,7 @@ class TagDetailView(KeysetListMixin, DetailView):
         rows = ArticleTag.objects.filter(tag=self.object)
         fields = ["-sort_date", "-article_id"]
         page = self.articles_page(rows, self.object.article_count, fields=fields, article_field="article_id")
-        return super().get_context_data(page=page, **kwargs)
+        return super().get_context_data(**self.paging_context(page), **kwargs)
 
 
 class EntityArticlesView(KeysetListMixin, DetailView):
@@ -92,7 +92,7 @@ class EntityArticlesView(KeysetListMixin, DetailView):
     def get_context_data(self, **kwargs):
         field = self.model._meta.model_name
         page = self.articles_page(Article.objects.filter(**{field: self.object}), self.object.article_count)
-        return super().get_context_data(page=page, kind=self.model._meta.verbose_name, **kwargs)
+        return super().get_context_data(**self.paging_context(page), kind=self.model._meta.verbose_name, **kwargs)
 
 
 class SectionDetailView(EntityArticlesView):
@@ -129,7 +129,7 @@ class YearArchiveView(KeysetListMixin, TemplateView):
             order=order,
             previous=previous,
             following=following,
-            page=self.articles_page(articles, total, fields=ORDER_FIELDS[order]),
+            **self.paging_context(self.articles_page(articles, total, fields=ORDER_FIELDS[order])),
             **kwargs,
         )
 

@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from .. import caching, reads
 from ..addresses import address, list_params
 from ..criteria import ORDER_FIELDS
-from ..paging import paginate
+from ..paging import PER_PAGE, paginate
 
 EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
 
@@ -44,6 +44,18 @@ class KeysetListMixin(AlternatesMixin):
 
     order_fields = ORDER_FIELDS["newest"]
 
+    @staticmethod
+    def paging_context(page):
+        """What Django's list views give their template of a page (``page_obj``, ``paginator``,
+        ``is_paginated``, ``object_list``), and ``page``, the name the archive's templates use."""
+        return {
+            "page": page,
+            "page_obj": page,
+            "paginator": page.paginator if page else None,
+            "is_paginated": bool(page and page.has_other_pages()),
+            "object_list": page.object_list if page else [],
+        }
+
     def page_of(self, queryset, count, capped=False, fields=None):
         return paginate(self.request.GET, queryset, fields or self.order_fields, count=count, count_capped=capped)
 
@@ -62,15 +74,24 @@ class KeysetListMixin(AlternatesMixin):
 
 
 class FilteredListView(KeysetListMixin, FilterView):
-    """A FilterView paged by keyset; a filter form in error shows its errors and no list."""
+    """A FilterView paged by keyset through Django's own ``paginate_queryset`` contract; a filter
+    form in error shows its errors and no list."""
 
     noun = None
+    paginate_by = PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        """(paginator, page, its rows, whether there are other pages), as Django's is; the page
+        is sought by keyset (``filtered_page``), never counted to by OFFSET."""
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return None, None, [], False
+        page = self.filtered_page(self.filterset)
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        page = None if filterset.is_bound and not filterset.is_valid() else self.filtered_page(filterset)
-        kwargs["object_list"] = page.object_list if page else []
-        return super().get_context_data(page=page, filters=self.filters_html(filterset), **kwargs)
+        context = super().get_context_data(filters=self.filters_html(self.filterset), **kwargs)
+        context["page"] = context["page_obj"]
+        return context
 
     def filters_html(self, filterset):
         """The filter form, rendered. Every page of the list that asks for no filter shows the
@@ -83,6 +104,3 @@ class FilteredListView(KeysetListMixin, FilterView):
 
     def filters_context(self, filterset):
         return {"form": filterset.form, "in_use": filterset.active, "clear_url": self.request.path, "noun": self.noun}
-
-    def paginate_queryset(self, queryset, page_size):
-        return None, None, queryset, False  # paged by the keyset instead

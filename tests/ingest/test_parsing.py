@@ -7,15 +7,14 @@ does not know (a typo such as "titel") fails the case instead of checking nothin
 
 import json
 import textwrap
-from pathlib import Path
 
 from django.test import SimpleTestCase
 
 from articles import matching
 from articles.ingest import parsing
 from articles.ingest.parsing import parse_page, split_credit
+from tests.helpers import DATA
 
-DATA = Path(__file__).parent / "data"
 MEDIA_KEYS = ("media_id", "caption", "credit", "agency")
 ITEM_KEYS = ("title", "author", "date", "sections", "media_ids", "captions", "excerpt_starts")
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import counts
 from articles.models import Article
 
-from .helpers import article_make
+from ..helpers import article_make
 
 TODAY = dt.date(2026, 12, 3)
 

@@ -510,8 +510,9 @@ class SnippetTests(TestCase):
     def test_the_rows_read_for_the_page_are_marked_without_reading_them_again(self):
         article = article_make(title="Homs talks", body="The ceasefire held in Homs.")
         rows = Article.objects.for_listing("body").in_bulk([article.pk])
+        query = search.parse("homs")
         with self.assertNumQueries(0):  # no photos: no captions to read
-            title, snippet = highlight.highlighted(search.parse("homs"), rows.values())[article.pk]
+            title, snippet = highlight.highlighted(query, rows.values())[article.pk]
         self.assertEqual((title, snippet), ("<mark>Homs</mark> talks", "The ceasefire held in <mark>Homs</mark>."))
 
 
@@ -655,7 +656,6 @@ class IndexCurrentTests(TestCase):
 
     def test_a_long_log_still_growing_is_left_to_the_ingest_writing_it(self):
         from unittest import mock
-
 
         article_make(title="Seen", body="Echo.")
         self.assertEqual(found("echo"), ["Seen"])

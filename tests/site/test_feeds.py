@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author
 
-from .helpers import article_make, section, tag
+from ..helpers import article_make, section, tag
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

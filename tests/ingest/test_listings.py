@@ -3,15 +3,13 @@ announce, in either order of ingest, and give those articles what they know."""
 
 import datetime as dt
 import shutil
-from pathlib import Path
 from unittest import mock
 
 from django.test import TestCase
 
 from articles.models import Article, ArticleTag, Author, ListingItem, ListingPage, Section, Tag
-from tests.helpers import PageFolderMixin, ingest
+from tests.helpers import DATA, PageFolderMixin, ingest
 
-DATA = Path(__file__).parent / "data"
 HEADER = "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
 BODY = (
     "Algerian President Abdelaziz Bouteflika won a fourth term in office with 81.5 percent of the vote, "

@@ -23,7 +23,7 @@ from articles.models import Article, ArticleTag, MediaItem, Tag
 from articles.records import ArticleSerializer, CsvColumns
 from articles.throttles import ExportThrottle
 
-from .helpers import article_make, make_articles, section
+from ..helpers import article_make, make_articles, section
 
 
 def body_of(response):
@@ -188,6 +188,7 @@ class SearchExportTests(ExportTestCase):
 
 class ExportLinkTests(ExportTestCase):
     def test_list_and_search_pages_link_their_exports_and_announce_their_json(self):
+        MediaItem.objects.create(media_id=55358542, fingerprint="55358542", caption="A convoy", agency="Reuters")
         pages = {
             "/articles/?section=opinion": ("/articles/export.csv?section=opinion", "/api/v1/articles/?section=opinion"),
             "/tags/syria/": ("/articles/export.jsonl?tag=syria", "/api/v1/articles/?tag=syria"),

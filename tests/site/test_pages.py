@@ -13,7 +13,7 @@ from articles import caching, counts
 from articles.models import Article, Author, MediaItem, Section, Tag
 from articles.paging import PER_PAGE
 
-from .helpers import article_make, ingest_real_pages, make_articles, section, tag
+from ..helpers import article_make, ingest_real_pages, make_articles, section, tag
 
 SEED_TITLE = "U.S.-led Jets Kill Dozens of Syrian Soldiers"
 

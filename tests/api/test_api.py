@@ -14,7 +14,7 @@ from articles.counts import refresh as counts_refresh
 from articles.models import ArticleTag, MediaItem, Tag
 from articles.throttles import AnonymousThrottle
 
-from .helpers import article_make, make_articles, section
+from ..helpers import article_make, make_articles, section
 
 
 class ApiTestCase(TestCase):

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from articles import counts, search
 from articles.models import ArchiveMonth, Article, ArticleTag, Author, MediaItem, Section, Tag
-from tests.helpers import article_make
+from tests.helpers import ROOT, article_make
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_cf8551d73f26d5b1.txt"
+SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
 
 
 def make_article(n, *, body="", tags=(), photos=(), section=None, author=None, published_on=dt.date(2014, 3, 2)):

@@ -13,7 +13,7 @@ from articles.counts import refresh as counts_refresh
 from articles.models import Tag
 from articles.search import months
 
-from .helpers import article_make, make_articles
+from ..helpers import article_make, make_articles
 
 
 class TimelineTests(TestCase):

@@ -17,11 +17,9 @@ from django.test import TestCase, TransactionTestCase
 from articles import counts, database, search
 from articles.ingest import pipeline as ingesting
 from articles.models import Article, ArticleTag, ListingPage, MediaItem, PageFile, Tag
-from tests.helpers import PageFolderMixin, article_make, ingest
+from tests.helpers import DATA, ROOT, PageFolderMixin, article_make, ingest
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
-DATA = Path(__file__).parent / "data"
 
 
 def seed_variants(case, count, words="Group {} of"):

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from articles import history
 from articles.models import Article
+from tests.admin.test_admin import change_form_data, change_url
 
-from .helpers import PageFolderMixin, article_make, ingest, tag
-from .test_admin import change_form_data, change_url
+from ..helpers import PageFolderMixin, article_make, ingest, tag
 
 ORIGINAL = "https://aawsat.com/english/theaawsat/news-middle-east/truce-holds"
 PAGE = """Truce holds in Aleppo | ASHARQ AL-AWSAT English Archive 2005 -2017

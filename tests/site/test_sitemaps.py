@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Author, MediaItem
 from articles.site.sitemaps import ArticleSitemap, IdRangePaginator
 
-from .helpers import make_articles, section, tag
+from ..helpers import make_articles, section, tag
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

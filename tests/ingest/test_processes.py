@@ -15,7 +15,8 @@ from pathlib import Path
 from django.db import connection
 from django.test import SimpleTestCase
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
 
 # What the archive holds, and what its stored counts should be, read by a process of its own.
@@ -141,11 +142,14 @@ class KilledIngestTests(ArchiveProcessMixin, SimpleTestCase):
         time.sleep(0.3)
         os.kill(ingest.pid, signal.SIGKILL)
         ingest.wait()
-        self.addCleanup(kill, workers)
         deadline = time.monotonic() + 5
         while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        self.assertFalse([pid for pid in workers if alive(pid)], "worker processes outlived the killed ingest")
+        # Killed at once, never at the test's end: by then a dead worker's number may be another
+        # process's (a parallel run's).
+        survivors = [pid for pid in workers if alive(pid)]
+        kill(survivors)
+        self.assertFalse(survivors, "worker processes outlived the killed ingest")
         after_kill = self.state()["articles"]
         time.sleep(1)
         self.assertEqual(self.state()["articles"], after_kill, "something kept writing after the kill")
