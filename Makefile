@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
+.PHONY: run demo serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -33,6 +33,17 @@ run: $(VENV)/.installed-run
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ingest seeds/
 	$(MANAGE) runserver 127.0.0.1:8000
+
+## demo: a full archive at once, apart from the one `make run` serves: the seed, the test pages
+## of tests/data and DEMO_PAGES (default 3000) generated pages (bench/corpus.py), ingested into
+## demo/archive.sqlite3 and served on http://127.0.0.1:8000
+DEMO_PAGES ?= 3000
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/demo/archive.sqlite3 ARCHIVE_SEARCH_INDEX_DIR=$(CURDIR)/demo/search-index
+demo: $(VENV)/.installed-run
+	test -d demo/pages || $(BIN)/python bench/corpus.py demo/pages $(DEMO_PAGES)
+	$(DEMO_ENV) $(MANAGE) migrate --noinput -v0
+	$(DEMO_ENV) $(MANAGE) ingest -v0 seeds/ tests/data/ demo/pages/
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 ## serve: production server: gunicorn + whitenoise, DEBUG off. Needs DJANGO_SECRET_KEY and
 ## DJANGO_ALLOWED_HOSTS; DJANGO_HTTPS=1 behind TLS. The workers share the cache in Redis at

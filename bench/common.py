@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DEFAULT_GENERATOR = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+DEFAULT_GENERATOR = ROOT / "bench" / "corpus.py"
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://root@127.0.0.1:5432/postgres")
 
 
@@ -26,7 +26,7 @@ def corpus(n, generator=None, folder=None, seed=None):
     if done.exists():
         return folder
     if not generator.exists():
-        sys.exit(f"The corpus generator {generator} is missing; set CORPUS_GENERATOR to make_corpus.py.")
+        sys.exit(f"The corpus generator {generator} is missing; CORPUS_GENERATOR names another.")
     print(f"Generating {n:,} pages into {folder} ...", flush=True)
     started = time.monotonic()
     extra = ["--seed", str(seed)] if seed is not None else []
