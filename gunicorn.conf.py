@@ -20,8 +20,7 @@ def post_worker_init(worker):
 
     What the worker holds then (modules, compiled templates, the URL resolver, the search index)
     it holds for life: frozen, it is left out of the garbage collector's full passes, which
-    otherwise walk it every few hundred pages (over a cache-cold mix, 200,000 articles: a full
-    pass 72 -> 9 ms, the collector's time per page 0.24 -> 0.16 ms)."""
+    otherwise walk it every few hundred pages (docs/performance.md)."""
     from django.db import connections
 
     from archive.warmup import warm_up

@@ -24,7 +24,7 @@ def env_bool(name, default):
 def postgresql_options():
     """Parameters bound by the server, so that PostgreSQL keeps the plan of a query a connection
     has run PREPARE_THRESHOLD times: an uncached article page's five queries are planned once
-    per connection, not on every view (a third less of the database's CPU per page). A pooler
+    per connection, not on every view (docs/performance.md). A pooler
     in transaction mode that cannot keep prepared statements (PgBouncer before 1.21) needs
     DJANGO_DB_PREPARE_THRESHOLD=off."""
     threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5").strip().lower()
@@ -211,7 +211,7 @@ LOGGING = {
 # caching.invalidate() moves its version key on, and with it every process's cached pages, counts
 # and searches. Production refuses to start without it unless told it runs as a single process
 # (ARCHIVE_LOCAL_CACHE=1), which may then keep its own cache, as development does.
-# No page or count is kept longer than ARCHIVE_CACHE_SECONDS, the README's five minutes.
+# No page or count is kept longer than ARCHIVE_CACHE_SECONDS, the five minutes docs/behaviour.md promises.
 ARCHIVE_CACHE_SECONDS = 300
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -1,9 +1,8 @@
 """A new server process renders one page of each kind before its first reader arrives.
 
 A gunicorn worker loads Django's views, compiles the templates and opens the search index on
-the first requests that need them. Measured at 50,000 articles, a new process's first article
-page took 658 ms where the next took 23-28 ms, its first list 216 ms (then 45) and its first
-search 372 ms (then 34). gunicorn calls ``warm_up`` in each worker before it accepts a
+the first requests that need them, which then take many times as long as the next ones
+(docs/performance.md). gunicorn calls ``warm_up`` in each worker before it accepts a
 connection (``post_worker_init`` in gunicorn.conf.py). The pages go through the worker's own
 application, as a reader's would, but past the page cache: they are rendered, and neither read
 from the cache nor kept in it. Nothing here is needed to serve: a page that fails is logged and

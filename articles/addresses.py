@@ -1,9 +1,9 @@
 """The one builder of the archive's addresses: a route by name with its arguments and its query
 string, a query string changed, and the addresses every page links to.
 
-A list page names sixty addresses and an article page thirty. Django's ``reverse()`` costs about
-20 µs each (mostly its per-thread look-ups of the language and the URL configuration), a
-tenth of an uncached page's time. Here each route is reversed once per process and script
+A list page names sixty addresses and an article page thirty, and Django's ``reverse()`` spends
+most of its time on per-thread look-ups of the language and the URL configuration, a share of
+an uncached page's time worth saving (docs/performance.md). Here each route is reversed once per process and script
 prefix, with marks where its arguments go; then an address is the route's text with the
 arguments quoted as ``reverse()`` quotes them. An argument the route's converters might refuse
 (empty, or holding a slash or NUL), or a route whose converters refuse the marks, goes to

@@ -18,7 +18,7 @@ from .addresses import address
 # How much of an article's text a list reads to show its first sentence.
 OPENING_LENGTH = 400
 # The columns a row of an article list shows (includes/article_summary.html) or is ordered by:
-# reading no others takes a third off the time the ORM spends on a page of rows.
+# reading no others spares the ORM most of its work on a page of rows.
 LISTING_FIELDS = (
     *("id", "title", "slug", "published_on", "date_source", "sort_date", "listing_only", "photo_count"),
     *(f"{entity}__{field}" for entity in ("section", "author") for field in ("name", "slug", "name_is_guess")),
@@ -452,8 +452,8 @@ class ArchiveMonth(models.Model):
 
 class UndatedCount(models.Model):
     """How many articles have no date: with the months' counts, the archive's total, which every
-    /articles/ page shows. One row. Counting them on a page view reads a third of the articles
-    of a generated archive, tens of milliseconds at a million."""
+    /articles/ page shows. One row: counting them on a page view would read every undated
+    article."""
 
     article_count = models.PositiveIntegerField(default=0)
     # The change log's last row when the counts were last made (counts.refresh): every

@@ -135,8 +135,8 @@ class Keyset:
         """Rows strictly after ``key`` in this order (before it when ``backwards``).
 
         One row comparison, (a, b) > (x, y): the database seeks to the key on the index and
-        reads on, however many rows share the key's first value (a third of a generated archive
-        is undated, all on one sort date).
+        reads on, however many rows share the key's first value (the undated articles all share
+        one sort date).
         """
         less = self.descending != backwards
         lookup = TupleLessThan if less else TupleGreaterThan

@@ -1,12 +1,16 @@
-"""Addresses built from a route reversed once are the addresses Django's reverse() gives."""
+"""Addresses built from a route reversed once are the addresses Django's reverse() gives; query
+strings are changed and kept as Django's own tools would."""
 
-from django.test import TestCase
+from urllib.parse import parse_qsl
+
+from django.http import QueryDict
+from django.test import RequestFactory, TestCase
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import SimpleTestCase
 
-from articles.addresses import SITE_PAGES, address
+from articles.addresses import SITE_PAGES, address, changed, list_params, querystring
 
 # Any text a slug of the original site may hold, in any script, odd characters included.
 SLUGS = st.text(min_size=1, max_size=40).filter(lambda text: "/" not in text and "\x00" not in text)
@@ -42,6 +46,36 @@ class AddressTests(SimpleTestCase):
         for slug in ("", "a/b", "a\x00b"):
             with self.subTest(slug=slug), self.assertRaises(NoReverseMatch):
                 address("articles:article", 17, slug)
+
+    def test_a_route_whose_converter_refuses_the_marks_is_reversed_as_django_does(self):
+        self.assertEqual(address("articles:article-export", "csv"), "/articles/export.csv")
+        with self.assertRaises(NoReverseMatch):
+            address("articles:article-export", "xml")
+
+    @given(params=st.lists(st.tuples(SLUGS, SLUGS), max_size=4))
+    def test_parameters_go_in_the_query_string_in_their_order(self, params):
+        path, _, query = address("articles:article-list", params=params).partition("?")
+        self.assertEqual(path, reverse("articles:article-list"))
+        self.assertEqual(parse_qsl(query, keep_blank_values=True), params)
+
+
+class QueryStringTests(SimpleTestCase):
+    def test_a_list_leaves_its_place_out_of_what_its_exports_take(self):
+        query = QueryDict("tag=syria&page=4&cursor=abc&year=2013&tag=iraq")
+        self.assertEqual(list_params(query), [("tag", "syria"), ("tag", "iraq"), ("year", "2013")])
+
+    def test_one_parameter_changed_back_on_the_first_page(self):
+        query = QueryDict("q=aleppo&section=opinion&page=3&cursor=x")
+        self.assertEqual(dict(changed(query, "section", None).lists()), {"q": ["aleppo"]})
+        self.assertEqual(
+            dict(changed(query, "year", "2014").lists()), {"q": ["aleppo"], "section": ["opinion"], "year": ["2014"]}
+        )
+
+    def test_querystring_as_djangos_tag_makes_it(self):
+        request = RequestFactory().get("/search/", {"q": "gaza truce", "page": "2"})
+        self.assertEqual(querystring(request, page=None), "?q=gaza+truce")
+        self.assertEqual(querystring(request, order="newest"), "?q=gaza+truce&page=2&order=newest")
+        self.assertEqual(querystring(RequestFactory().get("/")), "")
 
 
 class SitePagesTests(TestCase):

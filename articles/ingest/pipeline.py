@@ -251,10 +251,10 @@ class Ingester:
 
     def _first_ingest(self):
         """Whether this run fills an empty archive: then its search index is built once, at its
-        end, from the tables. Applied every INDEX_EVERY seconds instead, the index fell 17 minutes
-        behind the writing at 500,000 articles, and its commits cost the writing a third of the
-        cores. The empty index is made now, so that a search meanwhile answers from it rather
-        than build it."""
+        end, from the tables: applied every INDEX_EVERY seconds instead, the index fell far behind
+        the writing of a large first ingest, and its commits took the writing's cores
+        (docs/performance.md). The empty index is made now, so that a search meanwhile answers
+        from it rather than build it."""
         if self.dry_run or Article.objects.exists():
             return False
         self._index()

@@ -198,8 +198,7 @@ def _malloc_trim():
 def release_freed_memory():
     """Hand the memory a commit freed back to the system. The writer's threads allocate in
     arenas of their own, which glibc keeps after they are freed; without this, a long ingest's
-    process kept each commit's peak (measured: the ingest's writing process peaked at 802 MB over
-    200,000 articles, and at 587 MB with it)."""
+    process kept each commit's peak (docs/performance.md)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
