@@ -98,7 +98,7 @@ SEARCH_PARAMETERS = [
 ]
 
 
-FACET_PARAMS = ("section", "year", "author", "tag", "agency")
+FACET_PARAMS = ("year", "agency", "section", "author", "tag")
 
 
 def facet_records(facets):
