@@ -84,7 +84,8 @@ def read_stamp(info: os.stat_result, size_read: int):
 
 
 def walk(paths):
-    """Yield ("file", path) for each .txt file and ("skipped", path) for any other file.
+    """Yield ("file", path) for each .txt file and ("skipped", path) for any other file;
+    ("undecodable", path) for a name that is not UTF-8 (see ``is_decodable``).
 
     Folders are read recursively in name order. A symbolic link is followed only where it
     leads inside the folders given (("outside", path) otherwise: a link in a folder of pages
@@ -145,7 +146,24 @@ def _walk_dir(top, seen_dirs, roots):
 
 
 def _classify(path):
+    if not is_decodable(path):
+        return "undecodable", path
     return ("file" if path.lower().endswith(PAGE_SUFFIX) else "skipped"), path
+
+
+def is_decodable(path):
+    """Whether a path's name is text: a name of bytes that are not UTF-8 comes from the file
+    system with surrogates in it, which no report, log or database can hold."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(path):
+    """A path as a report can print it: bytes that are not UTF-8 escaped (``\\xff``)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_source(path: str, max_bytes: int) -> SourceFile:

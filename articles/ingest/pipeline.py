@@ -29,7 +29,7 @@ from .. import changes, database, search
 from ..models import Article, PageFile, Tag
 from ..tagging import TagMatcher
 from . import listings, parsing, writer
-from .files import Refused, file_stamp, one_file, read_source, walk
+from .files import Refused, file_stamp, one_file, printable, read_source, walk
 from .known import known_pages, page_files_record, page_files_unchanged
 from .outcomes import (
     CREATED,
@@ -301,9 +301,13 @@ class Ingester:
             if kind == "skipped":
                 yield FileOutcome(path, SKIPPED, "not a .txt page file")
             elif kind == "missing":
-                yield FileOutcome(path, REFUSED, "no such file or folder")
+                yield FileOutcome(printable(path), REFUSED, "no such file or folder")
+            elif kind == "undecodable":
+                yield FileOutcome(printable(path), REFUSED, "its name is not UTF-8 text; rename it to read it")
             elif kind == "outside":
-                yield FileOutcome(path, REFUSED, "a symbolic link leading outside the folders given; not read")
+                yield FileOutcome(
+                    printable(path), REFUSED, "a symbolic link leading outside the folders given; not read"
+                )
             else:
                 batch.append(path)
                 if len(batch) >= self.batch_size:

@@ -498,6 +498,24 @@ class NotAnArchivePageTests(PageFolderMixin, TestCase):
         self.assertFalse(ListingPage.objects.exists())
 
 
+class UndecodableNameTests(PageFolderMixin, TestCase):
+    def test_a_file_name_that_is_not_utf8_is_refused_escaped_and_the_rest_stored(self):
+        os.makedirs(os.fsencode(self.folder / "batch"), exist_ok=True)
+        with open(os.fsencode(self.folder / "batch") + b"/bad-\xff\xfe.txt", "wb") as page:
+            page.write(SEED.read_bytes())
+        self.page("batch/good.txt", SEED.read_text(encoding="utf-8").replace("Dozens of", "Scores of"))
+        for run in range(2):
+            out = StringIO()
+            with self.subTest(run=run), self.assertRaisesMessage(CommandError, "1 file(s) were refused"):
+                call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True)
+            refused = [line for line in out.getvalue().splitlines() if line.startswith("refused")]
+            self.assertEqual(len(refused), 1, out.getvalue())
+            self.assertIn("bad-\\xff\\xfe.txt", refused[0])
+            self.assertIn("not UTF-8", refused[0])
+            self.assertNotIn("Traceback", out.getvalue())
+        self.assertEqual(Article.objects.count(), 1)
+
+
 class CountsTests(PageFolderMixin, TestCase):
     def test_a_rerun_that_writes_nothing_still_leaves_counts_exact(self):
         from articles.models import ArchiveMonth
