@@ -243,11 +243,18 @@ class CsvColumns:
         }
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's "CSV injection"):
+# such a cell is written after an apostrophe, which spreadsheets show as text and do not print.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from .. import search
 from ..criteria import SearchForm, errors_text
 from ..models import Article, ArticleTag, Author, Section, Tag
+from .xmltext import xml_values
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 60
@@ -52,6 +53,13 @@ class ArticleFeed(Feed):
 
     def link(self):
         return reverse("articles:home")
+
+    def get_feed(self, obj, request):
+        """The feed, its fields and its entries' text made such as XML 1.0 can hold."""
+        feed = super().get_feed(obj, request)
+        feed.feed = xml_values(feed.feed)
+        feed.items = [xml_values(item) for item in feed.items]
+        return feed
 
     def items(self):
         return entries().newest_first()[:FEED_SIZE]

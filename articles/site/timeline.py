@@ -13,6 +13,8 @@ import io
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .xmltext import xml_text
+
 # The chart's drawing area, in SVG user units (the SVG scales to the page's width).
 WIDTH, HEIGHT = 780, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
@@ -76,7 +78,7 @@ def svg(series, normalised=False):
         w=WIDTH,
         h=HEIGHT,
         unit="per 1,000 of the month's articles" if normalised else "articles",
-        names="; ".join(line.query for line in series),
+        names="; ".join(xml_text(line.query) for line in series),
         first=points[0].label if points else "",
         last=points[-1].label if points else "",
         top=_number(top),
@@ -112,7 +114,7 @@ def _lines(series, values, step, top):
             i,
             *LINE_STYLES[i % MAX_SERIES],
             " ".join(point(j, v) for j, v in enumerate(line)),
-            f"{series[i].query}: {_number(max(line))}",
+            f"{xml_text(series[i].query)}: {_number(max(line))}",
         )
         for i, line in enumerate(values)
     ]

@@ -257,3 +257,17 @@ class ArchiveExportCommandTests(ExportTestCase):
         self.assertEqual(json.loads(lines[0])["url"], Article.objects.newest_first().first().get_absolute_url())
         rows = list(csv.reader(io.StringIO((self.folder / "csv" / "articles.csv").read_text(encoding="utf-8"))))
         self.assertEqual(len(rows), Article.objects.count() + 1)
+
+
+class FormulaInjectionTests(TestCase):
+    """OWASP's CSV injection: a cell a spreadsheet would read as a formula is written as text."""
+
+    def test_a_cell_starting_like_a_formula_is_written_after_an_apostrophe(self):
+        for start in ("=", "+", "-", "@", "\t", "\r"):
+            article_make(title=f'{start}HYPERLINK("http://evil.example")', source_path=f"{ord(start)}.txt")
+        rows = list(csv.DictReader(io.StringIO(body_of(self.client.get("/articles/export.csv")))))
+        titles = sorted(row["title"] for row in rows)
+        self.assertEqual(len(titles), 6)
+        for title in titles:
+            self.assertTrue(title.startswith("'"), title)
+        self.assertEqual(self.client.get("/api/v1/articles/").json()["results"][0]["title"][0] in "=+-@\t\r", True)

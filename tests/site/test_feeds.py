@@ -120,3 +120,32 @@ class FeedTests(TestCase):
                 content = self.client.get(page).content.decode()
                 self.assertIn(link, content)
                 self.assertIn(f'href="{feed}"', content)
+
+
+class WellFormedTests(TestCase):
+    """Every feed and chart is well-formed XML 1.0 whatever the stored text or the words typed."""
+
+    FORBIDDEN = "\x01\x0b\x1f\ufffe\uffff"
+
+    def test_feeds_and_the_chart_leave_out_what_xml_forbids(self):
+        author = Author.objects.create(name=f"Amir{self.FORBIDDEN} Taheri", slug="amir-taheri")
+        article_make(
+            title=f"Truce{self.FORBIDDEN} holds",
+            body=f"Ceasefire\x01 held in Homs{self.FORBIDDEN}.",
+            author=author,
+            section=section(),
+            published_on=dt.date(2014, 5, 2),
+        )
+        for url, params in [
+            ("/feed/", {}),
+            (author.get_absolute_url() + "feed/", {}),
+            ("/search/feed/", {"q": "truce\x01"}),
+            ("/search/feed/", {"q": "truce\ufffe"}),
+            ("/search/timeline.svg", {"q": "truce\x01\ufffe"}),
+        ]:
+            with self.subTest(url=url, params=params):
+                response = self.client.get(url, params)
+                self.assertEqual(response.status_code, 200)
+                root = ET.fromstring(response.content)  # raises on malformed XML
+                self.assertNotRegex(response.content.decode(), "[\x01\x0b\x1f\ufffe\uffff]")
+                self.assertTrue(root.tag)
