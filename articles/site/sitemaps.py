@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from .. import counts
 from ..models import Article, Author, MediaItem, Section, Tag
+from ..paging import address_number
 
 PAGE_SIZE = 10_000
 
@@ -43,10 +44,10 @@ class IdRangePaginator:
         return max(1, math.ceil((last - before) / self.size))
 
     def page(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger("That page number is not an integer") from None
+        number = address_number(number) if isinstance(number, str) else number
+        if not isinstance(number, int):
+            # int() would read "٣" as 3: a page number in an address is ASCII digits or none.
+            raise PageNotAnInteger("That page number is not an integer")
         if not 1 <= number <= self.num_pages:
             raise EmptyPage("That page contains no results")
         start = self.bounds[0] + (number - 1) * self.size

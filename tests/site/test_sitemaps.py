@@ -120,3 +120,12 @@ class SitemapPlanTests(TestCase):
         number = r"'?\d+'?(::\w+)?"
         self.assertRegex(plan, rf"Index Cond: \(\(id > {number}\) AND \(id <= {number}\)\)")
         self.assertIsNone(re.search(r"OFFSET", sql, re.IGNORECASE))
+
+
+class SitemapPageNumberTests(TestCase):
+    def test_a_page_number_in_other_digits_is_404_not_that_page(self):
+        make_articles(3)
+        self.assertEqual(self.client.get("/sitemap-articles.xml", {"p": "1"}).status_code, 200)
+        for value in ["٣", "١", "²", "1.0", " 1", "x"]:
+            with self.subTest(p=value):
+                self.assertEqual(self.client.get("/sitemap-articles.xml", {"p": value}).status_code, 404)
