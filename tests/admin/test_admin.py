@@ -153,6 +153,28 @@ class AccessTests(TestCase):
             self.assertEqual(self.client.get(url).status_code, 403, url)
         self.assertNotContains(self.client.get("/admin/"), "/admin/auth/")
 
+    def test_editors_keep_what_the_archive_published_and_a_superuser_may_take_it_down(self):
+        article, photo = make_article(1), make_photo(1)
+        self.client.force_login(self.editor)
+        for obj in (article, photo):
+            delete = reverse(f"admin:articles_{obj._meta.model_name}_delete", args=[obj.pk])
+            with self.subTest(model=obj._meta.model_name):
+                self.assertEqual(self.client.get(delete).status_code, 403)
+                self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
+                changelist = self.client.get(reverse(f"admin:articles_{obj._meta.model_name}_changelist"))
+                self.assertNotContains(changelist, 'value="delete_selected"')
+        self.assertTrue(
+            Article.objects.filter(pk=article.pk).exists() and MediaItem.objects.filter(pk=photo.pk).exists()
+        )
+        tag = make_tag("Removable")
+        delete_tag = reverse("admin:articles_tag_delete", args=[tag.pk])
+        self.assertEqual(self.client.post(delete_tag, {"post": "yes"}).status_code, 302, "tags an editor may delete")
+        self.client.force_login(User.objects.create_superuser("lead", "lead@example.com", "pw"))
+        delete = reverse("admin:articles_article_delete", args=[article.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 302)
+        self.assertFalse(Article.objects.filter(pk=article.pk).exists())
+
     def test_editors_group_holds_only_archive_permissions(self):
         permissions = Permission.objects.filter(group__name="Editors")
         self.assertEqual(set(permissions.values_list("content_type__app_label", flat=True)), {"articles"})
