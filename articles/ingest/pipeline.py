@@ -184,6 +184,7 @@ class Ingester:
         """
         tally = Counter()
         self.listing_only_made = 0
+        self.index_error = None
         self.indexed_at = time.monotonic()
         self.indexer = None
         self.index_at_end = self._first_ingest()
@@ -291,8 +292,11 @@ class Ingester:
             return
         try:
             search.catch_up(progress=progress)
-        except Exception:
+            self.index_error = None
+        except Exception as error:
+            # The pages stand; the run says at its end that it failed (``index_error``).
             logger.exception("The search index was not brought up to date; the change log keeps the changes.")
+            self.index_error = error
 
     def _batches(self, paths):
         """Outcomes for files that are no pages, and lists of page paths, batch_size at a time."""

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .. import reads
-from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest
+from .base import Facets, Filters, Matches, PhotoMatches, SearchBackend, SearchRequest, SearchUnavailable
 from .names import parse, request_for
 from .query import Query
 
@@ -34,6 +34,7 @@ __all__ = [
     "Query",
     "SearchBackend",
     "SearchRequest",
+    "SearchUnavailable",
     "parse",
 ]
 

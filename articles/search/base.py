@@ -17,6 +17,14 @@ from dataclasses import dataclass, field
 from .query import Atom, Query
 
 ORDERS = ("relevance", "newest", "oldest")
+
+
+class SearchUnavailable(Exception):
+    """The engine has no index to answer from (none was ever built here, and building one is
+    too long a job to do while a reader waits): the site answers 503 until an ingest or
+    ``manage.py search_index --rebuild`` builds it."""
+
+
 FACET_NAMES = ("section", "author", "year", "tag", "agency")
 
 

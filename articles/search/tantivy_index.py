@@ -26,6 +26,7 @@ import datetime as dt
 import fcntl
 import itertools
 import json
+import logging
 import os
 import shutil
 import time
@@ -41,7 +42,10 @@ from archive import replicas
 from .. import reads
 from ..models import Article as ArticleModel
 from ..models import ArticleMedia, ArticleTag, MediaItem, SearchChange
+from .base import SearchUnavailable
 from .text import normalise
+
+logger = logging.getLogger(__name__)
 
 # Change it when the documents or the analysis change: every index is then rebuilt.
 SCHEMA_VERSION = 2
@@ -110,6 +114,9 @@ WRITER_APPLIES_SECONDS = 60
 
 
 KEEP_FILES = {LOCK_FILE}
+# A reader's search rebuilds an index of at most this many documents (well under a second); a
+# larger one is rebuilt by an ingest or `search_index --rebuild`, never while a reader waits.
+REBUILD_FOR_A_READER_AT_MOST = 2_000
 
 
 def analyzer(stem=True):
@@ -216,17 +223,26 @@ class TantivyIndex:
         self._loaded = None
 
     @replicas.primary()
-    def catch_up(self, wait=None, progress=None):
+    def catch_up(self, wait=None, progress=None, rebuild_at_most=None):
         """Apply the log; ``wait`` bounds the seconds spent waiting for another writer (then
-        nothing is applied: that writer is applying the same rows, or rebuilding)."""
+        nothing is applied: that writer is applying the same rows, or rebuilding). When the
+        index must be rebuilt, it is, unless it would hold more than ``rebuild_at_most``
+        documents: then nothing is done, and the index is searched as it stands."""
         with self._locked(wait) as held:
             if not held:
                 return 0
             state = self._state()
             if not self._continues(state) or self._rebuilding_is_cheaper(state):
+                if rebuild_at_most is not None and self._documents() > rebuild_at_most:
+                    logger.warning("The search index needs a rebuild (manage.py search_index --rebuild).")
+                    return 0
                 self._rebuild_locked(progress)
                 return 0
             return self._apply_locked(state)
+
+    @staticmethod
+    def _documents():
+        return ArticleModel.objects.count() + MediaItem.objects.count()
 
     @replicas.primary()
     def rebuild(self, progress=None):
@@ -441,13 +457,19 @@ class TantivyIndex:
 
     @replicas.primary()
     def refresh(self):
-        state, head = self._state(), log_head()
-        current = state is not None and state.get("schema") == SCHEMA_VERSION
-        if not current:
-            self.catch_up()
-        elif (state["change"], state["stamp"]) != (head or (0, "")) and not self._left_to_its_writer(state, head):
-            # A search waits for a short apply by another process, never for a rebuild.
-            self.catch_up(wait=SEARCH_WAITS_SECONDS)
+        """Before a search: apply what the log holds beyond the index, when it is a short job.
+        A search waits for a short apply by another process, never for a rebuild, and rebuilds
+        only a small index itself; an index that cannot be written (a full disk, a read-only
+        folder) is searched as it stands, and the fault logged."""
+        try:
+            state, head = self._state(), log_head()
+            current = state is not None and state.get("schema") == SCHEMA_VERSION
+            if not current or (
+                (state["change"], state["stamp"]) != (head or (0, "")) and not self._left_to_its_writer(state, head)
+            ):
+                self.catch_up(wait=SEARCH_WAITS_SECONDS, rebuild_at_most=REBUILD_FOR_A_READER_AT_MOST)
+        except Exception:
+            logger.exception("The search index could not be brought up to date; it is searched as it stands.")
 
     def _left_to_its_writer(self, state, head):
         """Whether the log's new rows are an ingest's, which applies them itself: a search
@@ -460,12 +482,12 @@ class TantivyIndex:
         return backlog > SEARCH_APPLIES_AT_MOST
 
     def _searcher(self):
-        """A searcher over the index as last committed, by this process or another."""
+        """A searcher over the index as last committed, by this process or another;
+        SearchUnavailable when there is none to search."""
         state = self._state()
-        if state is None:
-            self.catch_up()
-            state = self._state()
         if self._index is None:
+            if not tantivy.Index.exists(str(self.path)):
+                raise SearchUnavailable("No search index has been built here yet.")
             self._index = self._registered(tantivy.Index.open(str(self.path)))
         if self._loaded != state:
             self._index.reload()

@@ -725,3 +725,59 @@ class TieAndWaitTests(TestCase):
             self.assertEqual(found("hotel"), ["Before"], "answered from the index as it was")
         fcntl.flock(lock, fcntl.LOCK_UN)
         self.assertEqual(set(found("hotel")), {"Before", "After"})
+
+
+class IndexFaultTests(TestCase):
+    """An index that cannot be written fails the ingest loudly and leaves search answering from
+    the last good index; no reader's request rebuilds a large index."""
+
+    def disk_full(self):
+        return mock.patch.object(
+            tantivy_index.TantivyIndex, "_writer", side_effect=OSError(28, "No space left on device")
+        )
+
+    def test_an_index_that_cannot_be_written_fails_the_ingest_and_search_answers_from_the_last_good_one(self):
+        from django.core.management import CommandError
+
+        from tests.helpers import DATA, ingest
+
+        article_make(title="Armistice signed", body="The guns fell silent.")
+        self.assertEqual(found("armistice"), ["Armistice signed"])
+        with (
+            self.disk_full(),
+            self.assertRaisesMessage(CommandError, "The search index could not be written"),
+            self.assertLogs("articles.ingest.pipeline", "ERROR"),
+        ):
+            ingest(DATA / "seed-000_cf8551d73f26d5b1.txt")
+        self.assertTrue(Article.objects.filter(title__startswith="U.S.-led Jets").exists(), "the page is stored")
+        with self.disk_full(), self.assertLogs("articles.search.tantivy_index", "ERROR"):
+            response = self.client.get(reverse("articles:search"), {"q": "armistice"})
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "<mark>Armistice</mark> signed")
+            self.assertEqual(self.client.get("/api/v1/search/", {"q": "armistice"}).status_code, 200)
+        self.assertEqual(
+            found("jets"), ["U.S.-led Jets Kill Dozens of Syrian Soldiers"], "found once it can be written"
+        )
+
+    def test_a_reader_never_waits_for_a_large_rebuild_and_is_told_search_is_not_ready(self):
+        article_make(title="Armistice signed", body="The guns fell silent.")
+        engine = search.backend()
+        engine.catch_up()
+        with (
+            mock.patch.object(tantivy_index, "REBUILD_FOR_A_READER_AT_MOST", 0),
+            self.assertLogs("articles.search.tantivy_index", "WARNING"),
+        ):
+            (engine.path / tantivy_index.STATE_FILE).unlink()  # as a killed first ingest leaves it
+            response = self.client.get(reverse("articles:search"), {"q": "armistice"})
+            self.assertEqual(response.status_code, 200, "the index as it stands answers")
+            for name in list(engine.path.iterdir()):
+                if name.name not in tantivy_index.KEEP_FILES:
+                    name.unlink() if name.is_file() else None
+            engine._index = None
+            response = self.client.get(reverse("articles:search"), {"q": "armistice"})
+            self.assertEqual(response.status_code, 503)
+            self.assertEqual(response["Retry-After"], "300")
+            self.assertContains(response, "Search is not available yet", status_code=503)
+            self.assertEqual(self.client.get("/api/v1/search/", {"q": "armistice"}).status_code, 503)
+        search.rebuild()
+        self.assertEqual(found("armistice"), ["Armistice signed"])

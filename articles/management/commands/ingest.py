@@ -99,6 +99,11 @@ class Command(BaseCommand):
                 f"{ingester.listing_only_made:,} articles known only from listings were added: "
                 "their full pages are not in the archive."
             )
+        if ingester.index_error is not None:
+            raise CommandError(
+                f"The search index could not be written ({ingester.index_error}): the pages are stored, and "
+                "`manage.py search_index --catch-up` brings the index up to date once it can be written."
+            )
         if summary.counts[REFUSED]:
             raise CommandError(f"{summary.counts[REFUSED]} file(s) were refused; see the lines above.")
 
