@@ -292,6 +292,9 @@ else:
 
 # Files larger than this are refused by `manage.py ingest`: no page of the site comes near it.
 ARCHIVE_INGEST_MAX_BYTES = int(os.environ.get("ARCHIVE_INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
+# A file that takes longer than this to read is refused (0: no bound). The parser reads a page
+# of the site in milliseconds; this only stops a file made to be slow.
+ARCHIVE_INGEST_PARSE_SECONDS = float(os.environ.get("ARCHIVE_INGEST_PARSE_SECONDS", "20"))
 
 # The search index (tantivy), derived from the database and kept current through its change
 # log; `manage.py search_index --rebuild` makes it afresh. Each host keeps its own.

@@ -46,6 +46,7 @@ from .outcomes import (
     FileOutcome,
     ParsedFile,
 )
+from .timelimit import TooLong, time_limit
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ class Ingester:
         self.batch_size = batch_size
         self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         self.max_bytes = settings.ARCHIVE_INGEST_MAX_BYTES
+        self.parse_seconds = settings.ARCHIVE_INGEST_PARSE_SECONDS
         self.matcher = TagMatcher(tag_vocabulary())
 
     def run(self, paths):
@@ -400,7 +402,15 @@ class Ingester:
         items = []
         for source in sources:
             try:
-                item = parse_source(source, self.matcher)
+                with time_limit(self.parse_seconds):
+                    item = parse_source(source, self.matcher)
+            except TooLong:
+                yield FileOutcome(
+                    source.path,
+                    REFUSED,
+                    f"took more than {self.parse_seconds:g} s to read; no page of the site is that hard",
+                )
+                continue
             except Exception as error:  # the parser is built never to raise; report, never crash
                 yield FileOutcome(source.path, REFUSED, f"could not be parsed: {error!r}")
                 continue

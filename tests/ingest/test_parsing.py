@@ -349,3 +349,42 @@ class MatchKeyTests(SimpleTestCase):
                 body,
             )
         )
+
+
+HEADER_ONLY = "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"
+TITLED_ONLY = HEADER_ONLY + "Title | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n\n"
+
+
+class LinearTimeTests(SimpleTestCase):
+    """Every stage reads a page in time linear in its size. Each shape below, at a size where
+    any quadratic stage takes minutes (a title line of 60,000 spaces took 34 s), must parse
+    within a bound hundreds of times what a linear reading takes; a regression fails at the
+    bound rather than hanging the suite."""
+
+    BOUND_SECONDS = 10
+    SIZE = 1_000_000
+    SHAPES = {
+        "a title line of spaces": lambda n: HEADER_ONLY + "T" + " " * n + "x\nSelect Page\n\nBody text.\n",
+        "a caption of 'a / ' repeated": lambda n: (
+            TITLED_ONLY + "Media ID: 55000001\nCaption:\n\n" + "a / " * (n // 4) + "\n\nBeirut – Body.\n"
+        ),
+        "a by-line of spaces": lambda n: "by " + " " * n + "| x\nExcerpt...\n",
+        "a by-line of bars": lambda n: "by " + "x | " * (n // 4) + "\nExcerpt...\n",
+        "short paragraphs": lambda n: TITLED_ONLY + "\n\n".join("Word." for _ in range(n // 7)) + "\n",
+        "a line of dots": lambda n: TITLED_ONLY + "." * n + "x\n",
+        "a listing title of spaces": lambda n: (
+            HEADER_ONLY + "Tag" + " " * n + "Archives | ASHARQ AL-AWSAT English Archive\n"
+        ),
+    }
+
+    def test_each_pathological_shape_parses_within_its_bound(self):
+        from articles.ingest.timelimit import TooLong, time_limit
+
+        for name, shape in self.SHAPES.items():
+            text = shape(self.SIZE)
+            with self.subTest(shape=name):
+                try:
+                    with time_limit(self.BOUND_SECONDS):
+                        parse_page(text, source_name="x.txt")
+                except TooLong:
+                    self.fail(f"{name}: more than {self.BOUND_SECONDS} s for {len(text):,} characters")

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 from unittest import mock, skipUnless
@@ -436,6 +437,31 @@ class HostileFileTests(PageFolderMixin, TestCase):
         self.assertIn("30,001 photo blocks", refused[0])
         self.assertEqual(Article.objects.count(), 1)
         self.assertEqual(MediaItem.objects.count(), 1)
+
+    def test_a_file_that_takes_too_long_to_read_is_refused_and_the_run_goes_on(self):
+        real_parse = ingesting.parse_source
+
+        def slow_for_one_file(source, matcher):
+            if source.path.endswith("slow.txt"):
+                time.sleep(30)
+            return real_parse(source, matcher)
+
+        self.page("slow.txt", SEED.read_bytes().replace(b"Select Page", b"Select Page\nSlow", 1))
+        self.page("good.txt", SEED.read_bytes())
+        with (
+            self.settings(ARCHIVE_INGEST_PARSE_SECONDS=0.3),
+            mock.patch.object(ingesting, "parse_source", slow_for_one_file),
+        ):
+            started = time.monotonic()
+            out = StringIO()
+            with self.assertRaises(CommandError):
+                call_command("ingest", str(self.folder), stdout=out, stderr=StringIO(), no_progress=True, jobs=1)
+        self.assertLess(time.monotonic() - started, 10)
+        refused = [line for line in out.getvalue().splitlines() if line.startswith("refused")]
+        self.assertEqual(len(refused), 1)
+        self.assertIn("slow.txt", refused[0])
+        self.assertIn("took more than 0.3 s to read", refused[0])
+        self.assertEqual(Article.objects.count(), 1)
 
 
 class NotAnArchivePageTests(PageFolderMixin, TestCase):

@@ -9,6 +9,10 @@ from .datelines import find_dateline
 from .dates import date_of, estimate_of
 from .shapes import MediaBlock, ParsedPage
 
+# No page printed more captions before its text: beyond them, a page of caption-like paragraphs
+# is text, and each paragraph is compared with this many captions at most (linear in the page).
+REPEATED_CAPTIONS_AT_MOST = 100
+
 
 def read_article(page: ParsedPage, lines: list[str]) -> None:
     """Media blocks, repeated captions, dateline, then the body paragraphs."""
@@ -68,11 +72,12 @@ def inline_caption(rest: list[str], after_id: str | None) -> tuple[str, bool]:
 
 def read_repeated_captions(blocks: list[list[str]], i: int, captions: list[str]) -> int:
     """Captions printed again before the body (the same caption, or another text ending in a
-    credit), added to ``captions``; the index of the body's first block."""
+    credit), added to ``captions``, REPEATED_CAPTIONS_AT_MOST at most; the index of the body's
+    first block."""
     first_body = i
-    while i < len(blocks):
+    while i < len(blocks) and len(captions) < REPEATED_CAPTIONS_AT_MOST:
         text = block_text(blocks[i])
-        if find_dateline(text)[0] or not is_caption_like(text, captions, following=blocks[i + 1 :]):
+        if find_dateline(text)[0] or not is_caption_like(text, captions, following=blocks[i + 1 : i + 2]):
             break
         captions.append(text)
         i += 1

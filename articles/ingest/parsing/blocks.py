@@ -11,7 +11,32 @@ GLUED_CAPTION_RE = re.compile(r"(?<=\S)(?=Caption\s*:)")
 BYLINE_RE = re.compile(
     r"^by\s+(?P<author>.+?)\s*\|\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})\s*(?:\|\s*(?P<sections>.*))?$"
 )
-EXCERPT_END_RE = re.compile(r"(?:\.\.\.+|…)\s*$")
+# No by-line of the site runs longer ("by <author> | <date> | <sections>"); a longer line is no
+# by-line, and is not tried (the pattern's backtracking grows with the square of a line's length).
+BYLINE_MAX_LENGTH = 300
+ELLIPSES = ("...", "…")
+
+
+def byline_match(line: str):
+    """The by-line a line is (BYLINE_RE's match, stripped), or None."""
+    line = line.strip()
+    return BYLINE_RE.match(line) if len(line) <= BYLINE_MAX_LENGTH else None
+
+
+def ends_in_ellipsis(text: str) -> bool:
+    """A text whose last characters (spaces aside) are three dots or more, or the ellipsis: an
+    excerpt's end. (Not a pattern: a search for dots at the end backtracks through a long run.)"""
+    return text.rstrip().endswith(ELLIPSES)
+
+
+def without_ellipsis(text: str) -> str:
+    """The text without its closing dots or ellipsis (and the spaces after them)."""
+    stripped = text.rstrip()
+    if stripped.endswith("…"):
+        return stripped[:-1]
+    if stripped.endswith("..."):
+        return stripped.rstrip(".")
+    return text
 
 
 def split_blocks(lines: list[str], split_glued_captions: bool = False) -> list[list[str]]:
@@ -38,10 +63,7 @@ def is_site_furniture(line: str) -> bool:
     """A line only the original site printed: a listing's by-line, a Media ID, a caption label."""
     media = MEDIA_ID_RE.match(line)
     return bool(
-        (media and media["id"])
-        or BYLINE_RE.match(line.strip())
-        or CAPTION_LABEL_RE.match(line)
-        or has_glued_caption(line)
+        (media and media["id"]) or byline_match(line) or CAPTION_LABEL_RE.match(line) or has_glued_caption(line)
     )
 
 

@@ -39,6 +39,11 @@ def is_printed_caption(paragraph: str, captions: list[str]) -> bool:
     return any(len(c) / 2 <= size <= len(c) * 2 and similar_caption(paragraph, c) for c in captions)
 
 
+# Two printings of a caption longer than this are compared whole (equal, or one within the
+# other), not word by word: difflib's ratio grows with the square of their length.
+REWORDED_AT_MOST = 2000
+
+
 def similar_caption(a: str, b: str) -> bool:
     """Two printings of one caption: quotes, spacing and line breaks may differ."""
     a, b = caption_key(a), caption_key(b)
@@ -46,7 +51,7 @@ def similar_caption(a: str, b: str) -> bool:
         return False
     if a == b or (len(a) > 40 and (a in b or b in a)):
         return True
-    if abs(len(a) - len(b)) > max(len(a), len(b)) * 0.3:
+    if abs(len(a) - len(b)) > max(len(a), len(b)) * 0.3 or max(len(a), len(b)) > REWORDED_AT_MOST:
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).quick_ratio() > 0.9 and (
         difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() > 0.85

@@ -31,6 +31,9 @@ AGENCY_PATTERNS = [
     ("Asharq Al-Awsat", re.compile(r"\bAsharq\s+Al-?Awsat\b", re.I)),
 ]
 AGENCY_BY_WORD = {"reuters": "Reuters", "afp": "AFP", "ap": "AP", "epa": "EPA", "getty": "Getty Images"}
+# No credit the site printed comes near this length: the credit forms are sought in a caption's
+# last characters alone, which keeps reading a caption linear in its length, however long.
+CREDIT_TAIL = 400
 
 
 def split_credit(text: str) -> tuple[str, str]:
@@ -40,6 +43,7 @@ def split_credit(text: str) -> tuple[str, str]:
     code_match = EPA_CODE_RE.match(text)
     if code_match:
         code, text = code_match["code"], text[code_match.end() :]
+    head, text = head_and_tail(text)
     tail = ""
     tags = REUTERS_TAGS_TAIL_RE.search(text)
     if tags:
@@ -52,7 +56,20 @@ def split_credit(text: str) -> tuple[str, str]:
             caption = f"{caption} {tail}"
     if code:
         credit = f"{credit} {code}".strip()
+    if head:
+        caption = f"{head} {caption}"
     return caption.strip(), credit.strip()
+
+
+def head_and_tail(text: str) -> tuple[str, str]:
+    """A long caption split at a space before its last CREDIT_TAIL characters: ("", text) for
+    a short one. Its credit, if any, is in the tail."""
+    if len(text) <= CREDIT_TAIL:
+        return "", text
+    start = len(text) - CREDIT_TAIL
+    cut = text.find(" ", start)
+    cut = cut if cut >= 0 else start - 1
+    return text[:cut], text[cut + 1 :]
 
 
 def credit_at_end(text: str) -> tuple[str, str]:

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 
 from .blocks import (
-    BYLINE_RE,
     CAPTION_LABEL_RE,
-    EXCERPT_END_RE,
     MEDIA_ID_RE,
     block_text,
+    byline_match,
+    ends_in_ellipsis,
     has_glued_caption,
     is_site_furniture,
     split_blocks,
@@ -25,10 +25,10 @@ from .shapes import ARTICLE, LISTING, PHOTO, UNKNOWN
 
 SITE_HEADER_RE = re.compile(r"^\s*Middle-east Arab News Opinion\s*\|\s*Asharq Al-awsat\s*$", re.I)
 SELECT_PAGE_RE = re.compile(r"^\s*Select Page\s*$", re.I)
-TITLE_SUFFIX_RE = re.compile(
-    r"^(?P<title>.*?)\s*(?:\||[-–—])\s*ASHARQ AL-AWSAT English Archive(?:\s*2005\s*[-–]\s*2017)?\s*$", re.I
-)
-ARCHIVES_SUFFIX_RE = re.compile(r"\s+Archives$", re.I)
+# The site's name after a title and its separator. Sought, not matched from the line's start: a
+# leading "title, then spaces" pattern backtracks through every split of a run of spaces.
+TITLE_SUFFIX_RE = re.compile(r"(?:\||[-–—])\s*ASHARQ AL-AWSAT English Archive(?:\s*2005\s*[-–]\s*2017)?\s*$", re.I)
+ARCHIVES = "archives"
 
 
 @dataclass
@@ -38,6 +38,19 @@ class Header:
     title_says_archives: bool
     content: list[str]
     problems: list[str]
+
+
+def title_with_suffix(line: str) -> dict | None:
+    """{"title": …} of a title line ending with the site's name, or None."""
+    suffix = TITLE_SUFFIX_RE.search(line)
+    return {"title": line[: suffix.start()].strip()} if suffix else None
+
+
+def without_archives(title: str) -> str:
+    """A listing's title without its closing word "Archives" (after a space)."""
+    if title.lower().endswith(ARCHIVES) and title[: -len(ARCHIVES)][-1:].isspace():
+        return title[: -len(ARCHIVES)].rstrip()
+    return title
 
 
 def read_header(lines: list[str]) -> Header:
@@ -56,7 +69,7 @@ def read_header(lines: list[str]) -> Header:
         if SELECT_PAGE_RE.match(line):
             select_at = i
             break
-        suffixed = TITLE_SUFFIX_RE.match(line)
+        suffixed = title_with_suffix(line)
         if suffixed:
             title, title_at = suffixed["title"].strip(), i
             has_header = True
@@ -67,7 +80,7 @@ def read_header(lines: list[str]) -> Header:
             continue
         break
     if title is not None:
-        stripped = ARCHIVES_SUFFIX_RE.sub("", title)
+        stripped = without_archives(title)
         archives = stripped != title
         title = stripped or None
     if select_at is not None:
@@ -91,7 +104,7 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
     lines = [line for line in header.content if line.strip()]
     if not header.has_header and not any(is_site_furniture(line) for line in lines):
         return UNKNOWN, None
-    if any(BYLINE_RE.match(line) for line in lines):
+    if any(byline_match(line) for line in lines):
         return LISTING, None
     if any(has_glued_caption(line) and not CAPTION_LABEL_RE.match(line) for line in lines):
         return LISTING, None
@@ -99,7 +112,7 @@ def decide_kind(header: Header, hints: NameHints) -> tuple[str, str | None]:
     # unless its text says otherwise (a dateline opens a body).
     if not header.has_header and not any(find_dateline(block_text(b))[0] for b in blocks[:6]):
         return LISTING, None
-    excerpts = sum(1 for b in blocks if EXCERPT_END_RE.search(block_text(b)))
+    excerpts = sum(1 for b in blocks if ends_in_ellipsis(block_text(b)))
     if excerpts >= 2 or has_doubled_title(blocks):
         return LISTING, None
     media_ids = {m["id"] for line in lines if (m := MEDIA_ID_RE.match(line)) and m["id"]}

@@ -4,14 +4,14 @@ two (listings print no addresses)."""
 from __future__ import annotations
 
 from ...matching import OPENING_KEY_LENGTH, match_key
-from .blocks import EXCERPT_END_RE
+from .blocks import without_ellipsis
 from .datelines import find_dateline
 
 
 def excerpt_key(excerpt: str) -> str:
     """A listing excerpt's words without its dateline ("Algiers, Reuters—"), its closing
     ellipsis and its last word, which a listing may have cut short."""
-    text = EXCERPT_END_RE.sub("", excerpt.strip())
+    text = without_ellipsis(excerpt.strip())
     words = match_key(find_dateline(text)[2]).split(" ")
     return " ".join(words[:-1])
 

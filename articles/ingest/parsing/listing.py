@@ -3,7 +3,7 @@ title or by-line with its excerpt and first photo."""
 
 from __future__ import annotations
 
-from .blocks import BYLINE_RE, CAPTION_LABEL_RE, EXCERPT_END_RE, MEDIA_ID_RE, split_blocks
+from .blocks import CAPTION_LABEL_RE, MEDIA_ID_RE, byline_match, ends_in_ellipsis, split_blocks
 from .captions import fill_caption, is_caption_like, make_media, similar_caption
 from .dates import parse_date
 from .shapes import ListingItem, MediaBlock, ParsedPage
@@ -73,7 +73,7 @@ class ListingReader:
         self.expect_caption, self.current = not rest, None
 
     def byline(self, text):
-        match = BYLINE_RE.match(text)
+        match = byline_match(text)
         sections = [s.strip() for s in (match["sections"] or "").split(",") if s.strip()]
         self.open(ListingItem(author=match["author"].strip(), date=parse_date(match["date"]), sections=sections))
 
@@ -116,7 +116,7 @@ def listing_units(lines: list[str]) -> list[tuple[str, str]]:
         def flush(paragraph=paragraph):
             if paragraph:
                 text = " ".join(paragraph)
-                kind = EXCERPT if EXCERPT_END_RE.search(text) else SHORT if is_title_like(text) else TEXT
+                kind = EXCERPT if ends_in_ellipsis(text) else SHORT if is_title_like(text) else TEXT
                 units.append((kind, text))
                 paragraph.clear()
 
@@ -127,14 +127,14 @@ def listing_units(lines: list[str]) -> list[tuple[str, str]]:
             elif CAPTION_LABEL_RE.match(line):
                 flush()
                 units.append((CAPTION_LABEL, line.strip()))
-            elif BYLINE_RE.match(line.strip()):
+            elif byline_match(line):
                 flush()
                 units.append((BYLINE, line.strip()))
             else:
                 paragraph.append(line.strip())
                 # An excerpt ends its item: whatever follows on the next line starts another one.
-                if EXCERPT_END_RE.search(line) or (
-                    len(block) > 1 and is_title_like(line) and line is block[0] and not EXCERPT_END_RE.search(line)
+                if ends_in_ellipsis(line) or (
+                    len(block) > 1 and is_title_like(line) and line is block[0] and not ends_in_ellipsis(line)
                 ):
                     flush()
         flush()
