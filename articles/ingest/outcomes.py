@@ -9,6 +9,9 @@ from .files import SourceFile
 from .parsing import ParsedPage
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, KEPT = "created", "updated", "unchanged", "duplicate", "kept"
+# A file that stops mid-sentence (a torn read, a crawl cut off) where the archive holds its
+# complete text: the complete text stays. Not an editor's doing, so not counted as KEPT.
+CUT_SHORT = "cut short"
 LISTING, PHOTO_PAGE, REFUSED, SKIPPED = "listing", "photo page", "refused", "skipped"
 WRITTEN = (CREATED, UPDATED)
 KEPT_DETAIL = "edited by staff; kept (use --force to overwrite)"

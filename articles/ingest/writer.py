@@ -20,7 +20,7 @@ from . import parsing
 from .known import page_files_record
 from .listings import ListingWriter, listing_items_link, listing_only_fitting
 from .naming import AUTHOR_NAMES, SECTION_NAMES, first_words
-from .outcomes import CREATED, DUPLICATE, KEPT, KEPT_DETAIL, PHOTO_PAGE, REFUSED, UPDATED, FileOutcome
+from .outcomes import CREATED, CUT_SHORT, DUPLICATE, KEPT, KEPT_DETAIL, PHOTO_PAGE, REFUSED, UPDATED, FileOutcome
 
 
 def pages_write(items, *, force=False):
@@ -164,7 +164,7 @@ class PageWriter:
                 f"the archive keeps the fuller text from {existing.source_path}",
             )
         if existing.source_path == path and item.page.is_truncated and not existing.is_truncated:
-            return FileOutcome(path, KEPT, "cut short where the archive holds the complete text; kept")
+            return FileOutcome(path, CUT_SHORT, "stops mid-sentence; the archive keeps its complete text")
         return None
 
     def _fill(self, article, item, photos):

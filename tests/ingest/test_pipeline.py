@@ -151,6 +151,18 @@ class IdempotenceTests(PageFolderMixin, TestCase):
         self.assertEqual(article.title, "U.S.-led Jets Kill Dozens of Syrian Soldiers")
         self.assertFalse(article.staff_edited)
 
+    def test_a_torn_read_of_a_stored_page_keeps_its_complete_text_and_says_so(self):
+        text = SEED.read_text(encoding="utf-8")
+        path = self.page("a.txt", text)
+        ingest(path)
+        complete = Article.objects.get().body
+        path.write_text(text[: text.rindex(".", 0, len(text) - 200) - 20], encoding="utf-8")
+        output = ingest(path)
+        self.assertIn("1 cut short (complete texts kept)", output)
+        self.assertNotIn("kept staff edits", output)
+        self.assertIn(f"cut short {path}: stops mid-sentence; the archive keeps its complete text", output)
+        self.assertEqual(Article.objects.get().body, complete)
+
     def test_dry_run_writes_nothing(self):
         output = ingest(SEED, dry_run=True)
         self.assertIn("Dry run", output)

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from articles.ingest.files import walk
 from articles.ingest.outcomes import (
     CREATED,
+    CUT_SHORT,
     DUPLICATE,
     KEPT,
     LISTING,
@@ -26,6 +27,7 @@ SUMMARY_ORDER = [
     (UNCHANGED, "unchanged"),
     (DUPLICATE, "duplicate copies"),
     (KEPT, "kept staff edits"),
+    (CUT_SHORT, "cut short (complete texts kept)"),
     (LISTING, "listings"),
     (PHOTO_PAGE, "photo pages"),
     (REFUSED, "refused"),
@@ -116,8 +118,8 @@ class Command(BaseCommand):
     def _lines(self, outcome, verbosity):
         if outcome.status == REFUSED:
             yield f"refused {outcome.path}: {outcome.detail}", self.style.ERROR
-        elif outcome.status == SKIPPED and verbosity >= 1:
-            yield f"skipped {outcome.path}: {outcome.detail}", self.style.NOTICE
+        elif outcome.status in (SKIPPED, CUT_SHORT) and verbosity >= 1:
+            yield f"{outcome.status} {outcome.path}: {outcome.detail}", self.style.NOTICE
         elif verbosity >= 2:
             detail = f": {outcome.detail}" if outcome.detail else ""
             yield f"{outcome.status} {outcome.path}{detail}", str
@@ -140,5 +142,5 @@ class Command(BaseCommand):
             + ", ".join(parts)
             + f". Took {summary.elapsed:.1f} s ({rate:,.0f} files/s)."
         )
-        if seen and counts[UNCHANGED] + counts[DUPLICATE] + counts[KEPT] == seen and not dry_run:
+        if seen and counts[UNCHANGED] + counts[DUPLICATE] + counts[KEPT] + counts[CUT_SHORT] == seen and not dry_run:
             self.stdout.write("Nothing to write: every file is already in the archive.")
