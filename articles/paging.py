@@ -10,7 +10,9 @@ with depth; no link of the archive produces one beyond the first page.
 Short lists held in memory (a search's matches) are paged by number with the same links, and
 the admin's lists by Django's paginator with a capped count (CappedPaginator).
 
-Bad input (a page that is not a number, beyond the last page, a damaged cursor) is a 404.
+Bad input (a page that is not a number, beyond the last page, a damaged cursor) is a 404. A
+cursor names its list (``list_digest``): carried to another list's address, where its key would
+land at an arbitrary place under a wrong page number, it is a 404 too.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -38,6 +42,9 @@ COUNT_CAP = 10_000
 INTEGERS = range(-(2**63), 2**63)
 # Numbers in addresses are ASCII digits: str.isdigit() also accepts "²" and "①", which int() refuses.
 NUMBER_RE = re.compile(r"[0-9]{1,18}")
+# Parameters that say where a page of a list starts, how long it is or how it is written, not
+# which list it is: a cursor stays good when they change.
+NOT_THE_LIST = frozenset({"page", "cursor", "page_size", "format"})
 
 
 def address_number(value, max_digits=18):
@@ -143,13 +150,26 @@ class Keyset:
         return lookup(tuple(F(name) for name in self.names), tuple(key))
 
 
-def encode_cursor(key, backwards, skip=0):
+def list_digest(path, params):
+    """A short name of the list at ``path`` with GET ``params`` (a QueryDict), for its cursors:
+    the same whatever page of it, and whatever order the parameters come in."""
+    pairs = sorted((name, value) for name, values in params.lists() if name not in NOT_THE_LIST for value in values)
+    digest = hashlib.blake2b(json.dumps([path, pairs]).encode(), digest_size=6).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def encode_cursor(key, backwards, skip=0, digest=None):
+    """A cursor from ``key``; ``digest`` (``list_digest``) binds it to its list."""
     payload = {"k": [_plain(v) for v in key], "b": int(backwards), "s": skip}
+    if digest:
+        payload["l"] = digest
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(token, kinds):
-    """The (key, backwards, skip) a cursor holds; Http404 when it is damaged."""
+def decode_cursor(token, kinds, digest=None):
+    """The (key, backwards, skip) a cursor holds; Http404 when it is damaged or names another
+    list than ``digest`` (a cursor naming none, made before cursors named their lists, is taken
+    where it is found)."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         payload = json.loads(raw)  # RecursionError for deeply nested arrays
@@ -158,8 +178,11 @@ def decode_cursor(token, kinds):
         if not isinstance(values, list) or len(values) != len(kinds) or not 0 <= skip <= PER_PAGE * 10:
             raise ValueError
         key = [_typed(v, kind) for v, kind in zip(values, kinds)]
+        named = payload.get("l")
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError, binascii.Error):
         raise Http404("This page link is damaged.") from None
+    if digest and named is not None and named != digest:
+        raise Http404("This page link belongs to another list.")
     return key, backwards, skip
 
 
@@ -220,22 +243,23 @@ class QuerysetRows:
         return list(self.queryset.order_by(*self.keyset.ordering())[start : start + limit])
 
 
-def paginate(params, queryset, fields, *, count=None, count_capped=False, per_page=PER_PAGE):
+def paginate(params, queryset, fields, *, path="", count=None, count_capped=False, per_page=PER_PAGE):
     """One page of ``queryset`` in ``fields`` order, chosen by the request's GET ``params``.
 
-    ``count`` is the number of rows when known cheaply (a stored count), else None;
-    ``count_capped`` says the true count is larger than ``count``.
+    ``path`` is the list's address, which its cursors name; ``count`` is the number of rows when
+    known cheaply (a stored count), else None; ``count_capped`` says the true count is larger.
     """
     return paginate_rows(
-        params, QuerysetRows(queryset, fields), count=count, count_capped=count_capped, per_page=per_page
+        params, QuerysetRows(queryset, fields), path=path, count=count, count_capped=count_capped, per_page=per_page
     )
 
 
-def paginate_rows(params, source, *, count=None, count_capped=False, per_page=PER_PAGE):
+def paginate_rows(params, source, *, path="", count=None, count_capped=False, per_page=PER_PAGE):
     """One page of the rows of ``source`` (QuerysetRows, or anything with its four methods and
     ``kinds``), chosen by the request's GET ``params``; the same links whatever the source."""
     number = page_number(params.get("page"))
     cursor = params.get("cursor")
+    digest = list_digest(path, params)
     num_pages = None if count is None or count_capped else max(1, math.ceil(count / per_page))
     if num_pages is not None and number > num_pages:
         raise Http404("There is no such page.")
@@ -246,7 +270,7 @@ def paginate_rows(params, source, *, count=None, count_capped=False, per_page=PE
         rows = rows[:size][::-1]
         number = num_pages  # None when the count is not known: the page is "the last page"
     elif cursor:
-        key, backwards, skip = decode_cursor(cursor, source.kinds)
+        key, backwards, skip = decode_cursor(cursor, source.kinds, digest)
         rows = source.beyond(key, backwards, skip, per_page + 1)
         extra = len(rows) > per_page
         rows = rows[:per_page]
@@ -261,7 +285,7 @@ def paginate_rows(params, source, *, count=None, count_capped=False, per_page=PE
     if not rows and (number or 0) > 1:
         raise Http404("There is no such page.")
     page = Page(rows, number, count, count_capped, per_page, next_exists=has_next, previous_exists=has_previous)
-    _add_keyset_links(page, source, num_pages)
+    _add_keyset_links(page, partial(_cursor, source, digest), num_pages)
     return page
 
 
@@ -310,10 +334,15 @@ def _last_page_size(count, per_page):
     return count - (max(1, math.ceil(count / per_page)) - 1) * per_page or per_page
 
 
-def _add_keyset_links(page, source, num_pages):
+def _cursor(source, digest, row, backwards, skip=0):
+    return encode_cursor(source.key_of(row), backwards, skip, digest)
+
+
+def _add_keyset_links(page, cursor_at, num_pages):
     """First / previous / next / last links, and numbered links near the current page.
 
-    Each is reached by a cursor from this page's first or last row, with a short skip.
+    Each is reached by a cursor from this page's first or last row, with a short skip:
+    ``cursor_at(row, backwards, skip)``.
     """
     rows = page.object_list
     links = {}
@@ -321,10 +350,10 @@ def _add_keyset_links(page, source, num_pages):
         links["first"] = PageLink(1, label="First")
     if page.has_previous() and rows:
         previous = page.number - 1 if page.number else None
-        cursor = encode_cursor(source.key_of(rows[0]), True) if previous != 1 else None
+        cursor = cursor_at(rows[0], True) if previous != 1 else None
         links["previous"] = PageLink(previous, cursor, "Previous")
     if page.has_next() and rows:
-        links["next"] = PageLink(page.number + 1, encode_cursor(source.key_of(rows[-1]), False), "Next")
+        links["next"] = PageLink(page.number + 1, cursor_at(rows[-1], False), "Next")
         links["last"] = PageLink(num_pages, "end", "Last")
     page.links = links
     nearby = []
@@ -334,13 +363,12 @@ def _add_keyset_links(page, source, num_pages):
             if number == 1:
                 nearby.append(PageLink(1))
             elif number > 1:
-                nearby.append(PageLink(number, encode_cursor(source.key_of(rows[0]), True, (step - 1) * page.per_page)))
+                nearby.append(PageLink(number, cursor_at(rows[0], True, (step - 1) * page.per_page)))
         nearby.append(PageLink(page.number, current=True))
         for step in range(1, NEARBY + 1):
             number = page.number + step
             if page.has_next() and (step == 1 or (num_pages is not None and number <= num_pages)):
-                cursor = encode_cursor(source.key_of(rows[-1]), False, (step - 1) * page.per_page)
-                nearby.append(PageLink(number, cursor))
+                nearby.append(PageLink(number, cursor_at(rows[-1], False, (step - 1) * page.per_page)))
     page.nearby = nearby
 
 

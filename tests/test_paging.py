@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article
-from articles.paging import PER_PAGE, KeysetPaginator, Page, paginate, paginate_sequence
+from articles.paging import PER_PAGE, KeysetPaginator, Page, encode_cursor, list_digest, paginate, paginate_sequence
 
 from .helpers import make_articles, section
 
@@ -89,3 +89,52 @@ class GuardTests(TestCase):
         self.assertIsInstance(last, Page)
         self.assertEqual(len(last), 3)
         self.assertFalse(last.has_next())
+
+
+class CursorListTests(TestCase):
+    """A cursor names its list: carried to another list it would land at an arbitrary place
+    under a wrong page number, so it is a 404 there; on its own list it is good whatever the
+    order of the parameters or the page's length."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.first, cls.second = section("first", "First"), section("second", "Second")
+        make_articles(PER_PAGE + 5, section=cls.first, start=dt.date(2011, 1, 1), title="First")
+        make_articles(PER_PAGE + 5, section=cls.second, start=dt.date(2012, 1, 1), title="Second")
+
+    def next_link(self, url, params=None):
+        page = self.client.get(url, params or {}).context["page_obj"]
+        return page.links["next"]
+
+    def test_a_cursor_of_one_section_is_404_on_another(self):
+        link = self.next_link(self.first.get_absolute_url())
+        own = self.client.get(self.first.get_absolute_url(), {"page": link.page, "cursor": link.cursor})
+        self.assertEqual(own.status_code, 200)
+        moved = self.client.get(self.second.get_absolute_url(), {"page": link.page, "cursor": link.cursor})
+        self.assertEqual(moved.status_code, 404)
+
+    def test_a_cursor_moved_to_another_filter_of_the_same_list_is_404(self):
+        url = reverse("articles:article-list")
+        link = self.next_link(url, {"section": self.first.slug})
+        moved = self.client.get(url, {"section": self.second.slug, "page": link.page, "cursor": link.cursor})
+        self.assertEqual(moved.status_code, 404)
+
+    def test_parameters_in_another_order_keep_the_cursor(self):
+        query = QueryDict("a=1&b=2&b=3&page=4")
+        self.assertEqual(list_digest("/x/", query), list_digest("/x/", QueryDict("b=2&page=1&b=3&a=1")))
+        self.assertNotEqual(list_digest("/x/", query), list_digest("/y/", query))
+        self.assertNotEqual(list_digest("/x/", query), list_digest("/x/", QueryDict("a=2&b=2&b=3")))
+
+    def test_an_api_cursor_is_404_on_another_list_and_good_with_another_page_size(self):
+        url = "/api/v1/articles/"
+        following = self.client.get(url, {"section": self.first.slug, "page_size": 5}).json()["next"]
+        cursor = QueryDict(following.split("?", 1)[1])["cursor"]
+        self.assertEqual(self.client.get(url, {"section": self.first.slug, "cursor": cursor}).status_code, 200)
+        moved = self.client.get(url, {"section": self.second.slug, "cursor": cursor})
+        self.assertEqual(moved.status_code, 404)
+
+    def test_a_cursor_made_before_cursors_named_their_lists_is_still_followed(self):
+        article = Article.objects.order_by("-sort_date", "-id")[PER_PAGE - 1]
+        old = encode_cursor([article.sort_date, article.pk], False)
+        response = self.client.get(reverse("articles:article-list"), {"page": 2, "cursor": old})
+        self.assertEqual(response.status_code, 200)

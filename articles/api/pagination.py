@@ -10,7 +10,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from ..paging import PER_PAGE, Keyset, address_number, decode_cursor, encode_cursor, key_types
+from ..paging import PER_PAGE, Keyset, address_number, decode_cursor, encode_cursor, key_types, list_digest
 
 MAX_PAGE_SIZE = 100
 POSITION = Keyset(["position"])
@@ -33,11 +33,14 @@ class KeysetPagination(BasePagination):
         size = page_size(request)
         rows = queryset.order_by(*keyset.ordering())
         cursor = request.query_params.get(self.cursor_query_param)
+        digest = list_digest(request.path, request.query_params)
         if cursor:
-            key, _, _ = decode_cursor(cursor, key_types(queryset.model, keyset))
+            key, _, _ = decode_cursor(cursor, key_types(queryset.model, keyset), digest)
             rows = rows.filter(keyset.beyond(key))
         page = list(rows[: size + 1])
-        self.next_cursor = encode_cursor(keyset.key_of(page[size - 1]), False) if len(page) > size else None
+        self.next_cursor = (
+            encode_cursor(keyset.key_of(page[size - 1]), False, digest=digest) if len(page) > size else None
+        )
         return page[:size]
 
     def next_link(self):
@@ -86,9 +89,10 @@ def position_of(request):
     cursor = request.query_params.get("cursor")
     if not cursor:
         return 0
-    (position,), _, _ = decode_cursor(cursor, [POSITIONS])
+    (position,), _, _ = decode_cursor(cursor, [POSITIONS], list_digest(request.path, request.query_params))
     return position
 
 
 def position_link(request, position):
-    return replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor([position], False))
+    cursor = encode_cursor([position], False, digest=list_digest(request.path, request.query_params))
+    return replace_query_param(request.build_absolute_uri(), "cursor", cursor)

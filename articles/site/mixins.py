@@ -57,7 +57,8 @@ class KeysetListMixin(AlternatesMixin):
         }
 
     def page_of(self, queryset, count, capped=False, fields=None):
-        return paginate(self.request.GET, queryset, fields or self.order_fields, count=count, count_capped=capped)
+        fields = fields or self.order_fields
+        return paginate(self.request.GET, queryset, fields, path=self.request.path, count=count, count_capped=capped)
 
     def articles_page(self, rows, count, capped=False, fields=None, article_field="id"):
         """A page of the articles ``rows`` name by ``article_field`` (articles, or their tags'

@@ -420,6 +420,12 @@ class EveryMatchTests(TestCase):
                 before = results_of("parley", order=order, cursor=back.cursor, page=str(back.number))
                 self.assertEqual([row[0].pk for row in before.rows], seen[2080:2100])
 
+    def test_a_date_order_cursor_carried_to_another_query_is_404(self):
+        following = results_of("parley", order="newest").page.links["next"]
+        params = {"order": "newest", "cursor": following.cursor, "page": str(following.number)}
+        self.assertEqual(results_of("parley", **params).page.number, 2)
+        self.assertEqual(search_page("parley -undated", **params).status_code, 404)
+
     def test_facets_count_every_match(self):
         results = results_of("parley")
         years = {value: n for param, _, choices in results.facets if param == "year" for value, _, n, _ in choices}
