@@ -11,6 +11,9 @@ workers = int(os.environ.get("WORKERS", "2"))
 threads = int(os.environ.get("THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
+# A reader's request may keep a PostgreSQL query running this long (archive/settings.py): gunicorn's
+# own timeout does not end a thread's request.
+os.environ.setdefault("ARCHIVE_DB_STATEMENT_SECONDS", "30")
 accesslog = "-"
 
 

@@ -45,6 +45,11 @@ class SharedCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedCacheClient
 
+    @staticmethod
+    def answering():
+        """Whether this process takes Redis to answer (it has not just failed to)."""
+        return time.monotonic() >= SharedCache._down_until
+
     def _safely(self, call, failed):
         if time.monotonic() < SharedCache._down_until:
             return failed
@@ -84,3 +89,6 @@ class SharedCache(RedisCache):
 
     def delete_many(self, keys, version=None):
         self._safely(lambda: super(SharedCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._safely(lambda: super(SharedCache, self).clear(), False)

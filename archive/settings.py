@@ -27,10 +27,17 @@ def postgresql_options():
     per connection, not on every view (docs/performance.md). A pooler
     in transaction mode that cannot keep prepared statements (PgBouncer before 1.21) needs
     DJANGO_DB_PREPARE_THRESHOLD=off."""
+    options = {}
     threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5").strip().lower()
-    if threshold == "off":
-        return {}
-    return {"server_side_binding": True, "prepare_threshold": int(threshold)}
+    if threshold != "off":
+        options.update(server_side_binding=True, prepare_threshold=int(threshold))
+    # A query running longer than ARCHIVE_DB_STATEMENT_SECONDS is cancelled (a 503 for the
+    # reader). gunicorn.conf.py sets it for the server processes; commands (an ingest, a
+    # migration) run unbounded. A pooler must pass the "options" startup parameter on.
+    seconds = float(os.environ.get("ARCHIVE_DB_STATEMENT_SECONDS", "0"))
+    if seconds:
+        options["options"] = f"-c statement_timeout={round(seconds * 1000)}"
+    return options
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -81,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.api.middleware.ApiCorsMiddleware",
     # A search with no index to answer from: 503, never 500.
-    "articles.site.unavailable.SearchUnavailableMiddleware",
+    "articles.site.unavailable.UnavailableMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -304,15 +311,31 @@ ARCHIVE_SEARCH_INDEX_DIR = Path(os.environ.get("ARCHIVE_SEARCH_INDEX_DIR", str(B
 # The change log keeps this many days of rows; an index that has not read them since rebuilds.
 ARCHIVE_SEARCH_LOG_DAYS = int(os.environ.get("ARCHIVE_SEARCH_LOG_DAYS", "30"))
 
+# --- What one client may ask (articles/throttles.py) -----------------------------------------
+# A client is its address: behind proxies set DJANGO_NUM_PROXIES to their number, so that it is
+# read from X-Forwarded-For as the nearest proxy saw it (0 reads the connection's address only).
+# Rate limits, login lockouts and the API all take it from archive/clients.py.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "archive.clients.client_address"
+# Anonymous clients' requests per period (DRF's "number/period"), counted in the shared cache
+# (in each process's memory while it does not answer): the JSON API's;
+ARCHIVE_API_ANON_RATE = os.environ.get("ARCHIVE_API_ANON_RATE", "120/minute")
+# downloads of every match of a list or search (each may read the whole archive);
+ARCHIVE_EXPORT_ANON_RATE = os.environ.get("ARCHIVE_EXPORT_ANON_RATE", "60/hour")
+# pages rendered afresh that cost more than a list's: search, timelines, feeds and sitemaps
+# (a page the page cache holds costs nothing and is not counted);
+ARCHIVE_PAGES_ANON_RATE = os.environ.get("ARCHIVE_PAGES_ANON_RATE", "120/minute")
+# and the staff login's attempts (each hashes a password: a third of a second of CPU), on top of
+# django-axes's lockout of an account after AXES_FAILURE_LIMIT wrong passwords.
+ARCHIVE_LOGIN_ANON_RATE = os.environ.get("ARCHIVE_LOGIN_ANON_RATE", "20/minute")
+# A server process streams at most this many downloads at once; more are answered 503, and a
+# client that stops reading one for ARCHIVE_SEND_TIMEOUT_SECONDS is let go.
+ARCHIVE_EXPORTS_AT_ONCE = int(os.environ.get("ARCHIVE_EXPORTS_AT_ONCE", "2"))
+ARCHIVE_SEND_TIMEOUT_SECONDS = float(os.environ.get("ARCHIVE_SEND_TIMEOUT_SECONDS", "30"))
+
 # --- The JSON API (/api/v1/) ----------------------------------------------------------------
 # Read-only and JSON only: the docs are Swagger UI (drf-spectacular), served from static files
 # with its start-up code as a script file, so the API's pages keep the site's strict CSP.
-# Anonymous clients get ARCHIVE_API_ANON_RATE requests (DRF's "number/period"), counted in the
-# shared cache, per address: behind a proxy set DJANGO_NUM_PROXIES so that the client's address
-# is read from X-Forwarded-For (0 reads the connection's address only).
-ARCHIVE_API_ANON_RATE = os.environ.get("ARCHIVE_API_ANON_RATE", "120/minute")
-# Downloads of every match of a list or search (each may read the whole archive), counted apart.
-ARCHIVE_EXPORT_ANON_RATE = os.environ.get("ARCHIVE_EXPORT_ANON_RATE", "60/hour")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -320,7 +343,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["articles.throttles.AnonymousThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ASHARQ AL-AWSAT English Archive API",

@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     # The API's parts measure the server's time, not its limit on anonymous clients.
     "ARCHIVE_API_ANON_RATE": "1000000/minute",
     "ARCHIVE_EXPORT_ANON_RATE": "1000000/minute",
+    "ARCHIVE_PAGES_ANON_RATE": "1000000/minute",
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

@@ -26,7 +26,7 @@ CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 def setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     os.environ.update(ARCHIVE_PAGE_CACHE_SECONDS="0", ARCHIVE_API_ANON_RATE="1000000/minute")
-    os.environ["ARCHIVE_EXPORT_ANON_RATE"] = "1000000/minute"
+    os.environ["ARCHIVE_EXPORT_ANON_RATE"] = os.environ["ARCHIVE_PAGES_ANON_RATE"] = "1000000/minute"
     sys.path.insert(0, os.getcwd())
     import django
 

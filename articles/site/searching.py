@@ -14,6 +14,7 @@ from ..records import PhotoSerializer
 from ..search import months
 from ..throttles import ExportThrottle, throttled
 from . import timeline
+from .downloads import within_bounds
 from .mixins import AlternatesMixin
 from .search_results import results as search_results
 
@@ -173,6 +174,7 @@ def search_timeline_svg(request):
 
 
 @throttled(ExportThrottle)
+@within_bounds
 def article_export(request, fmt):
     """Every article of the list with these filters, as CSV or JSON Lines, streamed."""
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
@@ -183,6 +185,7 @@ def article_export(request, fmt):
 
 
 @throttled(ExportThrottle)
+@within_bounds
 def photo_export(request, fmt):
     """Every photo of the photo list with these filters, newest first, streamed."""
     filterset = PhotoFilter(request.GET, queryset=MediaItem.objects.all())
@@ -193,6 +196,7 @@ def photo_export(request, fmt):
 
 
 @throttled(ExportThrottle)
+@within_bounds
 def search_export(request, fmt):
     """Every match of a search, newest first (oldest first when asked), streamed."""
     try:

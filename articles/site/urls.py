@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 
 from .. import converters
+from ..throttles import PageThrottle, throttled
 from . import details, feeds, legacy, lists, searching, system
 from .pagecache import cached_page, seconds_until_tomorrow
 from .sitemaps import SITEMAPS
@@ -39,31 +40,44 @@ def public_daily(view):
     return wrapper
 
 
+# Pages that cost more than a list to render afresh: counted per anonymous client (a page the
+# page cache holds is answered before the count).
+costly = throttled(PageThrottle)
+
 urlpatterns = [
     path("", public_daily(lists.HomeView.as_view()), name="home"),
-    path("feed/", public(feeds.ArticleFeed()), name="feed"),
-    path("search/feed/", public(feeds.SearchFeed()), name="search-feed"),
-    path("tags/<text:slug>/feed/", public(feeds.TagFeed()), name="tag-feed"),
-    path("sections/<text:slug>/feed/", public(feeds.SectionFeed()), name="section-feed"),
-    path("authors/<text:slug>/feed/", public(feeds.AuthorFeed()), name="author-feed"),
+    path("feed/", public(costly(feeds.ArticleFeed())), name="feed"),
+    path("search/feed/", public(costly(feeds.SearchFeed())), name="search-feed"),
+    path("tags/<text:slug>/feed/", public(costly(feeds.TagFeed())), name="tag-feed"),
+    path("sections/<text:slug>/feed/", public(costly(feeds.SectionFeed())), name="section-feed"),
+    path("authors/<text:slug>/feed/", public(costly(feeds.AuthorFeed())), name="author-feed"),
     path("robots.txt", system.robots, name="robots"),
     path(
         "sitemap.xml",
-        public(sitemap_views.index),
+        public(costly(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<slug:section>.xml", public(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<slug:section>.xml",
+        public(costly(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("health/", system.health, name="health"),
     path("favicon.ico", system.favicon),
     path("articles/", public(lists.ArticleListView.as_view()), name="article-list"),
     path("articles/<id:pk>/", details.article_by_id, name="article-by-id"),
     path("articles/<id:pk>/<text:slug>/", public(details.ArticleDetailView.as_view()), name="article"),
     path("articles/<id:pk>/citation.<citation_format:extension>", public(details.citation_download), name="citation"),
-    path("search/", never_cache(cached_page(searching.SearchView.as_view())), name="search"),
-    path("search/timeline/", never_cache(cached_page(searching.TimelineView.as_view())), name="timeline"),
-    path("search/timeline.csv", never_cache(searching.search_timeline_csv), name="search-timeline"),
-    path("search/timeline.svg", never_cache(cached_page(searching.search_timeline_svg)), name="search-timeline-svg"),
+    path("search/", never_cache(cached_page(costly(searching.SearchView.as_view()))), name="search"),
+    path("search/timeline/", never_cache(cached_page(costly(searching.TimelineView.as_view()))), name="timeline"),
+    path("search/timeline.csv", never_cache(costly(searching.search_timeline_csv)), name="search-timeline"),
+    path(
+        "search/timeline.svg",
+        never_cache(cached_page(costly(searching.search_timeline_svg))),
+        name="search-timeline-svg",
+    ),
     # Every match of a list or a search, streamed: never kept by the page cache or a proxy.
     path("search/export.<export_format:fmt>", never_cache(searching.search_export), name="search-export"),
     path("articles/export.<export_format:fmt>", never_cache(searching.article_export), name="article-export"),

@@ -110,6 +110,14 @@ class LoginThrottleTests(TestCase):
         self.fail_until_locked_out("lead")
         self.assertRedirects(self.log_in("second", "second password"), "/admin/")
 
+    @override_settings(NUM_PROXIES=1)
+    def test_behind_the_proxy_a_lockout_holds_for_the_address_that_failed_only(self):
+        self.client.defaults.update(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+        self.fail_until_locked_out("lead")
+        self.assertEqual(self.log_in("lead", "right password").status_code, 429)
+        self.client.defaults["HTTP_X_FORWARDED_FOR"] = "198.51.100.2"
+        self.assertRedirects(self.log_in("lead", "right password"), "/admin/")
+
     def test_fewer_failures_than_the_limit_do_not_lock_out(self):
         self.assertEqual(set(self.fail("lead", settings.AXES_FAILURE_LIMIT - 1)), {200})
         self.assertRedirects(self.log_in("lead", "right password"), "/admin/")
