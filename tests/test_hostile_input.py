@@ -145,7 +145,14 @@ def requests_to(draw, urls):
     return path, params
 
 
-@override_settings(DEBUG=False)
+# The explorations send thousands of requests from one address: the rate limits are
+# tests/test_throttles.py's, and here would answer 429 in place of the views.
+@override_settings(
+    DEBUG=False,
+    ARCHIVE_PAGES_ANON_RATE="1000000/minute",
+    ARCHIVE_API_ANON_RATE="1000000/minute",
+    ARCHIVE_EXPORT_ANON_RATE="1000000/minute",
+)
 class HostileInputTestCase(TestCase):
     """Hypothesis's TestCase runs each example in a transaction of its own."""
 
@@ -257,6 +264,50 @@ class CursorTests(HostileInputTestCase):
             token = cursor_of(json.dumps({"k": key, "b": int(backwards), "s": 0}))
             response = self.client.get(url, {**params, "cursor": token})
             self.assertIn(response.status_code, (200, 404), f"{url} {key!r}")
+
+
+# Every number an address carries, in its path or its parameters: "{}" is where it goes.
+NUMBERED_ADDRESSES = [
+    ("/articles/", {"page": "{}"}),
+    ("/articles/", {"year": "{}"}),
+    ("/articles/", {"year": "2010", "month": "{}"}),
+    ("/articles/{}/", {}),
+    ("/articles/{}/x/", {}),
+    ("/articles/{}/citation.ris", {}),
+    ("/media/{}/", {}),
+    ("/photos/{}/", {}),
+    ("/archive/{}/", {}),
+    ("/archive/2010/{}/", {}),
+    ("/archive/{}/", {"page": "2"}),
+    ("/tags/syria/", {"page": "{}"}),
+    ("/search/", {"q": "generated", "page": "{}"}),
+    ("/search/", {"q": "generated", "year": "{}"}),
+    ("/search/timeline/", {"q": "generated", "from": "{}"}),
+    ("/search/feed/", {"q": "generated", "to": "{}"}),
+    ("/", {"p": "{}"}),
+    ("/sitemap-articles.xml", {"p": "{}"}),
+    ("/tag/syria/page/{}/", {}),
+    ("/api/v1/articles/", {"page_size": "{}"}),
+    ("/api/v1/articles/", {"year": "{}"}),
+    ("/api/v1/articles/{}/", {}),
+    ("/api/v1/photos/{}/", {}),
+    ("/api/v1/search/", {"q": "generated", "page_size": "{}"}),
+    ("/api/v1/search/months/", {"q": "generated", "year": "{}"}),
+    ("/articles/export.csv", {"year": "{}"}),
+]
+
+
+class NumberRangeTests(HostileInputTestCase):
+    @settings(deadline=None, database=None, max_examples=40, derandomize=True)
+    @given(number=st.integers(min_value=-(2**70), max_value=2**70))
+    def test_any_integer_anywhere_an_address_takes_a_number_is_an_answer_or_refused(self, number):
+        for path, params in NUMBERED_ADDRESSES:
+            url = path.replace("{}", str(number))
+            query = {name: value.replace("{}", str(number)) for name, value in params.items()}
+            response = self.client.get(url, query)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            self.assertIn(response.status_code, (200, 301, 302, 400, 404), f"{url} {query!r}")
 
 
 class SlugTests(HostileInputTestCase):
