@@ -99,8 +99,9 @@ def random_rows(model, fields, rng, count, where=""):
 
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT min(id), max(id) FROM {table}")
-        low, high = cursor.fetchone()
+        cursor.execute(f"SELECT min(id), max(id), count(*) FROM {table} WHERE TRUE {where}")
+        low, high, available = cursor.fetchone()
+        count = min(count, available)  # fewer rows than asked for: each of them
         rows = {}
         while len(rows) < count:
             ids = sorted({rng.randint(low, high) for _ in range(count)})
