@@ -1,10 +1,11 @@
 """The test runner: the suite measures views' real work, so the rendered-page cache is off; it
 reads static files from their folders, so it needs no prior `collectstatic` (one test,
-test_serving.StaticFilesTests, runs collectstatic and the production manifest storage); and login
+test_serving.StaticFilesTests, runs collectstatic and the production manifest storage); login
 throttling is off, so that `client.login()` works without a request, as django-axes documents
 (test_admin.LoginThrottleTests turns it on), and so is the bound on downloads streamed at once,
-as a test reads only the downloads it looks at (site/test_downloads turns it on). The search index lives in a temporary folder, one
-per worker process when the suite runs in parallel (``--parallel``), as each has its database.
+as a test reads only the downloads it looks at (site/test_downloads turns it on). The search
+index lives in a temporary folder, one per worker process when the suite runs in parallel
+(``--parallel``), as each has its database.
 Readers' pages, rendered by Jinja2, report their template and context to the test client as
 Django's templates do (``response.context``, ``assertTemplateUsed``).
 

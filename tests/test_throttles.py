@@ -74,6 +74,7 @@ class LoginAttemptTests(TestCase):
 @STILL
 class SharedCacheAwayTests(TestCase):
     def setUp(self):
+        AnonymousThrottle.cache.local.clear()  # what earlier tests' outages counted here
         self.addCleanup(setattr, SharedCache, "_down_until", 0.0)
 
     @override_settings(CACHES=REDIS_AWAY, ARCHIVE_API_ANON_RATE="3/minute", ARCHIVE_PAGES_ANON_RATE="3/minute")
