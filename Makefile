@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run demo serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search bench-export clean
+.PHONY: run demo serve test test-replicas lint migrate ingest superuser bench bench-ingest bench-search bench-export bench-hostile clean
 
 WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
@@ -111,6 +111,14 @@ bench-search: $(VENV)/.installed-run
 bench-export: $(VENV)/.installed-run
 	$(MANAGE) collectstatic --noinput -v0
 	$(BENCH) --only ingest,export,api --reuse
+
+## bench-hostile: readers' latency quiet and while 8 hostile clients run (downloads never read,
+## cursor bombs, a search flood) against `make serve`'s server and limits, reusing the ingest of
+## N pages; SERVE=path serves another checkout of the project to the same clients
+bench-hostile: $(VENV)/.installed-run
+	$(MANAGE) collectstatic --noinput -v0
+	$(BENCH) --only ingest --reuse
+	$(BIN)/python bench/hostile.py $(if $(N),--n $(N),) $(if $(SERVE),--serve $(SERVE),)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -162,16 +162,17 @@ def load_during_ingest(n, port, url_file, env, seconds):
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers=2):
-    """gunicorn with the configuration `make serve` uses, on a free port: yields (port, the
-    master's pid)."""
+def gunicorn(env, workers=2, root=ROOT, log_path=None):
+    """gunicorn with the configuration `make serve` uses, serving the project at ``root``, on a
+    free port: yields (port, the master's pid). Its warnings go to ``log_path`` when given."""
     port = free_port()
+    log = open(log_path, "w") if log_path else None  # noqa: SIM115 -- closed below
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "archive.wsgi",
             "--config",
-            str(ROOT / "gunicorn.conf.py"),
+            str(Path(root) / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -179,8 +180,9 @@ def gunicorn(env, workers=2):
             "--access-logfile",
             "/dev/null",
         ],
-        cwd=ROOT,
+        cwd=root,
         env={**env, "WORKERS": str(workers)},
+        stderr=log,
     )
     try:
         _wait_for(port)
@@ -192,6 +194,8 @@ def gunicorn(env, workers=2):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        if log:
+            log.close()
 
 
 def _wait_for(port, timeout=30):

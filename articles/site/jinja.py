@@ -40,6 +40,12 @@ MIN_SENTENCE = 40
 EXCERPT_LENGTH = 220
 
 
+def machine_time(moment):
+    """A moment as HTML's ``datetime`` attribute takes it, to the second: HTML allows at most
+    three decimals of a second, and Python's ISO format gives six."""
+    return template_localtime(moment).isoformat(timespec="seconds")
+
+
 def first_sentence(text):
     """The first sentence of an article's text, cut at a word near EXCERPT_LENGTH if longer."""
     paragraph = (text or "").strip().split("\n\n", 1)[0].strip()
@@ -139,6 +145,7 @@ FILTERS = {
     "entity_name": entity_name,
     "first_sentence": first_sentence,
     "highwire": highwire,
+    "machine_time": machine_time,
     "month_name": month_name,
     "quoted": quoted,
     "styles": styles,

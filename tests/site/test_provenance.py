@@ -51,7 +51,7 @@ class ArticleProvenanceTests(TestCase):
             published_on=dt.date(2016, 9, 18),
             original_url=ORIGINAL,
             source_path="/crawl/2017/article-truce-holds.txt",
-            ingested_at=timezone.make_aware(dt.datetime(2026, 11, 30, 12)),
+            ingested_at=timezone.make_aware(dt.datetime(2026, 11, 30, 12, 5, 9, 123456)),
         )
 
     def test_page_links_the_original_and_its_copies_in_the_wayback_machine(self):
@@ -61,6 +61,11 @@ class ArticleProvenanceTests(TestCase):
         self.assertContains(response, "Ingested from the file <code>article-truce-holds.txt</code> on")
         self.assertContains(response, "30 November 2026")
         self.assertNotContains(response, "/crawl/2017/")
+
+    def test_times_are_given_to_the_second_as_html_allows(self):
+        response = self.client.get(self.article.get_absolute_url())
+        self.assertContains(response, '<time datetime="2026-11-30T12:05:09+00:00">30 November 2026</time>')
+        self.assertNotRegex(response.content.decode(), r'datetime="[^"]*\.[0-9]')
 
     def test_response_names_the_original_in_a_memento_link_header(self):
         response = self.client.get(self.article.get_absolute_url())
@@ -103,6 +108,7 @@ class CorrectionTests(TestCase):
         self.assertContains(response, "Corrected by the archive's editors on <time datetime=")
         self.assertContains(response, f"{today.day} {today:%B %Y}</time>: title, date.")
         self.assertContains(response, "</time>: dateline.")
+        self.assertNotRegex(response.content.decode(), r'datetime="[^"]*\.[0-9]')
         self.assertNotContains(response, "lead")
 
     def test_changed_tags_are_a_correction(self):
