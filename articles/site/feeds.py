@@ -1,9 +1,11 @@
 """Atom feeds: the latest articles, and those of a tag, a section, an author or a search.
 
 Entries come newest first by publication date, undated articles last, as the lists do. An
-entry states its publication date (``published``) only when the archive holds it as certain;
-an estimated or unknown date is said in words in the summary instead, and ``updated`` is when
-the archive last wrote the article, which is always known.
+entry's ``published`` is the best date the archive knows, so that a feed reader files a 2013
+article in 2013; a date read from a caption or estimated from a Media ID is said to be so in
+the entry's summary, and an undated article has no ``published``. ``updated`` is when the
+archive last wrote the article, which is always known. A feed's ``self`` link is its whole
+address, a search feed's query included.
 """
 
 import datetime as dt
@@ -76,7 +78,7 @@ class ArticleFeed(Feed):
         return article.author.name if article.author_id else None
 
     def item_pubdate(self, article):
-        if article.published_on and article.date_is_certain:
+        if article.published_on:
             return dt.datetime.combine(article.published_on, dt.time(), tzinfo=dt.UTC)
         return None
 
@@ -167,6 +169,9 @@ class SearchFeed(ArticleFeed):
 
     def link(self, obj):
         return f"{reverse('articles:search')}?{obj[2]}"
+
+    def feed_url(self, obj):
+        return f"{reverse('articles:search-feed')}?{obj[2]}"
 
     def items(self, obj):
         query, filters, _ = obj
