@@ -1,15 +1,21 @@
-"""Citations of an article: APA, MLA and Chicago renderings, BibTeX and RIS records, and the
-Highwire ``citation_*`` meta tags that Zotero and Google Scholar read.
+"""Citations of an article: APA, MLA and Chicago renderings, BibTeX, RIS and CSL-JSON records
+(the format Zotero, Pandoc and citeproc read), and the Highwire ``citation_*`` meta tags that
+Zotero and Google Scholar read.
 
-Pure: a ``Citation`` in, strings out. A date is given as a fact only when the archive holds it
-as certain (a listing's by-line, an editor); an estimated one is cited as "ca. <year>", an
-unknown one as "n.d." (MLA, whose ninth edition drops "n.d.", leaves the date out), and both
-add the day the reader consulted the archive, as the styles ask of undated pages.
+Pure: a ``Citation`` in, strings out. Every format carries the best date the archive knows, at
+the precision it trusts: a certain date (a listing's by-line, an editor) to the day; a date read
+from a photo caption or estimated from a Media ID to the month, said to be approximate the way
+each format says it ("ca." in the styles, CSL's ``circa``, EDTF's "~" in biblatex's ``date``,
+a note in BibTeX and RIS); an unknown one as "n.d." (MLA, whose ninth edition drops "n.d.",
+leaves the date out). Records carry a numeric year wherever one is known. An uncertain or
+unknown date adds the day the reader consulted the archive, as the styles ask of undated pages.
+A name guessed from an address is no author: it is left out, and the record's note says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -60,7 +66,9 @@ class Name:
 
 @dataclass(frozen=True)
 class Citation:
-    """What a citation of an article says. ``accessed`` is the day the reader consulted it."""
+    """What a citation of an article says. ``accessed`` is the day the reader consulted it;
+    ``date_basis`` how the archive knows a date it does not hold as certain ("a photo caption");
+    ``guessed_author`` a by-line's name guessed from an address, which is cited as no author."""
 
     title: str
     url: str
@@ -69,6 +77,9 @@ class Citation:
     date_certain: bool = False
     accessed: dt.date | None = None
     key: str = "article"
+    date_basis: str = ""
+    original_url: str = ""
+    guessed_author: str = ""
 
     @property
     def dated(self):
@@ -77,16 +88,32 @@ class Citation:
 
     @property
     def estimated(self):
-        """Whether there is a date, but not a certain one."""
+        """Whether there is a date, but not a certain one: cited to its month, as approximate."""
         return bool(self.date) and not self.date_certain
+
+    @property
+    def month(self):
+        """ "May 2013": an estimated date as the citation gives it."""
+        return f"{self.date:%B} {self.date.year}" if self.date else ""
 
     @property
     def date_note(self):
         if self.estimated:
-            return f"Date of publication not certain: about {self.date.year}."
+            basis = f", from {self.date_basis}" if self.date_basis else ""
+            return f"Date of publication not certain: about {self.month}{basis}."
         if not self.date:
             return "Date of publication unknown."
         return ""
+
+    @property
+    def note(self):
+        """What a record's note says: the date's uncertainty, a name left out, the original."""
+        notes = [self.date_note]
+        if self.guessed_author:
+            notes.append(f"By-line not known; “{self.guessed_author}” is a name guessed from the original address.")
+        if self.original_url:
+            notes.append(f"Originally published at {self.original_url}")
+        return " ".join(note for note in notes if note)
 
 
 def names(text):
@@ -110,16 +137,24 @@ def names(text):
     return tuple(found)
 
 
+# How the archive knows a date it does not hold as certain, by the article's date source.
+DATE_BASES = {"caption": "a photo caption", "media_id": "the Media ID of its photo"}
+
+
 def of_article(article, url, accessed=None):
     """The citation of an Article (its author loaded) at its absolute ``url``."""
+    guessed = article.author_id and article.author.name_is_guess
     return Citation(
         title=article.title,
         url=url,
-        authors=names(article.author.name) if article.author_id else (),
+        authors=names(article.author.name) if article.author_id and not guessed else (),
         date=article.published_on,
         date_certain=article.date_is_certain,
         accessed=accessed,
         key=f"asharq-al-awsat-{article.pk}",
+        date_basis=DATE_BASES.get(article.date_source, ""),
+        original_url=article.original_url or "",
+        guessed_author=article.author.name if guessed else "",
     )
 
 
@@ -151,7 +186,7 @@ def apa(c: Citation):
     if c.dated:
         when = f"({c.dated.year}, {c.dated:%B} {c.dated.day})"
     else:
-        when = f"(ca. {c.date.year})" if c.estimated else "(n.d.)"
+        when = f"(ca. {c.date.year}, {c.date:%B})" if c.estimated else "(n.d.)"
     people = [a.family if a.is_organisation else f"{a.family}, {a.initials}" for a in c.authors]
     if len(people) > 1:
         people[-1] = f"& {people[-1]}"
@@ -180,7 +215,7 @@ def mla(c: Citation):
     if c.dated:
         tail = f", {_mla_date(c.dated)}, {address}."
     elif c.estimated:
-        tail = f", ca. {c.date.year}, {address}."
+        tail = f", ca. {MLA_MONTHS[c.date.month - 1]} {c.date.year}, {address}."
     else:
         tail = f", {address}."
     if not c.dated and c.accessed:
@@ -192,7 +227,7 @@ def chicago(c: Citation):
     """Chicago 17, bibliography: Surname, Given. “Title.” *Asharq Al-Awsat*, September 18, 2016. URL."""
     people = [c.authors[0].inverted, *(a.natural for a in c.authors[1:])] if c.authors else []
     head = ", ".join(people[:-1]) + f", and {people[-1]}" if len(people) > 1 else "".join(people)
-    when = f"{c.dated:%B} {c.dated.day}, {c.dated.year}" if c.dated else f"ca. {c.date.year}" if c.estimated else "n.d."
+    when = f"{c.dated:%B} {c.dated.day}, {c.dated.year}" if c.dated else f"ca. {c.month}" if c.estimated else "n.d."
     accessed = f" Accessed {c.accessed:%B} {c.accessed.day}, {c.accessed.year}." if c.accessed and not c.dated else ""
     return [
         (f"{_sentence(head)} " if head else "", False),
@@ -223,15 +258,13 @@ def bibtex(c: Citation):
     if c.dated:
         fields += [("year", str(c.dated.year)), ("month", str(c.dated.month)), ("date", c.dated.isoformat())]
     elif c.estimated:
-        # biblatex reads "2016~" as an approximate year (EDTF); BibTeX prints "ca. 2016".
-        fields += [("year", f"ca. {c.date.year}"), ("date", f"{c.date.year}~")]
-    else:
-        fields += [("year", "n.d.")]
+        # A numeric year and month for BibTeX; biblatex reads "2016-03~" as approximate (EDTF).
+        fields += [("year", str(c.date.year)), ("month", str(c.date.month)), ("date", f"{c.date:%Y-%m}~")]
     fields += [("url", c.url), ("language", "english")]
     if c.accessed:
         fields.append(("urldate", c.accessed.isoformat()))
-    if c.date_note:
-        fields.append(("note", c.date_note))
+    if c.note:
+        fields.append(("note", _bibtex_text(c.note)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@article{{{c.key},\n{body}\n}}\n"
 
@@ -239,8 +272,8 @@ def bibtex(c: Citation):
 def ris(c: Citation):
     """An RIS record (TY … ER), lines ended with CR LF as the format asks.
 
-    A certain date is PY (year) and DA (YYYY/MM/DD); an estimated one is DA "ca. 2016", which
-    Zotero keeps as written, and no PY, which it would take for a fact.
+    A certain date is PY (year) and DA (YYYY/MM/DD); an estimated one PY and DA to the month
+    (YYYY/MM//), its uncertainty said in N1.
     """
     lines = [("TY", "NEWS"), ("TI", c.title)]
     lines += [("AU", a.inverted) for a in c.authors]
@@ -248,22 +281,25 @@ def ris(c: Citation):
     if c.dated:
         lines += [("PY", str(c.dated.year)), ("DA", f"{c.dated:%Y/%m/%d}")]
     elif c.estimated:
-        lines += [("DA", f"ca. {c.date.year}")]
+        lines += [("PY", str(c.date.year)), ("DA", f"{c.date:%Y/%m}//")]
     lines += [("UR", c.url), ("LA", LANGUAGE), ("DB", ARCHIVE)]
     if c.accessed:
         lines.append(("Y2", f"{c.accessed:%Y/%m/%d}"))
-    if c.date_note:
-        lines.append(("N1", c.date_note))
+    if c.note:
+        lines.append(("N1", c.note))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
 
 
 def highwire(c: Citation):
-    """(name, content) of the ``citation_*`` meta tags; the date only when it is certain."""
+    """(name, content) of the ``citation_*`` meta tags, which Google Scholar needs a date in to
+    index a page: a certain date to the day, an estimated one to the month."""
     tags = [("citation_title", c.title)]
     tags += [("citation_author", a.inverted) for a in c.authors]
     if c.dated:
         tags.append(("citation_publication_date", f"{c.dated:%Y/%m/%d}"))
+    elif c.estimated:
+        tags.append(("citation_publication_date", f"{c.date:%Y/%m}"))
     tags += [
         ("citation_journal_title", JOURNAL),
         ("citation_public_url", c.url),
@@ -272,3 +308,32 @@ def highwire(c: Citation):
         ("citation_language", LANGUAGE),
     ]
     return tags
+
+
+def _csl_date(day):
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def csl(c: Citation):
+    """A CSL-JSON item: what citeproc (Zotero's, Pandoc's) renders in any of its styles."""
+    item = {"id": c.key, "type": "article-newspaper", "title": c.title, "container-title": JOURNAL}
+    authors = [
+        {"literal": a.family} if a.is_organisation else {"family": a.family, "given": a.given} for a in c.authors
+    ]
+    if authors:
+        item["author"] = authors
+    if c.dated:
+        item["issued"] = _csl_date(c.dated)
+    elif c.estimated:
+        item["issued"] = {"date-parts": [[c.date.year, c.date.month]], "circa": True}
+    item.update(URL=c.url, language=LANGUAGE, archive=ARCHIVE)
+    if c.accessed:
+        item["accessed"] = _csl_date(c.accessed)
+    if c.note:
+        item["note"] = c.note
+    return item
+
+
+def csl_json(*citations: Citation):
+    """A CSL-JSON file: an array of items."""
+    return json.dumps([csl(c) for c in citations], ensure_ascii=False, indent=1) + "\n"

