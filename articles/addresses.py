@@ -23,6 +23,12 @@ SAFE = RFC3986_SUBDELIMS + "~:@"
 MARK = 7_000_000_000_000_000_000
 # A request's parameters that say where in a list it is, not what it lists.
 PLACE_PARAMS = ("page", "cursor")
+# Where the JSON API lives: what is answered there is JSON, errors included.
+API_PREFIX = "/api/"
+
+
+def is_api(request):
+    return request.path.startswith(API_PREFIX)
 
 
 @functools.cache

@@ -106,6 +106,45 @@ class NamedChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = NamedChoiceField
 
 
+# What a ticked box sends (a browser "on"; a script "true" or "1"), and what an unticked one may.
+TICKED, UNTICKED = frozenset({"on", "true", "1"}), frozenset({"", "false", "0", "off"})
+
+
+class TickBox(forms.CheckboxInput):
+    """A checkbox that hands any other value on to its field, which refuses it: Django's reads
+    every value but "false" as ticked."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value is True or str(value).strip().lower() in TICKED)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
+class TickField(forms.Field):
+    widget = TickBox
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TICKED | UNTICKED:
+            return text in TICKED
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class TickFilter(django_filters.Filter):
+    field_class = TickField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """A year, a whole number: 2016.5 is refused, not read as 2016."""
+
+    field_class = forms.IntegerField
+
+
 def in_use(form):
     """The filters a valid form holds, as (parameter, value in the address, label): the lists'
     "filters in use" and the search's chosen filters, which its page offers to remove."""
@@ -133,14 +172,6 @@ class FilterForm(forms.Form):
     # One renderer for every form: a class here would make each form a renderer of its own,
     # which compiles the widgets' templates again.
     default_renderer = Jinja2FormRenderer()
-
-
-class ArticleFilterForm(FilterForm):
-    def clean(self):
-        data = super().clean()
-        if data.get("month") and not data.get("year") and "year" not in self.errors:
-            self.add_error("year", "Choose the year of the month too.")
-        return data
 
 
 class ActiveFiltersMixin:
@@ -172,7 +203,7 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
         noun="tag",
         widget=forms.TextInput(attrs={"list": "tag-names", "autocomplete": "off"}),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         method="filter_year",
         label="Year",
         min_value=1900,
@@ -182,11 +213,7 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
     month = django_filters.ChoiceFilter(
         method="filter_month", label="Month", choices=MONTH_CHOICES, empty_label="Any month"
     )
-    has_photo = django_filters.BooleanFilter(
-        method="filter_has_photo",
-        label="With photos",
-        widget=forms.CheckboxInput,
-    )
+    has_photo = TickFilter(method="filter_has_photo", label="With photos")
     order = django_filters.ChoiceFilter(
         method="keep",
         choices=ORDER_CHOICES,
@@ -197,7 +224,7 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
-        form = ArticleFilterForm
+        form = FilterForm
 
     def filter_section(self, queryset, name, value):
         return queryset.in_section(value)
@@ -213,8 +240,10 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
         return queryset.in_period(int(value), int(self.form.cleaned_data.get("month") or 0))
 
     def filter_month(self, queryset, name, value):
-        """A month is read with its year (see filter_year); alone it narrows nothing."""
-        return queryset
+        """With a year, read with it (see filter_year); alone, that month of every year."""
+        if self.form.cleaned_data.get("year"):
+            return queryset
+        return queryset.in_month_of_every_year(int(value))
 
     def filter_has_photo(self, queryset, name, value):
         return queryset.with_photos() if value else queryset
@@ -246,11 +275,7 @@ class PhotoFilter(ActiveFiltersMixin, django_filters.FilterSet):
         choices=[c for c in MediaItem.Agency.choices if c[0]],
         empty_label="All agencies",
     )
-    numbered = django_filters.BooleanFilter(
-        method="filter_numbered",
-        label="With a Media ID",
-        widget=forms.CheckboxInput,
-    )
+    numbered = TickFilter(method="filter_numbered", label="With a Media ID")
 
     class Meta:
         model = MediaItem

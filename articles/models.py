@@ -200,6 +200,10 @@ class ArticleQuerySet(models.QuerySet):
         start, end = period(year, month)
         return self.filter(sort_date__gte=start, sort_date__lt=end)
 
+    def in_month_of_every_year(self, month):
+        """Articles of a month of the year (every May), dated ones only."""
+        return self.filter(published_on__month=month)
+
     def undated(self):
         return self.filter(published_on__isnull=True)
 

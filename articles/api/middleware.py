@@ -1,7 +1,7 @@
 """The API may be read from any site's pages (a notebook in the browser, a visualisation): it is
 public, read-only and sent without cookies across sites, so every origin is allowed."""
 
-API_PREFIX = "/api/"
+from ..addresses import is_api
 
 
 class ApiCorsMiddleware:
@@ -10,6 +10,6 @@ class ApiCorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX):
+        if is_api(request):
             response["Access-Control-Allow-Origin"] = "*"
         return response

@@ -6,6 +6,7 @@ walking every page never sees a row twice or misses one when rows are added mean
 results are ranked by the engine, which pages by position: their cursor holds the position.
 """
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -13,13 +14,20 @@ from rest_framework.utils.urls import replace_query_param
 from ..paging import PER_PAGE, Keyset, address_number, decode_cursor, encode_cursor, key_types, list_digest
 
 MAX_PAGE_SIZE = 100
+PAGE_SIZE_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
 POSITION = Keyset(["position"])
 
 
 def page_size(request):
-    """The client's page_size, within 1..MAX_PAGE_SIZE; PER_PAGE when not given or not a number."""
-    size = address_number(request.query_params.get("page_size"), max_digits=4)
-    return min(max(size, 1), MAX_PAGE_SIZE) if size else PER_PAGE
+    """The client's page_size (PER_PAGE when not given); a 400 when it is not a whole number
+    from 1 to MAX_PAGE_SIZE."""
+    given = request.query_params.get("page_size")
+    if given in (None, ""):
+        return PER_PAGE
+    size = address_number(given, max_digits=4)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
+    return size
 
 
 class KeysetPagination(BasePagination):
@@ -75,7 +83,7 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": f"Rows a page (default {PER_PAGE}, at most {MAX_PAGE_SIZE}).",
-                "schema": {"type": "integer"},
+                "schema": PAGE_SIZE_SCHEMA,
             },
         ]
 

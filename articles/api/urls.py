@@ -18,9 +18,11 @@ router.register("authors", views.AuthorViewSet, basename="author")
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/months/", views.SearchMonthsView.as_view(), name="search-months"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The description and its docs are not counted against the API's rate limit: a reader
+    # who has used it up can still read how to use it.
+    path("schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file of its own: the CSP
     # allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[]), name="docs"),
     *router.urls,
 ]

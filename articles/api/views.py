@@ -6,7 +6,8 @@ page shows, in the same order. Anonymous clients are rate-limited (settings.ARCH
 """
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -14,9 +15,10 @@ from rest_framework.views import APIView
 
 from .. import search
 from ..converters import TextSlugConverter
-from ..criteria import FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
+from ..criteria import AGENCY_CHOICES, FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
 from ..criteria import search_criteria as criteria_of
 from ..models import Article, Author, MediaItem, Section, Tag
+from ..paging import PER_PAGE
 from ..records import (
     ArticleSerializer,
     AuthorSerializer,
@@ -28,17 +30,24 @@ from ..records import (
     links_attach,
 )
 from ..search import months
-from .pagination import KeysetPagination, page_size, position_link, position_of
+from ..search.query import MAX_QUERY_LENGTH
+from .pagination import PAGE_SIZE_SCHEMA, KeysetPagination, page_size, position_link, position_of
 
 
 class KeysetViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
     keyset = ["name", "id"]
+    error_statuses = {"list": ("400", "404"), "retrieve": ("404",)}
 
     def keyset_fields(self, request):
         return self.keyset
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="One article whole: its text, date and the date's source, photos, tags and provenance."
+    )
+)
 class ArticleViewSet(KeysetViewSet):
     """Articles, newest first (``order``: newest, oldest, title), with the article list's filters."""
 
@@ -77,24 +86,36 @@ class TagViewSet(KeysetViewSet):
 
 
 class SectionViewSet(TagViewSet):
+    """Sections by name, with how many articles each holds."""
+
     queryset = Section.objects.all()
     serializer_class = SectionSerializer
 
 
 class AuthorViewSet(TagViewSet):
+    """Authors by name, with how many articles each signed; a name guessed from an address of
+    the original site says so (``name_is_guess``)."""
+
     queryset = Author.objects.all()
     serializer_class = AuthorSerializer
 
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, required=True, description='Words, "phrases", OR, -exclude, title: author: tag: …'),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1},
+        required=True,
+        description='Words, "phrases", OR, -exclude, title: author: tag: … A query of very common words '
+        f"only (the, of) is refused with a 400; one longer than {MAX_QUERY_LENGTH} characters is cut there.",
+        examples=[OpenApiExample("Words", value="syria ceasefire"), OpenApiExample("Phrase", value='"arab spring"')],
+    ),
     OpenApiParameter("section", str, description="A section: its slug or its name"),
     OpenApiParameter("author", str, description="An author: the slug, the name, or part of it that fits one"),
     OpenApiParameter("tag", str, description="A tag: the slug, any of its names, or part of one that fits one"),
-    OpenApiParameter("year", int),
-    OpenApiParameter("agency", str, description="A photo agency"),
-    OpenApiParameter("from", str, description="First day, YYYY-MM-DD"),
-    OpenApiParameter("to", str, description="Last day, YYYY-MM-DD"),
+    OpenApiParameter("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="A year"),
+    OpenApiParameter("agency", str, enum=[value for value, _ in AGENCY_CHOICES if value], description="A photo agency"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD, not before `from`"),
 ]
 
 
@@ -126,12 +147,14 @@ def search_criteria(request):
 
 
 class SearchView(APIView):
+    error_statuses = ("400", "404")
+
     @extend_schema(
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter("order", str, enum=["relevance", "newest", "oldest"]),
+            OpenApiParameter("order", str, enum=["relevance", "newest", "oldest"], description="Relevance first"),
             OpenApiParameter("cursor", str, description="From the previous page's next address."),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("page_size", PAGE_SIZE_SCHEMA, description=f"Hits a page (default {PER_PAGE})."),
         ],
         responses=inline_serializer(
             "SearchPage",
@@ -180,6 +203,8 @@ class SearchView(APIView):
 
 
 class SearchMonthsView(APIView):
+    error_statuses = ("400",)
+
     @extend_schema(
         parameters=SEARCH_PARAMETERS,
         responses=inline_serializer(

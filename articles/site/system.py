@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from ..addresses import is_api
+
 # What crawlers are asked to leave alone: search results (and their feeds and exports), the
 # admin, the API, exports, and a citation file per article.
 ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/articles/export.", "/media/export.", "/articles/*/citation."]
@@ -48,7 +50,10 @@ def favicon(request):
 
 
 def not_found(request, exception=None):
-    """The 404 page: says what was not found and offers a search built from the address."""
+    """The 404 page: says what was not found and offers a search built from the address; in
+    the API, the API's error in JSON."""
+    if is_api(request):
+        return JsonResponse({"detail": "Not found: the API has no such address."}, status=404)
     words = [
         w
         for w in re.split(r"[^\w]+", request.path)

@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from psycopg.errors import QueryCanceled
 
+from ..addresses import is_api
 from ..search import SearchUnavailable
 
 SEARCH_UNAVAILABLE = (
@@ -37,7 +38,7 @@ class UnavailableMiddleware:
         if answer is None:
             return None
         message, retry_after = answer
-        if request.path.startswith("/api/"):
+        if is_api(request):
             response = JsonResponse({"detail": message}, status=503)
         else:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")

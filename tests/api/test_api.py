@@ -98,13 +98,15 @@ class ArticleApiTests(ApiTestCase):
         rows, _ = self.walk("/api/v1/articles/", {"year": 2012, "month": 1, "order": "oldest", "page_size": 7})
         self.assertEqual(len(rows), 31)
         self.assertEqual(rows[0]["published_on"], "2012-01-01")
-        self.assertEqual(self.get("/api/v1/articles/", {"order": "sideways"}, status=400)["order"][0][:6], "Select")
+        error = self.get("/api/v1/articles/", {"order": "sideways"}, status=400)
+        self.assertEqual(error["detail"], "Not a valid value: order.")
+        self.assertEqual(error["errors"]["order"][0][:6], "Select")
 
     def test_an_unknown_name_is_a_400_that_quotes_it(self):
         # A "%" in the name once reached the message's formatting and answered 500.
         for name in ("Atlantis", "%", "100% %(text)s"):
             with self.subTest(name=name):
-                errors = self.get("/api/v1/articles/", {"tag": name}, status=400)
+                errors = self.get("/api/v1/articles/", {"tag": name}, status=400)["errors"]
                 self.assertEqual(errors["tag"], [f"No tag called “{name}”: choose one of the names offered."])
 
     def test_damaged_cursor_and_missing_article_are_404(self):
@@ -173,11 +175,10 @@ class SearchApiTests(ApiTestCase):
         self.assertEqual(self.get("/api/v1/search/", {"q": "aleppo", "section": "Opinion"})["count"], 1)
 
     def test_bad_search_is_400_naming_the_parameter(self):
-        self.assertIn("q", self.get("/api/v1/search/", {"q": "the"}, status=400))
-        self.assertIn(
-            "to", self.get("/api/v1/search/", {"q": "x", "from": "2016-02-01", "to": "2016-01-01"}, status=400)
-        )
-        self.assertIn("section", self.get("/api/v1/search/", {"q": "aleppo", "section": "news"}, status=400))
+        self.assertIn("q", self.get("/api/v1/search/", {"q": "the"}, status=400)["errors"])
+        reversed_days = {"q": "x", "from": "2016-02-01", "to": "2016-01-01"}
+        self.assertIn("to", self.get("/api/v1/search/", reversed_days, status=400)["errors"])
+        self.assertIn("section", self.get("/api/v1/search/", {"q": "aleppo", "section": "news"}, status=400)["errors"])
 
     def test_counts_per_month_over_every_match(self):
         data = self.get("/api/v1/search/months/", {"q": "column"})
@@ -241,3 +242,56 @@ class PhotoFilterTests(ApiTestCase):
         self.assertEqual(len(page.object_list), 2)
         page = self.client.get("/media/", {"agency": "Reuters", "numbered": "on"}).context["page"]
         self.assertEqual([p.media_id for p in page.object_list], [55358541])
+
+
+class ContractTests(ApiTestCase):
+    """What a generated client relies on: values refused rather than read as something else,
+    every status documented in one error shape, the description readable whatever the limit."""
+
+    def test_values_that_are_not_what_a_parameter_takes_are_400_naming_it(self):
+        for path, params, name in [
+            ("/api/v1/articles/", {"has_photo": "maybe"}, "has_photo"),
+            ("/api/v1/photos/", {"numbered": "perhaps"}, "numbered"),
+            ("/api/v1/articles/", {"year": "2016.5"}, "year"),
+            ("/api/v1/articles/", {"page_size": "abc"}, "page_size"),
+            ("/api/v1/articles/", {"page_size": "0"}, "page_size"),
+            ("/api/v1/tags/", {"page_size": "-5"}, "page_size"),
+            ("/api/v1/search/", {"q": "aleppo", "page_size": "101"}, "page_size"),
+        ]:
+            with self.subTest(params=params):
+                error = self.get(path, params, status=400)
+                self.assertEqual(list(error["errors"]), [name])
+                self.assertIn(name, error["detail"])
+
+    def test_what_a_parameter_takes_is_read(self):
+        self.assertEqual(len(self.get("/api/v1/articles/", {"has_photo": "true"})["results"]), 1)
+        self.assertEqual(len(self.get("/api/v1/articles/", {"has_photo": "false", "page_size": 100})["results"]), 46)
+        self.assertEqual(len(self.get("/api/v1/articles/", {"year": "2016", "page_size": "1"})["results"]), 1)
+
+    def test_every_operation_documents_its_errors_in_one_shape(self):
+        schema = self.client.get("/api/v1/schema/", {"format": "json"}).json()
+        self.assertNotIn("securitySchemes", schema.get("components", {}))
+        self.assertIn("detail", schema["components"]["schemas"]["Error"]["properties"])
+        for path, operations in schema["paths"].items():
+            responses = operations["get"]["responses"]
+            expected = {"200", "429", "503"} | ({"404"} if "{" in path else {"400"})
+            with self.subTest(path=path):
+                self.assertLessEqual(expected, set(responses))
+                for code in set(responses) - {"200"}:
+                    error = responses[code]["content"]["application/json"]["schema"]
+                    self.assertEqual(error, {"$ref": "#/components/schemas/Error"})
+                self.assertIn("Retry-After", responses["429"]["headers"])
+
+    @override_settings(ARCHIVE_API_ANON_RATE="2/minute")
+    def test_the_description_and_its_docs_are_read_past_the_rate_limit(self):
+        for _ in range(3):
+            self.client.get("/api/v1/sections/")
+        self.assertEqual(self.client.get("/api/v1/sections/").status_code, 429)
+        self.assertEqual(self.client.get("/api/v1/schema/").status_code, 200)
+        self.assertEqual(self.client.get("/api/v1/docs/").status_code, 200)
+
+    def test_an_address_the_api_does_not_have_is_a_json_404(self):
+        response = self.client.get("/api/v1/photos/6.1e-05/")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertIn("detail", response.json())

@@ -397,10 +397,13 @@ class ArticleFilterFormTests(TestCase):
         self.assertInHTML('<option value="H Qudsi">', html)
         self.assertInHTML('<option value="Syria">', html)
 
-    def test_a_month_without_a_year_is_a_form_error(self):
+    def test_a_month_without_a_year_is_that_month_of_every_year(self):
+        for day in (datetime.date(2011, 3, 5), datetime.date(2015, 3, 30), datetime.date(2015, 4, 1)):
+            article_make(title=f"Of {day}", published_on=day)
         response = self.client.get(reverse("articles:article-list"), {"month": "3"})
-        self.assertIsNone(response.context["page"])
-        self.assertContains(response, "Choose the year of the month too.")
+        found = sorted(str(article.published_on) for article in response.context["page"].object_list)
+        self.assertEqual(found, ["2011-03-05", "2015-03-30"])
+        self.assertContains(response, "March")
 
     def test_the_form_folds_away_until_filters_are_used(self):
         closed = self.client.get(reverse("articles:article-list")).content.decode()
