@@ -317,8 +317,8 @@ ARCHIVE_SEARCH_LOG_DAYS = int(os.environ.get("ARCHIVE_SEARCH_LOG_DAYS", "30"))
 # Rate limits, login lockouts and the API all take it from archive/clients.py.
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "archive.clients.client_address"
-# Anonymous clients' requests per period (DRF's "number/period"), counted in the shared cache
-# (in each process's memory while it does not answer): the JSON API's;
+# Anonymous clients' requests per period (DRF's "number/period"; empty: no limit), counted in the
+# shared cache (in each process's memory while it does not answer): the JSON API's;
 ARCHIVE_API_ANON_RATE = os.environ.get("ARCHIVE_API_ANON_RATE", "120/minute")
 # downloads of every match of a list or search (each may read the whole archive);
 ARCHIVE_EXPORT_ANON_RATE = os.environ.get("ARCHIVE_EXPORT_ANON_RATE", "60/hour")

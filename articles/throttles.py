@@ -54,7 +54,8 @@ class AnonymousThrottle(AnonRateThrottle):
     refusal = "Too many requests from your address: please wait and try again."
 
     def get_rate(self):
-        return getattr(settings, self.rate_setting)
+        """The rate the settings give; none (no limit) when it is empty."""
+        return getattr(settings, self.rate_setting) or None
 
     def get_ident(self, request):
         return client_address(request)

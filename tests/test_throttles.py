@@ -101,3 +101,10 @@ class BehindAProxyTests(TestCase):
 
     def test_an_address_the_client_wrote_itself_is_not_believed(self):
         self.assertEqual([self.get(f"203.0.113.{n}, 198.51.100.1") for n in range(3)], [200, 200, 429])
+
+
+@override_settings(ARCHIVE_PAGES_ANON_RATE="")
+class NoLimitTests(TestCase):
+    def test_an_empty_rate_is_no_limit_and_counts_nothing(self):
+        self.assertEqual({self.client.get("/search/").status_code for _ in range(5)}, {200})
+        self.assertIsNone(AnonymousThrottle.cache.get("throttle_pages_127.0.0.1"))
