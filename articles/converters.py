@@ -29,7 +29,7 @@ class TextSlugConverter(StringConverter):
 
 
 class ExportFormatConverter(StringConverter):
-    regex = "csv|jsonl"
+    regex = r"csv|excel\.csv|jsonl"
 
 
 class CitationFormatConverter(StringConverter):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
 from . import search
 from .models import Article
@@ -28,8 +31,28 @@ BATCH = 500
 CHUNK_BYTES = 64 * 1024
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
+    # The same CSV, begun with a byte order mark: Excel then reads it as UTF-8, not as the
+    # system's code page (which turns every accent and every Arabic name into mojibake).
+    "excel.csv": "text/csv; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
 }
+BYTE_ORDER_MARK = "\ufeff"
+# The parameters a download's file name gives, in this order, and how long the name may grow.
+NAMED_PARAMS = (
+    "q",
+    "section",
+    "author",
+    "tag",
+    "year",
+    "month",
+    "from",
+    "to",
+    "agency",
+    "has_photo",
+    "numbered",
+    "order",
+)
+NAME_PART_LENGTH, NAME_LENGTH = 40, 150
 KEYSETS = {"articles": ["-sort_date", "-id"], "photos": ["-id"], "tags": ["name"], "sections": ["name", "id"]}
 KEYSETS["authors"] = KEYSETS["sections"]
 
@@ -92,7 +115,28 @@ def jsonl_lines(items: Iterable[dict]) -> Iterator[str]:
 
 
 def lines(items, fmt, serializer_class=ArticleSerializer):
-    return csv_lines(items, serializer_class) if fmt == "csv" else jsonl_lines(items)
+    if fmt == "jsonl":
+        return jsonl_lines(items)
+    found = csv_lines(items, serializer_class)
+    if fmt == "excel.csv":
+        found = itertools.chain([BYTE_ORDER_MARK + next(found)], found)
+    return found
+
+
+def file_name(kind, params, fmt, today):
+    """What a download is called: what it holds, its filters and the day it was made, as in
+    asharq-al-awsat-search-syria-ceasefire-2016-2026-12-07.csv."""
+    parts = ["asharq-al-awsat", kind]
+    for name in NAMED_PARAMS:
+        value = params.get(name)
+        if value and name in ("has_photo", "numbered"):
+            parts.append(name.replace("_", "-"))
+        elif value and name == "order":
+            parts.append(f"{value}-first" if value in ("newest", "oldest") else f"by-{value}")
+        elif value:
+            parts.append(slugify(value, allow_unicode=True)[:NAME_PART_LENGTH].strip("-"))
+    stem = "-".join(part for part in parts if part)[:NAME_LENGTH].strip("-")
+    return f"{stem}-{today.isoformat()}.{fmt.rsplit('.', 1)[-1]}"
 
 
 def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:
@@ -117,11 +161,13 @@ def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def streamed(batches, fmt, filename, request, serializer_class=ArticleSerializer):
-    """A download of every row the batches give, written as they are read."""
+def streamed(batches, fmt, kind, request, serializer_class=ArticleSerializer):
+    """A download of every row the batches give, written as they are read, named for what it
+    holds (``file_name``)."""
     items = records(batches, serializer_class, {"request": request})
     response = StreamingHttpResponse(chunks(lines(items, fmt, serializer_class)), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    name = file_name(kind, request.GET, fmt, timezone.localdate())
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -12,7 +12,7 @@ from ..addresses import address, list_params
 from ..criteria import ORDER_FIELDS
 from ..paging import PER_PAGE, paginate
 
-EXPORT_LABELS = [("csv", "CSV"), ("jsonl", "JSON Lines")]
+EXPORT_LABELS = [("csv", "CSV"), ("excel.csv", "CSV for Excel"), ("jsonl", "JSON Lines")]
 
 
 class AlternatesMixin:

@@ -1,6 +1,7 @@
 """Every match exported: CSV and JSON Lines of lists and searches, streamed in batches, and
 `manage.py export` of the whole archive with its manifest; the links that offer them."""
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -8,6 +9,7 @@ import io
 import json
 import shutil
 import tempfile
+import urllib.parse
 from pathlib import Path
 from unittest import mock
 
@@ -16,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import caching, exporting, search
 from articles.counts import refresh as counts_refresh
@@ -60,11 +63,44 @@ class ListExportTests(ExportTestCase):
     def test_csv_of_a_filtered_list_has_every_match_and_the_serializer_columns(self):
         response = self.client.get("/articles/export.csv", {"section": "opinion"})
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        self.assertIn('attachment; filename="articles.csv"', response["Content-Disposition"])
+        today = timezone.localdate().isoformat()
+        self.assertEqual(
+            response["Content-Disposition"], f'attachment; filename="asharq-al-awsat-articles-opinion-{today}.csv"'
+        )
         rows = list(csv.DictReader(io.StringIO(body_of(response))))
         self.assertEqual(len(rows), Article.objects.filter(section=self.opinion).count())
         self.assertEqual(list(rows[0]), CsvColumns(ArticleSerializer).names)
         self.assertEqual(len({r["id"] for r in rows}), len(rows))
+
+    def test_a_download_is_named_for_what_it_holds(self):
+        today = timezone.localdate().isoformat()
+        for path, params, name in [
+            (
+                "/search/export.jsonl",
+                {"q": "Jets Aleppo", "year": "2016", "order": "oldest"},
+                "search-jets-aleppo-2016-oldest-first",
+            ),
+            ("/media/export.csv", {"agency": "Reuters", "numbered": "on"}, "photos-reuters-numbered"),
+            ("/search/export.csv", {"q": "سوريا"}, "search-سوريا"),
+        ]:
+            with self.subTest(params=params):
+                response = self.client.get(path, params)
+                body_of(response)
+                disposition = response["Content-Disposition"]
+                extension = path.rsplit(".", 1)[1]
+                expected = f"asharq-al-awsat-{name}-{today}.{extension}"
+                self.assertIn(urllib.parse.quote(expected) if not expected.isascii() else expected, disposition)
+
+    def test_a_csv_for_excel_begins_with_a_byte_order_mark_and_is_otherwise_the_csv(self):
+        plain = self.client.get("/articles/export.csv", {"section": "opinion"})
+        excel = self.client.get("/articles/export.excel.csv", {"section": "opinion"})
+        self.assertEqual(excel["Content-Type"], "text/csv; charset=utf-8")
+        self.assertTrue(excel["Content-Disposition"].endswith('.csv"'))
+        excel_bytes = b"".join(excel.streaming_content)
+        self.assertTrue(excel_bytes.startswith(codecs.BOM_UTF8))
+        self.assertEqual(excel_bytes[len(codecs.BOM_UTF8) :], b"".join(plain.streaming_content))
+        page = self.client.get("/articles/", {"section": "opinion"}).content.decode()
+        self.assertIn("/articles/export.excel.csv?section=opinion", page)
 
     def test_csv_cells_join_lists_and_flatten_objects(self):
         rows = list(csv.DictReader(io.StringIO(body_of(self.client.get("/articles/export.csv", {"tag": "syria"})))))
