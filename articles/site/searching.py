@@ -33,8 +33,8 @@ class SearchView(AlternatesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
         results = search_results(form, self.request.GET)
-        if not (results and results.matches):
-            kwargs.update(api_url=None, exports=None)
+        if not (results and results.matches and results.matches.total):
+            kwargs.update(api_url=None, exports=None)  # nothing to take away
         return super().get_context_data(
             form=form,
             results=results,

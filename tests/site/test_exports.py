@@ -249,6 +249,12 @@ class ExportLinkTests(ExportTestCase):
         response = self.client.get("/search/", {"q": "column", "order": "oldest"})
         self.assertContains(response, "(oldest first)")
 
+    def test_a_search_that_finds_nothing_offers_nothing_to_take_away(self):
+        response = self.client.get("/search/", {"q": "okapizzz"})
+        self.assertContains(response, "No articles for")
+        self.assertNotContains(response, "/search/export.")
+        self.assertNotContains(response, "Every match, not just this page")
+
     def test_every_reader_page_announces_its_json(self):
         pages = {
             "/": "/api/v1/articles/",
