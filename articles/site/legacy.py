@@ -5,6 +5,7 @@ import math
 from django.http import Http404
 from django.shortcuts import redirect
 
+from ..addresses import address
 from ..ingest.parsing import SITE_URL
 from ..models import Article, Author, MediaItem, Section, Tag
 from ..paging import PER_PAGE, address_number
@@ -20,6 +21,14 @@ def redirect_post_id(value):
     if photo is None:
         raise Http404("The archive holds no photo with that Media ID.")
     return redirect(photo, permanent=True)
+
+
+def redirect_site_search(words):
+    """The original site's search, /?s=words, as this archive's search for the same words."""
+    words = " ".join(words.split()) if isinstance(words, str) else ""
+    if not words or "\x00" in words:
+        return redirect("articles:search", permanent=True)
+    return redirect(address("articles:search", params={"q": words}), permanent=True)
 
 
 def legacy_listing(request, kind, slug, number=None):

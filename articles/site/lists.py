@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 from .. import counts
 from ..criteria import ORDER_FIELDS, ArticleFilter, PhotoFilter
 from ..models import Article, ArticleTag, Author, MediaItem, Section, Tag
-from .legacy import redirect_post_id
+from .legacy import redirect_post_id, redirect_site_search
 from .mixins import AlternatesMixin, FilteredListView, KeysetListMixin
 
 
@@ -24,6 +24,9 @@ class HomeView(AlternatesMixin, TemplateView):
         # The original site's post-ID links, /?p=55344007, named photos by their Media ID.
         if "p" in request.GET:
             return redirect_post_id(request.GET["p"])
+        # And its search, /?s=words (WordPress's).
+        if "s" in request.GET:
+            return redirect_site_search(request.GET["s"])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

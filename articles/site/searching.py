@@ -1,6 +1,8 @@
 """Search: the results page, the timeline of a search's matches per month (page, chart and
 CSV), and the downloads of every match of a list or a search."""
 
+import re
+
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
@@ -50,9 +52,15 @@ class SearchView(AlternatesMixin, TemplateView):
         return response
 
 
+# A Media ID as pages print it ("Media ID: 55303551"), or the number alone.
+MEDIA_ID_RE = re.compile(r"(?:media\s*id\s*:?\s*)?([0-9]+)", re.IGNORECASE)
+
+
 def media_id_photo(text):
-    """The photo whose Media ID is the whole of a search, or None."""
-    text = text.strip() if isinstance(text, str) else ""
+    """The photo whose Media ID is the whole of a search (the number, or "Media ID: 55303551"
+    as the pages print it), or None."""
+    match = MEDIA_ID_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    text = match[1] if match else ""
     media_id = address_number(text, max_digits=10)
     if media_id is None or len(text) < 5:
         return None

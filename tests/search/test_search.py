@@ -491,9 +491,12 @@ class PhotoTests(TestCase):
         self.assertContains(response, "<mark>Erdoğan</mark>")
 
     def test_media_id_typed_in_the_box_goes_to_its_photo(self):
-        response = search_page(" 55512345 ")
-        self.assertRedirects(response, self.photo.get_absolute_url(), fetch_redirect_response=False)
+        for typed in [" 55512345 ", "Media ID: 55512345", "media id 55512345"]:
+            with self.subTest(typed=typed):
+                response = search_page(typed)
+                self.assertRedirects(response, self.photo.get_absolute_url(), fetch_redirect_response=False)
         self.assertEqual(search_page("55599999").status_code, 200)
+        self.assertEqual(search_page("Media ID: 55599999").status_code, 200)
 
     def test_article_only_filters_leave_photos_out(self):
         self.assertEqual(results_of("erdogan", section="opinion").photos, [])

@@ -151,6 +151,11 @@ class LegacyUrlTests(TestCase):
         )
         self.assertMovedTo("/?p=55358541", "/media/55358541/")
 
+    def test_the_original_sites_search_address_leads_to_the_archives_search(self):
+        self.assertMovedTo("/?s=syria+ceasefire", "/search/?q=syria+ceasefire")
+        self.assertMovedTo("/?s=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7", "/search/?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7")
+        self.assertMovedTo("/?s=", "/search/")
+
     def test_a_merged_tags_addresses_lead_to_the_tag_it_was_merged_into(self):
         kept = Tag.objects.get(slug="isis")
         kept.aliases += "\nIslamic State in Iraq"
