@@ -149,15 +149,17 @@ def add_atom(query: Query, atom: Atom, negative: bool, pending_or: bool) -> bool
 
 
 def add_variants(query: Query, variants) -> None:
-    """Words that name a tag become its name, and each atom naming one takes its other names."""
+    """Words that name a tag become its name, and each atom naming one takes its other names;
+    an excluded name takes them too, so that an exclusion removes all its word would match
+    (`syria -syria` finds nothing, "Syrian" included)."""
     join_names(query, variants)
-    for clause in query.clauses:
-        for atom in list(clause.atoms):
+    for atoms in [*(clause.atoms for clause in query.clauses), query.excluded]:
+        for atom in list(atoms):
             if atom.field is not None:
                 continue
             for variant in variants(atom):
-                if variant not in clause.atoms:
-                    clause.atoms.append(variant)
+                if variant not in atoms:
+                    atoms.append(variant)
 
 
 def join_names(query: Query, variants) -> None:

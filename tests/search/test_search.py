@@ -129,6 +129,12 @@ class RankingAndSyntaxTests(SearchTestCase):
         self.assertEqual(set(found("isil")), {"Daesh retreats from Palmyra", "ISIS claims attack"})
         self.assertIn("ISIS claims attack", found("islamic state"))
 
+    def test_an_exclusion_removes_everything_its_word_would_match_variants_included(self):
+        self.assertEqual(set(found("daesh")), {"Daesh retreats from Palmyra", "ISIS claims attack"})
+        self.assertEqual(found("daesh -daesh"), [])
+        self.assertEqual(found("palmyra -isis"), [], "-isis removes the Daesh article too")
+        self.assertEqual(found("group -isil"), [])
+
     def test_editors_teach_new_variants_without_a_deploy(self):
         self.assertEqual(found("kusayyir"), [])
         Tag.objects.create(name="Qusayr town", slug="qusayr-town", aliases="Qusayr\nKusayyir")
