@@ -211,9 +211,15 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose date the archive holds as certain (a by-line's, an editor's)."""
         return self.filter(date_source__in=Article.CERTAIN_DATE_SOURCES)
 
+    def dated_to_the_day(self):
+        """Articles whose date names a day: a certain one, or one read from a photo caption (a
+        Media ID's estimate names only its month)."""
+        return self.filter(date_source__in=Article.DAY_DATE_SOURCES)
+
     def on_this_day(self, day, years, per_year=2):
-        """Articles dated for certain on ``day``'s day and month in the earlier of ``years``, at
-        most ``per_year`` of each year, newest first: one query, one index lookup per year."""
+        """Articles dated to the day (``dated_to_the_day``) on ``day``'s day and month in the
+        earlier of ``years``, at most ``per_year`` of each year, newest first: one query, one
+        index lookup per year."""
         dates = []
         for year in sorted(set(years)):
             if year < day.year:
@@ -223,7 +229,7 @@ class ArticleQuerySet(models.QuerySet):
                     continue
         rank = Window(RowNumber(), partition_by=F("sort_date"), order_by=F("id").desc())
         return (
-            self.dated_for_certain()
+            self.dated_to_the_day()
             .filter(sort_date__in=dates)
             .annotate(rank_in_year=rank)
             .filter(rank_in_year__lte=per_year)
@@ -270,6 +276,8 @@ class Article(models.Model):
 
     # The sources of a date that is a fact; the others are estimates, or no date.
     CERTAIN_DATE_SOURCES = (DateSource.BYLINE, DateSource.EDITOR)
+    # The sources that name a day; a Media ID's estimate names a month (its first day stands in).
+    DAY_DATE_SOURCES = (*CERTAIN_DATE_SOURCES, DateSource.CAPTION)
 
     title = models.CharField(max_length=500, help_text="Exactly as the source has it.")
     slug = models.SlugField(max_length=255, db_index=False)

@@ -1,5 +1,6 @@
-"""The home page's "on this day": articles dated for certain on today's day and month in
-earlier years, in one indexed query, never yesterday's list today."""
+"""The home page's "on this day": articles dated to the day (for certain, or by a photo's
+caption, which it says) on today's day and month in earlier years, in one indexed query, never
+yesterday's list today."""
 
 import datetime as dt
 from unittest import mock
@@ -53,13 +54,17 @@ class OnThisDayTests(TestCase):
         years = range(2005, 2027)
         return [a.title for a in Article.objects.on_this_day(day, years, **options)]
 
-    def test_only_certain_dates_of_the_day_in_earlier_years_newest_first(self):
+    def test_dates_that_name_the_day_in_earlier_years_newest_first(self):
         self.assertEqual(
-            self.titles(TODAY), ["Summit opens in Riyadh", "Busy day 2", "Busy day 1", "Editor dated this"]
+            self.titles(TODAY),
+            ["Summit opens in Riyadh", "Caption says the third", "Busy day 2", "Busy day 1", "Editor dated this"],
         )
 
     def test_at_most_so_many_a_year(self):
-        self.assertEqual(self.titles(TODAY, per_year=1), ["Summit opens in Riyadh", "Busy day 2", "Editor dated this"])
+        self.assertEqual(
+            self.titles(TODAY, per_year=1),
+            ["Summit opens in Riyadh", "Caption says the third", "Busy day 2", "Editor dated this"],
+        )
 
     def test_29_february_finds_the_leap_years_only(self):
         self.assertEqual(self.titles(dt.date(2028, 2, 29)), ["Leap day"])
@@ -71,7 +76,8 @@ class OnThisDayTests(TestCase):
         self.assertIn("On this day, 3 December", section)
         self.assertIn('<time datetime="2016-12-03">2016</time>', section)
         self.assertIn("Summit opens in Riyadh", section)
-        self.assertNotIn("Caption says the third", section)
+        self.assertIn("Caption says the third</a> <span class=\"date-source\">(date from photo caption)</span>", section)
+        self.assertNotIn("Estimated from the Media ID", section)
         self.assertNotIn("This year", section)
 
     def test_home_page_queries_do_not_grow_with_the_years(self):
