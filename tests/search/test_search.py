@@ -440,6 +440,11 @@ class EveryMatchTests(TestCase):
         self.assertEqual(years["2008"], 366)
         self.assertTrue(results.matches.facets.exact)
 
+    def test_the_results_lead_to_their_facets_which_a_phone_shows_after_them(self):
+        html = search_page("parley").content.decode()
+        self.assertIn('<a href="#narrow">Narrow the results', html)
+        self.assertIn('<aside class="search__facets" id="narrow" tabindex="-1"', html)
+
     def test_a_page_counted_in_its_pass_is_the_page_and_count_of_their_own_passes(self):
         engine = search.backend()
         engine.refresh()
