@@ -1,0 +1,54 @@
+"""The archive's data, by job:
+
+filing.py       what articles are filed under and show: sections, authors, tags and photos
+articles.py     articles, their links to tags and photos, and the filters every list of them shares
+bookkeeping.py  what the archive keeps about itself: counts, the files and listings ingest read,
+                the search index's change log
+"""
+
+from .articles import (
+    LISTING_FIELDS,
+    OPENING_LENGTH,
+    SEARCH_ONLY_FIELDS,
+    UNDATED_SORT_DATE,
+    Article,
+    ArticleMedia,
+    ArticleQuerySet,
+    ArticleTag,
+    period,
+)
+from .bookkeeping import (
+    ArchiveMonth,
+    ListingItem,
+    ListingItemQuerySet,
+    ListingPage,
+    PageFile,
+    SearchChange,
+    UndatedCount,
+)
+from .filing import Author, MediaItem, NamedEntity, Section, Tag, TagQuerySet
+
+__all__ = [
+    "LISTING_FIELDS",
+    "OPENING_LENGTH",
+    "SEARCH_ONLY_FIELDS",
+    "UNDATED_SORT_DATE",
+    "ArchiveMonth",
+    "Article",
+    "ArticleMedia",
+    "ArticleQuerySet",
+    "ArticleTag",
+    "Author",
+    "ListingItem",
+    "ListingItemQuerySet",
+    "ListingPage",
+    "MediaItem",
+    "NamedEntity",
+    "PageFile",
+    "SearchChange",
+    "Section",
+    "Tag",
+    "TagQuerySet",
+    "UndatedCount",
+    "period",
+]
