@@ -328,6 +328,9 @@ ARCHIVE_PAGES_ANON_RATE = os.environ.get("ARCHIVE_PAGES_ANON_RATE", "120/minute"
 # and the staff login's attempts (each hashes a password: a third of a second of CPU), on top of
 # django-axes's lockout of an account after AXES_FAILURE_LIMIT wrong passwords.
 ARCHIVE_LOGIN_ANON_RATE = os.environ.get("ARCHIVE_LOGIN_ANON_RATE", "20/minute")
+# Readers' suggested corrections: so many per address, and so many from everyone together.
+ARCHIVE_SUGGESTIONS_ANON_RATE = os.environ.get("ARCHIVE_SUGGESTIONS_ANON_RATE", "10/hour")
+ARCHIVE_SUGGESTIONS_CEILING = os.environ.get("ARCHIVE_SUGGESTIONS_CEILING", "300/day")
 # A server process streams at most this many downloads at once; more are answered 503, and a
 # client that stops reading one for ARCHIVE_SEND_TIMEOUT_SECONDS is let go.
 ARCHIVE_EXPORTS_AT_ONCE = int(os.environ.get("ARCHIVE_EXPORTS_AT_ONCE", "2"))

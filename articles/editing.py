@@ -1,5 +1,5 @@
 """Every human write: editors' saves, reverts and recoveries from the history, tag merges, and
-(to come) readers' corrections once an editor accepts them.
+readers' suggested corrections once an editor accepts them.
 
 Each function here does the whole of its write: the history (django-reversion) holds the state
 before it (``record_current``), the derived columns are recomputed as ingest computes them
@@ -7,6 +7,7 @@ before it (``record_current``), the derived columns are recomputed as ingest com
 follow once the transaction commits. The admin only calls these: no write rule lives there.
 """
 
+import datetime as dt
 import json
 from collections import defaultdict
 
@@ -14,11 +15,14 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
 from reversion.models import Version
 
 from . import changes, derive
 from .database import BATCH, batched
-from .models import Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Tag
+from .models import Article, ArticleMedia, ArticleTag, Author, MediaItem, Section, Suggestion, Tag
+from .models.corrections import FIELD_LABELS
 
 # What a photo's articles show of it, or search finds it by: a change to one re-indexes them.
 PHOTO_SHOWN_FIELDS = {"caption", "credit", "title", "agency", "taken_on", "media_id"}
@@ -254,3 +258,129 @@ def _history_retarget(other_ids, kept_id):
         fields["tag"] = kept_id
         version.serialized_data = json.dumps(data)
         version.save(update_fields=["serialized_data"])
+
+
+# --- Readers' suggestions ----------------------------------------------------------------------
+
+
+class SuggestionConflict(Exception):
+    """Fields that changed since the reader saw them: accepting would overwrite a newer change."""
+
+    def __init__(self, fields):
+        self.fields = list(fields)
+        super().__init__("Changed since the reader saw it: " + ", ".join(FIELD_LABELS[f] for f in self.fields) + ".")
+
+
+def suggestion_current(target, fields):
+    """What ``fields`` of an article or a photo hold now, as a suggestion keeps it (JSON)."""
+    found = {}
+    for name in fields:
+        if name == "title":
+            found[name] = target.title
+        elif name == "published_on":
+            found[name] = target.published_on.isoformat() if target.published_on else ""
+        elif name == "author":
+            found[name] = target.author.name if target.author_id else ""
+        elif name == "section":
+            found[name] = target.section.slug if target.section_id else ""
+        elif name in ("tags_add", "tags_remove"):
+            found[name] = sorted(target.tags.values_list("slug", flat=True))
+        elif name == "continuation":
+            found[name] = target.body[-200:]
+        elif name in ("caption", "credit"):
+            found[name] = getattr(target, name)
+    return found
+
+
+def suggestion_conflicts(suggestion, fields):
+    """The fields of ``fields`` that changed since the reader saw them."""
+    target = type(suggestion.target).objects.get(pk=suggestion.target.pk)
+    now = suggestion_current(target, fields)
+    changed = [name for name in fields if name in now and now[name] != suggestion.current.get(name)]
+    passage = suggestion.proposed.get("passage")
+    if "passage" in fields and passage and passage["now"] not in target.body:
+        changed.append("passage")
+    return changed
+
+
+def suggestion_accept(suggestion, fields, editor, *, complete=False, confirmed=False):
+    """Apply ``fields`` of a reader's suggestion as an editor accepts them, through the same
+    path as an editor's own save: history ("reader suggestion #N, accepted by …"), derived
+    columns, search index, caches and counts. ``complete``: the editor says an article's text,
+    continued, is now whole. A field changed since the reader saw it raises SuggestionConflict
+    unless the editor ``confirmed`` they want it all the same."""
+    fields = [name for name in suggestion.proposed if name in fields]
+    if not fields:
+        raise ValueError("Choose what to accept.")
+    conflicts = suggestion_conflicts(suggestion, fields)
+    if conflicts and not confirmed:
+        raise SuggestionConflict(conflicts)
+    target = type(suggestion.target).objects.get(pk=suggestion.target.pk)
+    record_current(target)
+    with transaction.atomic(), reversion.create_revision():
+        if isinstance(target, Article):
+            _article_accept(target, {name: suggestion.proposed[name] for name in fields}, complete)
+        else:
+            _photo_accept(target, {name: suggestion.proposed[name] for name in fields})
+        reversion.add_to_revision(target)
+        reversion.set_user(editor)
+        reversion.set_comment(f"Reader suggestion #{suggestion.pk}, accepted by {editor.get_username()}.")
+        _decided(suggestion, Suggestion.Status.ACCEPTED, editor, accepted_fields=fields)
+
+
+def suggestion_decline(suggestion, editor, *, reason="", duplicate=False):
+    """Reject a suggestion (or mark it a duplicate): nothing of the archive changes."""
+    status = Suggestion.Status.DUPLICATE if duplicate else Suggestion.Status.REJECTED
+    _decided(suggestion, status, editor, reason=reason)
+
+
+def _decided(suggestion, status, editor, **fields):
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, editor, timezone.now()
+    for name, value in fields.items():
+        setattr(suggestion, name, value)
+    suggestion.save()
+
+
+def _article_accept(article, accepted, complete):
+    """Write the accepted fields into the article, then save it as an editor's save does."""
+    if "title" in accepted:
+        article.title = accepted["title"]
+    if "published_on" in accepted:
+        article.published_on = dt.date.fromisoformat(accepted["published_on"])
+        article.date_source = Article.DateSource.READER
+    if "author" in accepted:
+        article.author = _author_named(accepted["author"])
+    if "section" in accepted:
+        article.section = Section.objects.get(slug=accepted["section"])
+    if "passage" in accepted:
+        passage = accepted["passage"]
+        article.body = article.body.replace(passage["now"], passage["should_read"], 1)
+    if "continuation" in accepted:
+        article.body = f"{article.body.rstrip()}\n\n{accepted['continuation'].strip()}"
+        article.is_truncated = article.is_truncated and not complete
+    article_save(article)
+    tags = None
+    if "tags_add" in accepted or "tags_remove" in accepted:
+        slugs = set(article.tags.values_list("slug", flat=True))
+        slugs = (slugs | set(accepted.get("tags_add", []))) - set(accepted.get("tags_remove", []))
+        tags = list(Tag.objects.filter(slug__in=slugs))
+    article_edited(article, tags=tags)
+
+
+def _author_named(name):
+    """The author of this name, made when the archive has none: an editor checked it."""
+    author = Author.objects.filter(name__iexact=name).first()
+    if author is not None:
+        return author
+    base = slugify(name)[:190] or "author"
+    slug, n = base, 1
+    while Author.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Author.objects.create(name=name, slug=slug, name_is_guess=False)
+
+
+def _photo_accept(photo, accepted):
+    for name, value in accepted.items():
+        setattr(photo, name, value)
+    photo_save(photo, changed=list(accepted))

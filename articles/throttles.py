@@ -85,6 +85,27 @@ class LoginThrottle(AnonymousThrottle):
     refusal = "Too many login attempts from your address: please wait a minute and try again."
 
 
+class SuggestionThrottle(AnonymousThrottle):
+    """A reader's suggested corrections."""
+
+    scope = "suggestions"
+    rate_setting = "ARCHIVE_SUGGESTIONS_ANON_RATE"
+    refusal = "Too many suggestions from your address: please wait and try again."
+
+
+class SuggestionCeiling(SuggestionThrottle):
+    """Everyone's suggestions together: a flood from many addresses still leaves the editors'
+    queue one they can read."""
+
+    scope = "suggestions-everyone"
+    rate_setting = "ARCHIVE_SUGGESTIONS_CEILING"
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": "everyone"}
+
+
 def throttled(throttle_class, methods=None):
     """Limit a plain Django view as DRF limits the API: past the rate, 429 with Retry-After.
     ``methods`` limits only requests of those methods (all when None)."""

@@ -4,6 +4,7 @@ filing.py       what articles are filed under and show: sections, authors, tags 
 articles.py     articles, their links to tags and photos, and the filters every list of them shares
 bookkeeping.py  what the archive keeps about itself: counts, the files and listings ingest read,
                 the search index's change log
+corrections.py  readers' suggested corrections, waiting for an editor
 """
 
 from .articles import (
@@ -26,6 +27,7 @@ from .bookkeeping import (
     SearchChange,
     UndatedCount,
 )
+from .corrections import Suggestion
 from .filing import Author, MediaItem, NamedEntity, Section, Tag, TagQuerySet
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "PageFile",
     "SearchChange",
     "Section",
+    "Suggestion",
     "Tag",
     "TagQuerySet",
     "UndatedCount",

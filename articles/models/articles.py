@@ -115,10 +115,11 @@ class Article(models.Model):
         CAPTION = "caption", "date from photo caption"
         MEDIA_ID = "media_id", "estimated from the Media ID"
         EDITOR = "editor", "set by an editor"
+        READER = "reader", "corrected by a reader, checked by an editor"
         UNKNOWN = "", "unknown"
 
     # The sources of a date that is a fact; the others are estimates, or no date.
-    CERTAIN_DATE_SOURCES = (DateSource.BYLINE, DateSource.EDITOR)
+    CERTAIN_DATE_SOURCES = (DateSource.BYLINE, DateSource.EDITOR, DateSource.READER)
     # The sources that name a day; a Media ID's estimate names a month (its first day stands in).
     DAY_DATE_SOURCES = (*CERTAIN_DATE_SOURCES, DateSource.CAPTION)
 

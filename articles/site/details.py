@@ -10,6 +10,7 @@ from .. import citing, history, reads
 from ..addresses import address
 from ..ingest.parsing import hints_from_name
 from ..models import Article, MediaItem
+from .corrections import accepted_of
 from .jinja import credit_text
 from .mixins import AlternatesMixin
 
@@ -54,6 +55,8 @@ class ArticleDetailView(AlternatesMixin, DetailView):
             citation=article_citation(self.request, article),
             # An article an ingest has written over since (with --force) shows the file's text.
             corrections=history.corrections(article) if article.staff_edited else [],
+            # An accepted suggestion is an editor's save: an article never edited has none.
+            reader_corrections=accepted_of(article) if article.staff_edited else [],
             **kwargs,
         )
 
@@ -114,5 +117,6 @@ class PhotoDetailView(AlternatesMixin, DetailView):
             named_article=named,
             credit=credit,
             agency_in_credit=bool(photo.agency) and photo.agency.lower() in credit.lower(),
+            reader_corrections=accepted_of(photo),
             **kwargs,
         )

@@ -16,7 +16,15 @@ from ..addresses import is_api
 
 # What crawlers are asked to leave alone: search results (and their feeds and exports), the
 # admin, the API, exports, and a citation file per article.
-ROBOTS_DISALLOW = ["/search/", "/admin/", "/api/", "/articles/export.", "/media/export.", "/articles/*/citation."]
+ROBOTS_DISALLOW = [
+    "/search/",
+    "/admin/",
+    "/api/",
+    "/corrections/suggest/",
+    "/articles/export.",
+    "/media/export.",
+    "/articles/*/citation.",
+]
 
 
 logger = logging.getLogger(__name__)
