@@ -266,3 +266,35 @@ SERIALIZERS = {
     "authors": AuthorSerializer,
 }
 MODELS = {"articles": Article, "photos": MediaItem, "tags": Tag, "sections": Section, "authors": Author}
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="What changed, as the site names it.")
+    was = serializers.CharField(help_text="The value it replaced (empty for text added).")
+    now = serializers.CharField()
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """A correction a reader suggested and an editor accepted."""
+
+    id = serializers.IntegerField()
+    of = serializers.SerializerMethodField(help_text="The article's or the photo's page.")
+    kind = serializers.SerializerMethodField(help_text="article or photo")
+    changes = serializers.SerializerMethodField()
+    evidence = serializers.CharField()
+    evidence_url = serializers.CharField(help_text="As the reader gave it: not checked to be safe to follow.")
+    credit = serializers.CharField(help_text="The name the reader asked to be credited by, or “a reader”.")
+    accepted_at = serializers.DateTimeField(source="decided_at")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_of(self, suggestion):
+        request = self.context.get("request")
+        path = suggestion.target.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_kind(self, suggestion) -> str:
+        return "article" if suggestion.article_id else "photo"
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changes(self, suggestion):
+        return [{"field": label, "was": was, "now": now} for label, was, now in suggestion.public_changes()]

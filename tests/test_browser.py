@@ -18,7 +18,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles.models import Article, Author, MediaItem, Section, Tag
+from articles.models import Article, Author, MediaItem, Section, Suggestion, Tag
 from articles.paging import PER_PAGE
 
 from .helpers import article_make, ingest_real_pages, load_tag_vocabulary, make_articles, section
@@ -205,6 +205,8 @@ class AccessibilityTests(BrowserTestCase):
             "search": "/search/?q=syria",
             "zero results": "/search/?q=qqqzzz+syria",
             "not found": "/no/such/page/",
+            "suggest a correction of a photo": reverse("articles:suggest-photo", args=[photo.pk]),
+            "readers' corrections": reverse("articles:corrections"),
         }
 
     def admin_pages(self):
@@ -214,7 +216,17 @@ class AccessibilityTests(BrowserTestCase):
             "admin article change": reverse("admin:articles_article_change", args=[article.pk]),
             "admin article history": reverse("admin:articles_article_history", args=[article.pk]),
             "admin photo change": reverse("admin:articles_mediaitem_change", args=[article.media.first().pk]),
+            "admin suggestion queue": reverse("admin:articles_suggestion_changelist"),
+            "admin suggestion": reverse("admin:articles_suggestion_change", args=[self.suggestion(article).pk]),
         }
+
+    def suggestion(self, article):
+        return Suggestion.objects.create(
+            article=article,
+            proposed={"title": "A reader's title", "passage": {"now": "x", "should_read": "y z"}},
+            current={"title": article.title},
+            evidence="Printed edition",
+        )
 
     maxDiff = None
 
@@ -248,6 +260,24 @@ class AccessibilityTests(BrowserTestCase):
         self.page.context.add_cookies(
             [{"name": "sessionid", "value": self.client.cookies["sessionid"].value, "url": self.live_server_url}]
         )
+
+    def test_the_suggestion_form_and_its_errors_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
+        article = Article.objects.get(title="Syria: Violence flares along border with Lebanon")
+        form = reverse("articles:suggest-article", args=[article.pk])
+        for width, height in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.page.goto(self.live_server_url + form)
+            with self.subTest(state="form", width=width):
+                self.assertEqual(self.violations(self.page, READER_TAGS), [])
+                self.assertLessEqual(self.page.evaluate("document.documentElement.scrollWidth"), width)
+            self.page.fill("#id_passage_now", "A passage that is not in the text")
+            self.page.fill("#id_note", "Kept after the error")
+            self.page.click(".suggest-form button")
+            with self.subTest(state="errors", width=width):
+                self.assertIn("This passage is not in the text", self.page.content())
+                self.assertEqual(self.page.input_value("#id_note"), "Kept after the error")
+                self.assertEqual(self.violations(self.page, READER_TAGS), [])
+                self.assertLessEqual(self.page.evaluate("document.documentElement.scrollWidth"), width)
 
     def test_admin_pages_meet_wcag_2_aa_at_desktop_and_phone_widths(self):
         self.log_in()

@@ -16,7 +16,10 @@ from articles.models import UNDATED_SORT_DATE, ArchiveMonth, Article, ArticleTag
 from .admin.test_admin import AdminTestCase, change_form_data, change_url, make_article, make_photo, make_tag
 
 
-class CountsAndIndexAfterEditsTests(AdminTestCase):
+class EditedArchiveTestCase(AdminTestCase):
+    """An article with a tag, a photo, a section and an author, counted and indexed; and what
+    checks that a write left the counts exact and the index current."""
+
     def setUp(self):
         super().setUp()
         self.section = Section.objects.create(name="Opinion", slug="opinion")
@@ -67,6 +70,8 @@ class CountsAndIndexAfterEditsTests(AdminTestCase):
     def history(self, obj):
         return self.client.get(reverse(f"admin:articles_{obj._meta.model_name}_history", args=[obj.pk]))
 
+
+class CountsAndIndexAfterEditsTests(EditedArchiveTestCase):
     def test_a_revert_of_a_date_and_author_change_leaves_counts_exact(self):
         self.edit(self.article, published_on="2016-02-03", author=str(self.rashed.pk), title="Moved and resigned")
         self.assertCountsExact()

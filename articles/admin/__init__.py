@@ -7,13 +7,14 @@ whole; django-reversion-compare shows what changed between two versions, field b
 
     base.py       the versioned admin, its change list and widgets
     articles.py   articles; photos.py photos; tags.py tags, sections, authors; listings.py
+    corrections.py  the queue of readers' suggested corrections
 """
 
 from django.contrib import admin
 
-from . import articles, listings, photos, tags
+from . import articles, corrections, listings, photos, tags
 
-__all__ = ["articles", "listings", "photos", "tags"]
+__all__ = ["articles", "corrections", "listings", "photos", "tags"]
 
 admin.site.site_header = "ASHARQ AL-AWSAT English Archive: editors"
 admin.site.site_title = "Archive editors"

@@ -14,6 +14,7 @@ router.register("photos", views.PhotoViewSet, basename="photo")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("authors", views.AuthorViewSet, basename="author")
+router.register("corrections", views.CorrectionViewSet, basename="correction")
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),

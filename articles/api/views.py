@@ -17,11 +17,12 @@ from .. import search
 from ..converters import TextSlugConverter
 from ..criteria import AGENCY_CHOICES, FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
 from ..criteria import search_criteria as criteria_of
-from ..models import Article, Author, MediaItem, Section, Tag
+from ..models import Article, Author, MediaItem, Section, Suggestion, Tag
 from ..paging import PER_PAGE
 from ..records import (
     ArticleSerializer,
     AuthorSerializer,
+    CorrectionSerializer,
     MonthCountSerializer,
     PhotoSerializer,
     SearchHitSerializer,
@@ -83,6 +84,16 @@ class TagViewSet(KeysetViewSet):
     serializer_class = TagSerializer
     lookup_field = "slug"
     lookup_value_regex = TextSlugConverter.regex  # as the site's pages: any script, never a NUL
+
+
+class CorrectionViewSet(KeysetViewSet):
+    """Corrections readers suggested and editors accepted, the latest accepted first: what each
+    changed (the value it replaced and the one it gave), the evidence and the credit. Pending
+    and rejected suggestions are never shown."""
+
+    queryset = Suggestion.objects.filter(status=Suggestion.Status.ACCEPTED).select_related("article", "photo")
+    serializer_class = CorrectionSerializer
+    keyset = ["-id"]
 
 
 class SectionViewSet(TagViewSet):

@@ -86,3 +86,20 @@ class Suggestion(models.Model):
     @property
     def accepted_field_labels(self):
         return [FIELD_LABELS[name] for name in self.accepted_fields if name in FIELD_LABELS]
+
+    def public_changes(self):
+        """[(label, was, now)] of what an accepted suggestion changed, as readers may see it:
+        the value it replaced (for a passage, the passage) and the value it gave."""
+        found = []
+        for name in self.accepted_fields:
+            now, was = self.proposed.get(name), self.current.get(name)
+            if name == "passage":
+                was, now = now["now"], now["should_read"]
+            elif name == "continuation":
+                was = ""
+            found.append((FIELD_LABELS[name], _shown(was), _shown(now)))
+        return found
+
+
+def _shown(value):
+    return ", ".join(value) if isinstance(value, list) else (value or "")

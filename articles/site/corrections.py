@@ -252,29 +252,12 @@ def accepted_of(target):
     found = Suggestion.objects.filter(
         **{"article" if isinstance(target, Article) else "photo": target}, status=Suggestion.Status.ACCEPTED
     ).order_by("decided_at", "id")
-    return [(suggestion, public_changes(suggestion)) for suggestion in found]
+    return [(suggestion, suggestion.public_changes()) for suggestion in found]
 
 
 def corrections_page(request):
     """Every correction readers suggested and editors accepted, the latest first."""
     return render(request, "articles/corrections.html", {"corrections": accepted()[:RECENT]})
-
-
-def public_changes(suggestion):
-    """[(label, was, now)] of what an accepted suggestion changed, as readers may see it."""
-    found = []
-    for name in suggestion.accepted_fields:
-        now, was = suggestion.proposed.get(name), suggestion.current.get(name)
-        if name == "passage":
-            was, now = now["now"], now["should_read"]
-        elif name == "continuation":
-            was = ""
-        found.append((FIELD_LABELS[name], _shown(was), _shown(now)))
-    return found
-
-
-def _shown(value):
-    return ", ".join(value) if isinstance(value, list) else (value or "")
 
 
 class CorrectionsFeed(Feed):
@@ -307,7 +290,7 @@ class CorrectionsFeed(Feed):
         return f"suggestion-{suggestion.pk}"
 
     def item_description(self, suggestion):
-        lines = [f"{label}: was “{was}”, now “{now}”." for label, was, now in public_changes(suggestion)]
+        lines = [f"{label}: was “{was}”, now “{now}”." for label, was, now in suggestion.public_changes()]
         lines.append(f"Suggested by {suggestion.credit}.")
         if suggestion.evidence:
             lines.append(f"Evidence: {suggestion.evidence}")

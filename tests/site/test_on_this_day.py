@@ -76,7 +76,7 @@ class OnThisDayTests(TestCase):
         self.assertIn("On this day, 3 December", section)
         self.assertIn('<time datetime="2016-12-03">2016</time>', section)
         self.assertIn("Summit opens in Riyadh", section)
-        self.assertIn("Caption says the third</a> <span class=\"date-source\">(date from photo caption)</span>", section)
+        self.assertIn('Caption says the third</a> <span class="date-source">(date from photo caption)</span>', section)
         self.assertNotIn("Estimated from the Media ID", section)
         self.assertNotIn("This year", section)
 
