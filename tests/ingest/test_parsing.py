@@ -157,6 +157,18 @@ class EdgeCaseTests(SimpleTestCase):
         self.assertEqual(page.kind, parsing.LISTING)
         self.assertEqual([i.author for i in page.items], ["Hamza Mustafa", "Amir Taheri"])
 
+    def test_a_page_is_a_photo_page_on_positive_evidence_only(self):
+        header = "Talks resume in Geneva | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n\n"
+        cases = {
+            "The talks resumed on Monday after a week's pause.": parsing.ARTICLE,
+            "Delegates arrive for the talks. (AFP)": parsing.PHOTO,
+            "Delegates arrive for the talks. REUTERS/Denis Balibouse": parsing.PHOTO,
+            "Caption: Delegates arrive for the talks.": parsing.PHOTO,
+        }
+        for text, kind in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(parse_page(header + text + "\n", source_name="unnamed.txt").kind, kind)
+
     def test_html_in_title_is_kept_as_text(self):
         page = parse_page(
             "Middle-east Arab News Opinion | Asharq Al-awsat\n\n"

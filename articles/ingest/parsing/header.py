@@ -130,10 +130,12 @@ def has_doubled_title(blocks: list[list[str]]) -> bool:
 
 
 def looks_like_photo_page(header: Header, blocks: list[list[str]]) -> bool:
-    """One caption after the header, no Media ID, no dateline: an attachment page."""
+    """One caption after the header, no Media ID, no dateline, and positive evidence of a
+    photo: a credit, or a caption's label. A short text without either is an article (a
+    photo page's file name says what it is before the text is read)."""
     if not header.has_header or not blocks or len(blocks) > 2:
         return False
     text = " ".join(block_text(b) for b in blocks)
     if MEDIA_ID_RE.match(text) or find_dateline(text)[0] or len(text) > 1500:
         return False
-    return bool(split_credit(text)[1]) or (len(blocks) == 1 and len(text) < 600)
+    return bool(split_credit(text)[1]) or bool(CAPTION_LABEL_RE.match(text))
