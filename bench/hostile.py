@@ -26,6 +26,7 @@ import os
 import random
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cold import cold_mix
-from common import ROOT, corpus, search_index_dir
+from common import ROOT, corpus
 from load import gunicorn
 from setup import PRODUCTION_ENV, database_url, django_setup
 
@@ -54,7 +55,6 @@ def server_env(url):
     return {
         **env,
         "DATABASE_URL": url,
-        "ARCHIVE_SEARCH_INDEX_DIR": search_index_dir(url),
         "ARCHIVE_PAGE_CACHE_SECONDS": "300",
         "DJANGO_NUM_PROXIES": "1",
     }
@@ -190,8 +190,14 @@ def run(n, serve_root):
 
 @contextlib.contextmanager
 def server(url, serve_root, log_path):
-    with gunicorn(server_env(url), root=serve_root, log_path=log_path) as (port, _):
-        yield port
+    """gunicorn serving the project at ``serve_root``, with a search index its own code built."""
+    env = server_env(url)
+    with tempfile.TemporaryDirectory(prefix="hostile-index-") as index:
+        env["ARCHIVE_SEARCH_INDEX_DIR"] = index
+        command = [sys.executable, "manage.py", "search_index", "--rebuild", "--no-progress"]
+        subprocess.run(command, cwd=serve_root, env=env, check=True, capture_output=True)
+        with gunicorn(env, root=serve_root, log_path=log_path) as (port, _):
+            yield port
 
 
 def main():
