@@ -197,12 +197,14 @@ def run(n, serve_root):
 
 @contextlib.contextmanager
 def server(url, serve_root, log_path):
-    """gunicorn serving the project at ``serve_root``, with a search index its own code built."""
+    """gunicorn serving the project at ``serve_root`` as `make serve` does: its migrations
+    applied first, and a search index its own code built."""
     env = server_env(url)
     with tempfile.TemporaryDirectory(prefix="hostile-index-") as index:
         env["ARCHIVE_SEARCH_INDEX_DIR"] = index
-        command = [sys.executable, "manage.py", "search_index", "--rebuild", "--no-progress"]
-        subprocess.run(command, cwd=serve_root, env=env, check=True, capture_output=True)
+        for command in (["migrate", "--noinput", "-v0"], ["search_index", "--rebuild", "--no-progress"]):
+            manage = [sys.executable, "manage.py", *command]
+            subprocess.run(manage, cwd=serve_root, env=env, check=True, capture_output=True)
         with gunicorn(env, root=serve_root, log_path=log_path) as (port, _):
             yield port
 
