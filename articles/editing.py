@@ -318,6 +318,8 @@ def suggestion_accept(suggestion, fields, editor, *, complete=False, confirmed=F
     target = type(suggestion.target).objects.get(pk=suggestion.target.pk)
     record_current(target)
     with transaction.atomic(), reversion.create_revision():
+        # Decided first: the article's search text then holds what the suggestion replaces.
+        _decided(suggestion, Suggestion.Status.ACCEPTED, editor, accepted_fields=fields)
         if isinstance(target, Article):
             _article_accept(target, {name: suggestion.proposed[name] for name in fields}, complete)
         else:
@@ -325,7 +327,6 @@ def suggestion_accept(suggestion, fields, editor, *, complete=False, confirmed=F
         reversion.add_to_revision(target)
         reversion.set_user(editor)
         reversion.set_comment(f"Reader suggestion #{suggestion.pk}, accepted by {editor.get_username()}.")
-        _decided(suggestion, Suggestion.Status.ACCEPTED, editor, accepted_fields=fields)
 
 
 def suggestion_decline(suggestion, editor, *, reason="", duplicate=False):

@@ -87,6 +87,23 @@ class Suggestion(models.Model):
     def accepted_field_labels(self):
         return [FIELD_LABELS[name] for name in self.accepted_fields if name in FIELD_LABELS]
 
+    @classmethod
+    def replaced_texts(cls, *, article_ids=(), photo_ids=()):
+        """What accepted corrections replaced — titles and passages of articles, captions of
+        photos — per article id and per photo id: the search index keeps them findable, as the
+        text first archived."""
+        articles, photos = {}, {}
+        accepted = cls.objects.filter(status=cls.Status.ACCEPTED)
+        rows = accepted.filter(Q(article_id__in=article_ids) | Q(photo_id__in=photo_ids)).order_by("id")
+        for article_id, photo_id, fields, current, proposed in rows.values_list(
+            "article_id", "photo_id", "accepted_fields", "current", "proposed"
+        ):
+            found = articles.setdefault(article_id, []) if article_id else photos.setdefault(photo_id, [])
+            found += [current[name] for name in ("title", "caption") if name in fields and current.get(name)]
+            if "passage" in fields:
+                found.append(proposed["passage"]["now"])
+        return articles, photos
+
     def public_changes(self):
         """[(label, was, now)] of what an accepted suggestion changed, as readers may see it:
         the value it replaced (for a passage, the passage) and the value it gave."""

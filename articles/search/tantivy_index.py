@@ -41,7 +41,7 @@ from archive import replicas
 
 from .. import reads
 from ..models import Article as ArticleModel
-from ..models import ArticleMedia, ArticleTag, MediaItem, SearchChange
+from ..models import ArticleMedia, ArticleTag, MediaItem, SearchChange, Suggestion
 from .base import SearchUnavailable
 from .text import normalise
 
@@ -346,13 +346,16 @@ class TantivyIndex:
         rows = ArticleModel.objects.filter(pk__in=ids).values_list(
             "id", "title", "body", "section_id", "author_id", "published_on"
         )
+        replaced, _ = Suggestion.replaced_texts(article_ids=ids)
         for pk, title, body, section_id, author_id, published_on in rows:
             tag_names = "\n".join(name for _, name in tags.get(pk, []))
             caption_text = "\n".join(captions.get(pk, []))
             document = self._document(ARTICLE, pk, published_on, title=title, tags=tag_names, captions=caption_text)
-            body = normalise(body)
-            document.add_text("body", body)
-            document.add_text("body_pairs", pairs_of(body))
+            # What readers' accepted corrections replaced stays findable, weighted as the body.
+            for text in (body, *replaced.get(pk, ())):
+                text = normalise(text)
+                document.add_text("body", text)
+                document.add_text("body_pairs", pairs_of(text))
             document.add_unsigned("section_id", section_id or 0)
             document.add_unsigned("author_id", author_id or 0)
             for tag_id, _ in tags.get(pk, []):
@@ -365,8 +368,10 @@ class TantivyIndex:
         rows = MediaItem.objects.filter(pk__in=ids).values_list(
             "id", "title", "caption", "credit", "agency", "taken_on"
         )
+        _, replaced = Suggestion.replaced_texts(photo_ids=ids)
         for pk, title, caption, credit, agency, taken_on in rows:
-            document = self._document(PHOTO, pk, taken_on, title=title, tags="", captions=f"{caption} {credit}".strip())
+            captions = "\n".join([f"{caption} {credit}".strip(), *replaced.get(pk, ())])
+            document = self._document(PHOTO, pk, taken_on, title=title, tags="", captions=captions)
             if agency:
                 document.add_text("agency", agency)
             yield document

@@ -11,6 +11,7 @@ from reversion.models import Version
 from articles import citing, search
 from articles.models import Article, Suggestion
 
+from ..search.test_search import results_of
 from ..test_editing import EditedArchiveTestCase
 from .test_admin import change_form_data, change_url, make_tag
 
@@ -73,6 +74,9 @@ class QueueTests(EditedArchiveTestCase):
         self.assertCountsExact()
         self.assertIndexCurrent()
         self.assertTrue(search.filter_queryset(Article.objects.all(), "villagers killings").exists())
+        # What the correction replaced stays findable, as the text first archived.
+        self.assertTrue(search.filter_queryset(Article.objects.all(), '"paragraph of article 1"').exists())
+        self.assertTrue(search.filter_queryset(Article.objects.all(), '"article number 1"').exists())
         api = self.client.get(f"/api/v1/articles/{self.article.pk}/").json()
         self.assertEqual(
             (api["title"], api["published_on"], api["date_is_certain"]), (self.article.title, "2013-06-07", True)
@@ -149,6 +153,10 @@ class QueueTests(EditedArchiveTestCase):
         self.photo.refresh_from_db()
         self.assertEqual((self.photo.caption, self.photo.credit), ("Smoke over Qubayr, 6 June 2013", "Reuters"))
         self.assertTrue(search.filter_queryset(Article.objects.all(), '"smoke over qubayr"').exists())
+        # The caption it replaced still finds the photo, as first archived.
+        for query in ('"smoke over qubayr"', '"a photo caption 1"'):
+            with self.subTest(query=query):
+                self.assertEqual([photo.pk for photo, _ in results_of(query).photos], [self.photo.pk])
 
     def test_the_reader_s_words_are_shown_escaped_and_their_link_is_not_followed(self):
         suggestion = suggest(
