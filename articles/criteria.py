@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import reads, search
+from . import reads, search, widgets
 from .models import Article, Author, MediaItem, Section, Tag
 
 ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")]
@@ -208,7 +208,7 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
         label="Year",
         min_value=1900,
         max_value=2100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "2005–2017"}),
+        widget=widgets.NumberInput(attrs={"inputmode": "numeric", "placeholder": "2005–2017"}),
     )
     month = django_filters.ChoiceFilter(
         method="filter_month", label="Month", choices=MONTH_CHOICES, empty_label="Any month"
@@ -321,7 +321,7 @@ class SearchForm(forms.Form):
                 label=label,
                 required=False,
                 input_formats=["%Y-%m-%d"],
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=widgets.DateInput(format="%Y-%m-%d"),
                 error_messages={"invalid": "Enter a day as YYYY-MM-DD (2013-05-23)."},
             )
 

@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
-from .. import editing
+from .. import editing, widgets
 from ..addresses import address
 from ..models import Article, MediaItem, Section, Suggestion, Tag
 from ..models.corrections import ARTICLE_FIELDS, FIELD_LABELS, PHOTO_FIELDS
@@ -130,7 +130,7 @@ def _article_fields(article):
             label="Date of publication",
             required=False,
             input_formats=["%Y-%m-%d"],
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=widgets.DateInput(format="%Y-%m-%d"),
             error_messages={"invalid": "Give a day as YYYY-MM-DD (2013-05-23)."},
             initial=article.published_on,
         ),
