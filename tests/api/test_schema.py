@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import LiveServerTestCase, override_settings
+
+from articles import editing
+from articles.models import Article, Suggestion
 
 from ..helpers import ingest_real_pages, load_tag_vocabulary, make_articles, section
 
@@ -18,11 +22,27 @@ EXAMPLES = 15
 
 @override_settings(ARCHIVE_API_ANON_RATE="1000000/minute")
 class SchemaConformanceTests(LiveServerTestCase):
+    reset_sequences = True  # ids from 1 on every database, as the generated cases try small ones first
+
     def setUp(self):
         cache.clear()
         load_tag_vocabulary()  # the flush between live-server tests empties what migrations loaded
         ingest_real_pages()
         make_articles(45, section=section("opinion", "Opinion"), title="Column")
+        self.accept_a_correction()
+
+    def accept_a_correction(self):
+        """One published correction, so that /corrections/{id}/ has an item to answer with."""
+        article = Article.objects.order_by("pk").first()
+        suggestion = Suggestion.objects.create(
+            article=article,
+            proposed={"title": article.title + " (corrected)"},
+            current=editing.suggestion_current(article, ["title"]),
+            evidence="Printed edition",
+            name="A reader",
+        )
+        editor = User.objects.create_superuser("lead", "lead@example.com", "pw")
+        editing.suggestion_accept(suggestion, ["title"], editor)
 
     def test_schemathesis_finds_nothing(self):
         command = [
