@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # package's modules), never one of its own layer or above.
 LAYERS = [
     # Pure: no database, no Django models.
-    ["tagging", "matching", "paging", "citing", "addresses", "throttles"],
+    ["tagging", "matching", "paging", "citing", "addresses", "throttles", "widgets"],
     ["ingest.parsing"],
     ["models"],
     ["reads", "database", "records", "history", "caching"],
