@@ -22,8 +22,6 @@ EXAMPLES = 15
 
 @override_settings(ARCHIVE_API_ANON_RATE="1000000/minute")
 class SchemaConformanceTests(LiveServerTestCase):
-    reset_sequences = True  # ids from 1 on every database, as the generated cases try small ones first
-
     def setUp(self):
         cache.clear()
         load_tag_vocabulary()  # the flush between live-server tests empties what migrations loaded
