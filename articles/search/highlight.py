@@ -22,7 +22,16 @@ def _terms_of():
 
 
 def wanted_terms(query: Query, terms_of):
-    return {t for word in query.words for t in terms_of(word)}
+    """(terms marked wherever found, phrases marked only whole): a name variant of several
+    words is marked as a whole, never its single common words ("of", "arab")."""
+    words, phrases = set(), set()
+    for atom in query.sought:
+        terms = tuple(t for word in atom.words for t in terms_of(word))
+        if len(terms) > 1:
+            phrases.add(terms)
+        else:
+            words.update(terms)
+    return words, tuple(phrases)
 
 
 def highlighted(query: Query, articles):
@@ -34,17 +43,18 @@ def highlighted(query: Query, articles):
     else escaped.
     """
     terms_of = _terms_of()
-    wanted = wanted_terms(query, terms_of)
+    wanted, phrases = wanted_terms(query, terms_of)
     captions_of = reads.photo_captions([article.pk for article in articles if article.photo_count])
     marks = {}
     for article in articles:
-        best = snippet_html(article.body, wanted, terms_of)
+        best = snippet_html(article.body, wanted, terms_of, phrases)
         for caption in captions_of.get(article.pk, []):
-            found = snippet_html(caption, wanted, terms_of)
+            found = snippet_html(caption, wanted, terms_of, phrases)
             if found and (best is None or found[1] > best[1]):
                 best = (f'<span class="snippet-caption">Photo: {found[0]}</span>', found[1])
         snippet = best[0] if best else opening_html(article.body)
-        marks[article.pk] = (mark_safe(marked_html(article.title, wanted, terms_of)), mark_safe(snippet))
+        title = marked_html(article.title, wanted, terms_of, phrases)
+        marks[article.pk] = (mark_safe(title), mark_safe(snippet))
     return marks
 
 
@@ -59,12 +69,12 @@ def photo_rows(query: Query, found: PhotoMatches):
     from ..models import MediaItem
 
     terms_of = _terms_of()
-    wanted = wanted_terms(query, terms_of)
+    wanted, phrases = wanted_terms(query, terms_of)
     by_pk = reads.by_id(MediaItem, [hit.pk for hit in found.hits], ("media_id", "title", "caption", "credit"))
     shown = []
     for hit in found.hits:
         photo = by_pk.get(hit.pk)
         if photo is not None:
             text = f"{photo.caption} {photo.credit}".strip() or photo.title
-            shown.append((photo, mark_safe(marked_html(text, wanted, terms_of))))
+            shown.append((photo, mark_safe(marked_html(text, wanted, terms_of, phrases))))
     return shown

@@ -4,7 +4,11 @@
     "deir el-zour"           a phrase
     hezbollah OR amal        either
     assad -russia            exclude
-    daesh                    any name of the same tag (ISIS, ISIL, Islamic State ...)
+    daesh                    any name of the same tag (ISIS, ISIL, Islamic State ...), which
+                             ranks below the word typed
+    "syria"                  the word as typed: no name variants
+    humanitarian aid         both words; words that form a tag's name also find the name's
+                             variants (relief aid ...), and the name ranks first
     title:truce              a word (or title:"a phrase") in one field: title, caption,
     tag:daesh author:rashed  tag, author or section; fields combine with all of the above
     section:opinion          (-tag:syria, title:truce OR caption:truce)
@@ -15,8 +19,9 @@ holds plain words, and each backend quotes them itself. The query is cut to MAX_
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..tagging import fold, words_of
 
@@ -50,11 +55,15 @@ STOP_WORDS = frozenset(
 @dataclass(frozen=True)
 class Atom:
     """A word or a phrase: the words in order, the phrase as written, and the field it must be
-    found in (None: anywhere)."""
+    found in (None: anywhere). ``variant``: another name of a tag the words typed name, not typed
+    itself; ``exact``: typed in quotes, so searched without variants."""
 
     words: tuple[str, ...]
     raw: str = field(default="", compare=False)
     field: str | None = None
+    # (``field`` is the attribute above from here on: the dataclasses function by its module.)
+    variant: bool = dataclasses.field(default=False, compare=False)
+    exact: bool = dataclasses.field(default=False, compare=False)
 
     @property
     def is_phrase(self):
@@ -67,9 +76,21 @@ class Atom:
 
 @dataclass
 class Clause:
-    """Atoms of which any may match: a word and its name variants, or words joined by OR."""
+    """Atoms of which any may match: a word and its name variants, or words joined by OR.
+    ``words``: for words typed without quotes that together name a tag, the words themselves (a
+    clause each): all of them found match too, so the name widens what they find, never narrows."""
 
     atoms: list[Atom]
+    words: list[Clause] = field(default_factory=list)
+
+    @property
+    def typed(self):
+        """The atoms typed, without the variants added."""
+        return [atom for atom in self.atoms if not atom.variant]
+
+    @property
+    def variants(self):
+        return [atom for atom in self.atoms if atom.variant]
 
 
 @dataclass
@@ -85,12 +106,24 @@ class Query:
 
     @property
     def words(self):
-        """Every word the query looks for in the text, for highlighting and suggestions."""
-        return [w for atom in self.atoms if atom.field not in NAMING_FIELDS for w in atom.words]
+        """Every word typed that the query looks for in the text, for suggestions."""
+        return [w for atom in self.atoms if not atom.variant and atom.field not in NAMING_FIELDS for w in atom.words]
 
     @property
     def atoms(self):
         return [atom for clause in self.clauses for atom in clause.atoms]
+
+    @property
+    def sought(self):
+        """Every atom looked for in the text, variants and the words of names included: what
+        highlighting marks (a phrase only whole)."""
+        clauses = [*self.clauses, *(words for clause in self.clauses for words in clause.words)]
+        return [atom for clause in clauses for atom in clause.atoms if atom.field not in NAMING_FIELDS]
+
+    @property
+    def names(self):
+        """The clauses in which words typed were also read as a tag's name, for the page to say so."""
+        return [clause for clause in self.clauses if clause.words]
 
 
 # Fields that name a row (an author, a section) rather than words of the text.
@@ -129,7 +162,7 @@ def token_atoms(match) -> tuple[bool, list[Atom]]:
     name = match["field"].lower() if match["field"] else None
     # A name is one atom, however many words it has: author:al-rashed is one author.
     if name in NAMING_FIELDS or name == "tag" or match["phrase"] is not None:
-        return negative, [Atom(words, plain_text(raw), name)]
+        return negative, [Atom(words, plain_text(raw), name, exact=match["phrase"] is not None)]
     return negative, [Atom((w,), field=name) for w in words]
 
 
@@ -149,33 +182,39 @@ def add_atom(query: Query, atom: Atom, negative: bool, pending_or: bool) -> bool
 
 
 def add_variants(query: Query, variants) -> None:
-    """Words that name a tag become its name, and each atom naming one takes its other names;
-    an excluded name takes them too, so that an exclusion removes all its word would match
-    (`syria -syria` finds nothing, "Syrian" included)."""
+    """Words that name a tag are also read as its name, and each atom naming one takes its
+    other names; an excluded name takes them too, so that an exclusion removes all its word
+    would match (`syria -syria` finds nothing, "Syrian" included). A word in quotes takes none."""
     join_names(query, variants)
-    for atoms in [*(clause.atoms for clause in query.clauses), query.excluded]:
+    clauses = [*query.clauses, *(words for clause in query.clauses for words in clause.words)]
+    for atoms in [*(clause.atoms for clause in clauses), query.excluded]:
         for atom in list(atoms):
-            if atom.field is not None:
+            if atom.field is not None or atom.exact:
                 continue
             for variant in variants(atom):
                 if variant not in atoms:
-                    atoms.append(variant)
+                    atoms.append(replace(variant, variant=True))
 
 
 def join_names(query: Query, variants) -> None:
-    """Consecutive single words that together name a tag ("islamic state") become one phrase."""
+    """Consecutive single words typed without quotes that together name a tag ("islamic
+    state") are also read as that name: one clause, matched by the name or by all its words."""
     clauses, i = query.clauses, 0
     while i < len(clauses):
         for size in (4, 3, 2):
             group = clauses[i : i + size]
-            if len(group) == size and all(
-                len(c.atoms) == 1 and not c.atoms[0].is_phrase and c.atoms[0].field is None for c in group
-            ):
+            if len(group) == size and all(_loose_word(c) for c in group):
                 phrase = Atom(tuple(c.atoms[0].words[0] for c in group))
                 if variants(phrase):
-                    clauses[i : i + size] = [Clause([phrase])]
+                    clauses[i : i + size] = [Clause([phrase], words=group)]
                     break
         i += 1
+
+
+def _loose_word(clause: Clause) -> bool:
+    """A clause of one word typed without quotes or field."""
+    (atom, *others) = clause.atoms
+    return not others and not atom.is_phrase and atom.field is None and not atom.exact
 
 
 def name_key(words) -> tuple[str, ...]:

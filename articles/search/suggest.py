@@ -59,11 +59,29 @@ def fewer_words(query: Query):
 def query_text(query: Query):
     """A query written back in its syntax; a clause is written as the first of its atoms (the
     word typed; the others are its name variants)."""
-    parts = [_atom_text(clause.atoms[0]) for clause in query.clauses]
+    parts = [_clause_text(clause) for clause in query.clauses]
+    parts += ["-" + _atom_text(atom) for atom in query.excluded]
+    return " ".join(parts)
+
+
+def _clause_text(clause):
+    """Words read as a name are written as typed, unquoted; else the clause's first atom."""
+    if clause.words:
+        return " ".join(_atom_text(word.atoms[0]) for word in clause.words)
+    return _atom_text(clause.atoms[0])
+
+
+def words_alone(query: Query):
+    """The query with the words read as a name written each in quotes: searched as typed,
+    neither as the name nor with variants."""
+    parts = []
+    for clause in query.clauses:
+        words = clause.words or [clause]
+        parts += [f'"{word.atoms[0].text}"' if clause.words else _clause_text(word) for word in words]
     parts += ["-" + _atom_text(atom) for atom in query.excluded]
     return " ".join(parts)
 
 
 def _atom_text(atom):
-    text = f'"{atom.text}"' if len(atom.words) > 1 else atom.text
+    text = f'"{atom.text}"' if len(atom.words) > 1 or atom.exact else atom.text
     return f"{atom.field}:{text}" if atom.field else text

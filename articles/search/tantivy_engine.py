@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections import Counter
 
 import tantivy
@@ -45,6 +46,15 @@ PROXIMITY_SLOP = 4
 
 
 PROXIMITY_WEIGHTS = {"title": 10.0, "captions": 4.0, "body": 2.0}
+
+
+# A name variant scores at most this share of what the word typed would in its place: its
+# weight is scaled by the word's rarity over its own (a phrase's is the sum of its words'), so
+# that however many words it has, it never outscores the word it stands for. Half: a title one
+# word longer (BM25 weighs length) holding the words typed still outranks a variant's.
+VARIANT_SHARE = 0.5
+# Words typed that form a name also match apart, scoring this share: the name itself first.
+NAME_WORDS_SHARE = 0.5
 
 
 FACET_BUCKETS = 10_000
@@ -265,10 +275,9 @@ class TantivyBackend(TantivyIndex, SearchBackend):
         fields = WEIGHTS if kind == ARTICLE else {n: WEIGHTS[n] for n in PHOTO_FIELDS}
         parts = [(Occur.Must, self._exactly("kind", kind))]
         for clause in request.query.clauses:
-            atoms = [q for q in (self._atom(request, atom, fields) for atom in clause.atoms) if q is not None]
-            if not atoms:
-                continue
-            parts.append((Occur.Must, atoms[0] if len(atoms) == 1 else self._any(atoms)))
+            found = self._clause(request, clause, fields)
+            if found is not None:
+                parts.append((Occur.Must, found))
         if len(parts) == 1:
             return None
         for atom in request.query.excluded:
@@ -279,7 +288,45 @@ class TantivyBackend(TantivyIndex, SearchBackend):
         parts += [(Occur.Must, q) for q in self._filters(filters)]
         return tantivy.Query.boolean_query(parts)
 
-    def _atom(self, request, atom, fields):
+    def _clause(self, request, clause, fields):
+        """Any of the clause's atoms, its variants scaled below the words typed; for words read
+        as a name, the name or all the words: the name adds to the score, never narrows."""
+        found = [q for q in (self._atom(request, atom, fields) for atom in clause.typed) if q is not None]
+        variants = [q for q in (self._variant(request, clause, atom, fields) for atom in clause.variants) if q]
+        if variants:
+            # The best variant found counts, not their sum: "ceasefire agreement" holds "ceasefire".
+            found.append(variants[0] if len(variants) == 1 else tantivy.Query.disjunction_max_query(variants))
+        if clause.words:
+            words = [self._clause(request, word, fields) for word in clause.words]
+            words = [q for q in words if q is not None]
+            if words:
+                every = tantivy.Query.boolean_query([(Occur.Must, q) for q in words])
+                found.append(tantivy.Query.boost_query(every, NAME_WORDS_SHARE))
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else self._any(found)
+
+    def _variant(self, request, clause, atom, fields):
+        """A variant's query, weighted in each field by the rarity there of the words typed
+        over its own: it scores at most VARIANT_SHARE of what they would in its place."""
+        typed = [w for a in clause.typed for w in a.words] or [w for c in clause.words for w in c.typed[0].words]
+
+        def share(name):
+            return VARIANT_SHARE * min(1.0, self._rarity(name, typed) / (self._rarity(name, atom.words) or 1.0))
+
+        return self._atom(request, atom, fields, share=share)
+
+    def _rarity(self, name, words):
+        """The sum of the words' inverse document frequencies in one field, as BM25 weighs them."""
+        searcher = self._searcher()
+        held = searcher.num_docs
+        rarity = 0.0
+        for token in self.terms(" ".join(words)):
+            frequency = searcher.doc_freq(name, token)
+            rarity += math.log(1 + (held - frequency + 0.5) / (frequency + 0.5))
+        return rarity
+
+    def _atom(self, request, atom, fields, share=None):
         ids = request.ids_named(atom)
         if ids is not None:
             if not ids:
@@ -294,7 +341,10 @@ class TantivyBackend(TantivyIndex, SearchBackend):
         names = [n for n in FIELD_TEXT.get(atom.field, fields) if n in fields]
         if not names:
             return tantivy.Query.empty_query()
-        per_field = [tantivy.Query.boost_query(self._text(name, tokens), WEIGHTS[name]) for name in names]
+        per_field = [
+            tantivy.Query.boost_query(self._text(name, tokens), WEIGHTS[name] * (share(name) if share else 1.0))
+            for name in names
+        ]
         return per_field[0] if len(per_field) == 1 else self._any(per_field)
 
     def _text(self, name, tokens, slop=0):
@@ -309,12 +359,16 @@ class TantivyBackend(TantivyIndex, SearchBackend):
         return tantivy.Query.boolean_query([(Occur.Must, phrase), *pairs])
 
     def _proximity(self, query, fields):
-        """Words of the query found close together score extra (the exact phrase the most)."""
+        """Words typed found close together score extra (the exact phrase the most); their
+        variants do not, so that the words typed side by side outrank them."""
         words = []
+        if len(query.clauses) < 2:
+            return []  # one word, or one name whose phrase already scores its words side by side
         for clause in query.clauses:
-            atom = clause.atoms[0]
-            if len(clause.atoms) == 1 and atom.field is None and not atom.is_phrase:
-                words += self.terms(atom.words[0])[:1]
+            for typed in [clause.typed] if not clause.words else [word.typed for word in clause.words]:
+                atom = typed[0] if len(typed) == 1 else None
+                if atom is not None and atom.field is None and not atom.is_phrase:
+                    words += self.terms(atom.words[0])[:1]
         if len(words) < 2:
             return []
         return [

@@ -27,6 +27,7 @@ SNIPPET_CHARS = 240
 LEAD_CHARS = 60  # of the passage, before its first word found
 MAX_HITS = 500  # words found that a snippet weighs, at most
 ELLIPSIS = "…"
+WORD_BETWEEN = re.compile(r"[^\W_]")  # a letter or digit: two words are not side by side
 
 
 def normalise(text: str) -> str:
@@ -37,15 +38,18 @@ def normalise(text: str) -> str:
     return ARABIC_ARTICLE_RE.sub("", ARABIC_MARKS_RE.sub("", text))
 
 
-def marked_html(text: str, wanted, terms_of) -> str:
-    """The text escaped, with each word whose terms are among ``wanted`` in <mark>."""
-    return _marked(text, _hits(text, wanted, terms_of))
+def marked_html(text: str, wanted, terms_of, phrases=()) -> str:
+    """The text escaped, with each word whose terms are among ``wanted`` in <mark>, and each
+    run of words whose terms are one of ``phrases`` (tuples of terms) in one <mark>: a phrase's
+    words are marked only together."""
+    return _marked(text, _hits(text, wanted, terms_of, phrases))
 
 
-def snippet_html(text: str, wanted, terms_of):
-    """The passage of about SNIPPET_CHARS holding the most of the wanted terms, marked and
-    escaped; None when the text holds none of them. Returns (html, distinct terms found)."""
-    hits = _hits(text, wanted, terms_of)[:MAX_HITS]
+def snippet_html(text: str, wanted, terms_of, phrases=()):
+    """The passage of about SNIPPET_CHARS holding the most of the wanted terms and phrases,
+    marked and escaped; None when the text holds none of them. Returns (html, distinct terms
+    and phrases found)."""
+    hits = _hits(text, wanted, terms_of, phrases)[:MAX_HITS]
     if not hits:
         return None
     starts = [start for start, _, _ in hits]
@@ -88,20 +92,52 @@ def _best_window(hits):
     return best, best_found
 
 
-def _hits(text, wanted, terms_of):
-    """(start, end, term) of each word of the text whose terms are wanted.
+def _hits(text, wanted, terms_of, phrases=()):
+    """(start, end, term) of each word of the text whose terms are wanted, and of each run of
+    words side by side (nothing but spaces and punctuation between them) that is a phrase.
 
     Only the words that could be one are analysed: those starting as a wanted term does (a
     stem keeps the start of its word) and those with letters beyond ASCII (accents, Arabic).
     """
-    if not wanted:
+    sought = set(wanted).union(*phrases)
+    if not sought:
         return []
-    hits = []
-    for match in _candidates(frozenset(term[:3] for term in wanted), text.isascii()).finditer(text):
-        found = next((term for term in terms_of(match.group()) if term in wanted), None)
+    words = []
+    for match in _candidates(frozenset(term[:3] for term in sought), text.isascii()).finditer(text):
+        found = next((term for term in terms_of(match.group()) if term in sought), None)
         if found is not None:
-            hits.append((match.start(), match.end(), found))
+            words.append((match.start(), match.end(), found))
+    return _joined(text, words, wanted, phrases) if phrases else words
+
+
+def _joined(text, words, wanted, phrases):
+    """The words found, each phrase's run of words made one hit (the longest phrase first)
+    and the words of no phrase kept only when wanted alone."""
+    starting = {}
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        starting.setdefault(phrase[0], []).append(phrase)
+    hits, i = [], 0
+    while i < len(words):
+        start, end, term = words[i]
+        size = next((len(p) for p in starting.get(term, ()) if _runs(text, words, i, p)), 0)
+        if size:
+            hits.append((start, words[i + size - 1][1], " ".join(words[k][2] for k in range(i, i + size))))
+            i += size
+            continue
+        if term in wanted:
+            hits.append((start, end, term))
+        i += 1
     return hits
+
+
+def _runs(text, words, i, phrase):
+    """Whether the words from ``i`` on are the phrase's terms, side by side."""
+    if i + len(phrase) > len(words):
+        return False
+    for k, term in enumerate(phrase):
+        if words[i + k][2] != term or (k and WORD_BETWEEN.search(text, words[i + k - 1][1], words[i + k][0])):
+            return False
+    return True
 
 
 @lru_cache(maxsize=1024)

@@ -9,6 +9,8 @@ from ..criteria import FACETS, facet_values
 from ..paging import PER_PAGE, page_number, paginate_rows, paginate_sequence
 from ..search import highlight, suggest
 
+NAME_VARIANTS_SHOWN = 6
+
 
 @dataclass
 class SearchResults:
@@ -25,6 +27,24 @@ class SearchResults:
     fewer_words: list = field(default_factory=list)
     photos: list = field(default_factory=list)
     photo_total: int = 0
+
+    @property
+    def read_as_names(self):
+        """(name, its variants shown, more left out) for each run of words typed that was also
+        searched as a tag's name: the page says how it read the query."""
+        return [
+            (
+                clause.atoms[0].text,
+                [atom.text for atom in clause.variants[:NAME_VARIANTS_SHOWN]],
+                len(clause.variants) > NAME_VARIANTS_SHOWN,
+            )
+            for clause in self.query.names
+        ]
+
+    @property
+    def words_alone(self):
+        """The query with those words searched as typed, neither as a name nor with variants."""
+        return suggest.words_alone(self.query)
 
     @property
     def filter_errors(self):

@@ -56,6 +56,116 @@ JUDGED = [
 ]
 
 
+# Names and their variants: (query, the title wanted first, its date or None, the newer, shorter
+# titles that hold only variants of the words typed). The page wanted is old, short or undated,
+# as a researcher's best answer often is; before the typed words ranked above their variants,
+# a variant of two words, or a rarer one, outscored the word typed.
+NAMED = [
+    (
+        "truce homs",
+        "Homs truce begins",
+        None,
+        ["Homs cease-fire", "Cease-fire in Homs holds", "Homs cessation of hostilities"],
+    ),
+    (
+        "ceasefire violations hama",
+        "Ceasefire violations in Hama",
+        dt.date(2012, 4, 20),
+        ["Hama cease-fire violations", "Truce violations in Hama", "Hama: cessation of hostilities violations"],
+    ),
+    (
+        "humanitarian aid madaya",
+        "Humanitarian aid reaches Madaya",
+        None,
+        ["Relief aid for Madaya", "Madaya aid convoys"],
+    ),
+    (
+        "aid convoy daraya",
+        "Aid convoy enters Daraya",
+        dt.date(2012, 11, 2),
+        ["Humanitarian assistance for Daraya", "Relief aid in Daraya", "Daraya humanitarian aid"],
+    ),
+    ("isis palmyra", "ISIS takes Palmyra", dt.date(2015, 5, 21), ["Daesh in Palmyra", "Islamic State holds Palmyra"]),
+    (
+        "daesh raqqa",
+        "Daesh leaves Raqqa",
+        None,
+        ["ISIL in Raqqa", "ISIS Raqqa", "Islamic State of Iraq and Syria Raqqa"],
+    ),
+    ("hezbollah qusayr", "Hezbollah in Qusayr", dt.date(2013, 5, 20), ["Hizbullah Qusayr", "Hizballah in Qusayr"]),
+    ("houthis sanaa", "Houthis enter Sanaa", dt.date(2014, 9, 21), ["Huthis Sanaa", "Ansar Allah in Sanaa"]),
+    (
+        "refugees lebanon",
+        "Refugees in Lebanon",
+        dt.date(2012, 1, 5),
+        ["Asylum seekers Lebanon", "Lebanon asylum seeker"],
+    ),
+    ("syria refugees jordan", "Syria refugees reach Jordan", None, ["Syrian refugees Jordan", "Syrian refugee Jordan"]),
+    (
+        "geneva talks",
+        "Geneva talks open",
+        dt.date(2014, 1, 22),
+        ["Geneva II", "Geneva conference", "Geneva peace talks"],
+    ),
+    (
+        "muslim brotherhood cairo",
+        "Muslim Brotherhood rallies in Cairo",
+        dt.date(2013, 7, 5),
+        ["Muslim Brothers in Cairo", "Ikhwan Cairo", "Cairo Ikhwan"],
+    ),
+    ("kurds kirkuk", "Kurds hold Kirkuk", None, ["Kurdish Kirkuk", "Kirkuk Kurdish fighters"]),
+    ("sanctions iran", "Iran sanctions tightened", dt.date(2006, 12, 23), ["Iran embargo", "Embargo on Iran"]),
+    (
+        "armistice",
+        "Armistice signed",
+        dt.date(2005, 3, 1),
+        ["Truce signed", "Cease-fire signed", "Ceasefire agreement"],
+    ),
+    ("yemen war", "Yemen war: a year on", None, ["War in Yemen", "Yemeni war", "Yemen conflict"]),
+    ("kurdistan referendum", "Kurdistan referendum held", None, ["Kurdish referendum", "Kurdish referendum vote"]),
+    (
+        "syria ceasefire geneva",
+        "Syria ceasefire talks in Geneva",
+        dt.date(2012, 6, 30),
+        ["Syrian cease-fire Geneva II"],
+    ),
+]
+
+
+class NamedRelevanceTests(TestCase):
+    """The words typed first: the page holding them ranks first, above newer, shorter pages that
+    hold only their variants, among briefings that mention every word in passing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        for i in range(40):
+            article_make(
+                title=f"Regional roundup {i}",
+                body=" ".join(query for query, *_ in NAMED) + ". Markets, weather and sport.",
+                published_on=dt.date(2016, 1, 1) + dt.timedelta(days=7 * i),
+                source_path=f"own/roundup-{i}.txt",
+            )
+        for n, (_, wanted, date, others) in enumerate(NAMED):
+            article_make(title=wanted, body=f"{wanted}.", published_on=date, source_path=f"own/named-{n}.txt")
+            for k, title in enumerate(others):
+                article_make(
+                    title=title,
+                    body=f"{title}.",
+                    published_on=dt.date(2017, 1 + k, 1 + n),
+                    source_path=f"own/named-{n}-{k}.txt",
+                )
+
+    def test_the_page_holding_the_words_typed_ranks_first(self):
+        self.assertGreaterEqual(len(NAMED), 15)
+        missed = []
+        for query, wanted, _, _ in NAMED:
+            matches = search.find(search.parse(query), search.Filters(), "relevance")
+            first = Article.objects.get(pk=matches.ids[0]).title if matches.ids else None
+            if first != wanted:
+                missed.append(f"{query!r}: wanted {wanted!r} first, got {first!r}")
+        self.assertEqual(missed, [], "\n".join(missed))
+
+
 class JudgedRelevanceTests(TestCase):
     @classmethod
     def setUpTestData(cls):

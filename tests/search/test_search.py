@@ -499,7 +499,7 @@ class PhotoTests(TestCase):
                 self.assertEqual(results.photo_total, 1)
         response = search_page("erdogan")
         self.assertContains(response, "Media ID 55512345")
-        self.assertContains(response, "<mark>Erdoğan</mark>")
+        self.assertContains(response, "Erdoğan</mark>")  # within the whole variant "Tayyip Erdoğan"
 
     def test_media_id_typed_in_the_box_goes_to_its_photo(self):
         for typed in [" 55512345 ", "Media ID: 55512345", "media id 55512345"]:
