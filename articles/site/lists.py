@@ -81,7 +81,7 @@ class TagDetailView(KeysetListMixin, DetailView):
         rows = ArticleTag.objects.filter(tag=self.object)
         fields = ["-sort_date", "-article_id"]
         page = self.articles_page(rows, self.object.article_count, fields=fields, article_field="article_id")
-        return super().get_context_data(**self.paging_context(page), **kwargs)
+        return super().get_context_data(**self.paging_context(page), years=counts.years(), **kwargs)
 
 
 class EntityArticlesView(KeysetListMixin, DetailView):
@@ -95,7 +95,9 @@ class EntityArticlesView(KeysetListMixin, DetailView):
     def get_context_data(self, **kwargs):
         field = self.model._meta.model_name
         page = self.articles_page(Article.objects.filter(**{field: self.object}), self.object.article_count)
-        return super().get_context_data(**self.paging_context(page), kind=self.model._meta.verbose_name, **kwargs)
+        return super().get_context_data(
+            **self.paging_context(page), kind=self.model._meta.verbose_name, years=counts.years(), **kwargs
+        )
 
 
 class SectionDetailView(EntityArticlesView):

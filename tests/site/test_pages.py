@@ -634,3 +634,45 @@ class SmallThingsTests(TestCase):
         html = self.client.get(reverse("articles:search"), {"q": '"Deir el-Zour"'}).content.decode()
         self.assertIn('for <span dir="auto">“Deir el-Zour”</span>', html)
         self.assertNotIn("“&quot;", html)
+
+
+class NarrowedListTests(TestCase):
+    """A tag's, a section's and an author's page narrow by words and by year, through the one
+    criteria parser of /search/ and /articles/."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.opinion, cls.news = section("opinion", "Opinion"), section()
+        cls.author = Author.objects.create(name="Amir Taheri", slug="amir-taheri")
+        cls.iran = tag("iran", "Iran")
+        for year, title, where in ((2014, "Iran talks stall", cls.opinion), (2016, "Iran deal holds", cls.opinion)):
+            article_make(
+                title=title,
+                published_on=datetime.date(year, 3, 1),
+                section=where,
+                author=cls.author,
+                tags=[cls.iran],
+            )
+        article_make(title="Iran deal signed", published_on=datetime.date(2016, 4, 1), section=cls.news)
+        counts.refresh()
+
+    def test_each_page_offers_search_within_and_a_year(self):
+        for page, param, value in (
+            (self.iran.get_absolute_url(), "tag", "iran"),
+            (self.opinion.get_absolute_url(), "section", "opinion"),
+            (self.author.get_absolute_url(), "author", "amir-taheri"),
+        ):
+            with self.subTest(page=page):
+                html = self.client.get(page).content.decode()
+                self.assertIn(f'<input type="hidden" name="{param}" value="{value}">', html)
+                self.assertIn('action="/search/" role="search"', html)
+                self.assertIn('<select id="narrow-year" name="year"><option value="2016">2016</option>', html)
+                self.assertIn("Search these articles", html)
+
+    def test_what_the_forms_ask_for_is_narrowed_to_the_page_s_articles(self):
+        within = self.client.get("/search/", {"section": "opinion", "q": "deal"}).context["results"]
+        self.assertEqual([row[0].title for row in within.rows], ["Iran deal holds"])
+        year = self.client.get("/articles/", {"author": "amir-taheri", "year": "2016"})
+        self.assertEqual([a.title for a in year.context["page"].object_list], ["Iran deal holds"])
+        tagged = self.client.get("/articles/", {"tag": "iran", "year": "2014"})
+        self.assertEqual([a.title for a in tagged.context["page"].object_list], ["Iran talks stall"])
