@@ -1,6 +1,7 @@
 """Search: the results page, the timeline of a search's matches per month (page, chart and
 CSV), and the downloads of every match of a list or a search."""
 
+import calendar
 import re
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -53,6 +54,8 @@ class SearchView(AlternatesMixin, TemplateView):
 
 
 # A Media ID as pages print it ("Media ID: 55303551"), or the number alone.
+# A timeline's own parameters, and those a month's search sets itself: the rest are its filters.
+TIMELINE_ONLY_PARAMS = ("q", "per", "scale", "frame", "from", "to")
 MEDIA_ID_RE = re.compile(r"(?:media\s*id\s*:?\s*)?([0-9]+)", re.IGNORECASE)
 
 
@@ -100,31 +103,62 @@ def per_thousand(request):
     return request.GET.get("per") == "thousand"
 
 
+def log_scale(request):
+    """Whether the timeline is drawn on a logarithmic scale (``scale=log``)."""
+    return request.GET.get("scale") == "log"
+
+
+def month_linker(request):
+    """query, month point -> the search of that query narrowed to that month, with the
+    timeline's other filters."""
+    kept = [(k, v) for k, v in list_params(request.GET) if k not in TIMELINE_ONLY_PARAMS]
+
+    def link(query, point):
+        last = calendar.monthrange(point.year, point.month)[1]
+        days = [("from", f"{point.label}-01"), ("to", f"{point.label}-{last:02d}")]
+        return address("articles:search", params=[("q", query), *kept, *days])
+
+    return link
+
+
 def timeline_addresses(request, queries):
-    """The chart's image and CSV, its counts or per-1,000 form, and the page comparing searches."""
-    without = [(k, v) for k, v in list_params(request.GET) if k != "per"]
+    """The chart's images (wide and narrow) and CSV, its counts or per-1,000 form, its scale,
+    and the page comparing searches."""
+    params = list_params(request.GET)
     here = request.resolver_match.view_name
-    normalised = per_thousand(request)
-    per = [("per", "thousand")] if normalised else []
+    normalised, log = per_thousand(request), log_scale(request)
+    drawn = [("per", "thousand")] * normalised + [("scale", "log")] * log
+
+    def without(name):
+        return [(k, v) for k, v in params if k != name]
+
     return {
         "queries": queries,
         "normalised": normalised,
-        "image_url": address("articles:search-timeline-svg", params=list_params(request.GET)),
-        "counts_url": address(here, params=without),
-        "normalised_url": address(here, params=[*without, ("per", "thousand")]),
-        "csv_url": address("articles:search-timeline", params=without),
-        "compare_url": address("articles:timeline", params=[*(("q", query) for query in queries), *per]),
+        "log": log,
+        "image_url": address("articles:search-timeline-svg", params=params),
+        "narrow_image_url": address("articles:search-timeline-svg", params=[*params, ("frame", "narrow")]),
+        "counts_url": address(here, params=without("per")),
+        "normalised_url": address(here, params=[*without("per"), ("per", "thousand")]),
+        "linear_url": address(here, params=without("scale")),
+        "log_url": address(here, params=[*without("scale"), ("scale", "log")]),
+        "csv_url": address("articles:search-timeline", params=[(k, v) for k, v in params if k not in ("per", "scale")]),
+        "compare_url": address("articles:timeline", params=[*(("q", query) for query in queries), *drawn]),
     }
 
 
 def timeline_context(request, series):
-    """The chart drawn into the page, its legend and the table of its numbers."""
+    """The chart drawn into the page (wide, and narrow for a phone), each month a link to the
+    search narrowed to it, its legend and the table of its numbers."""
+    link = month_linker(request)
+    drawn = {"normalised": per_thousand(request), "log": log_scale(request), "month_link": link}
     return {
         **timeline_addresses(request, [line.query for line in series]),
-        "svg": timeline.svg(series, per_thousand(request)),
+        "svg": timeline.svg(series, **drawn),
+        "narrow_svg": timeline.svg(series, frame=timeline.NARROW, **drawn),
         "series": series,
         "legend": timeline.legend(series),
-        "rows": timeline.rows(series),
+        "rows": timeline.rows(series, link),
     }
 
 
@@ -176,7 +210,9 @@ def search_timeline_svg(request):
         return plain_bad_request(str(error))
     if not series:
         return HttpResponseBadRequest("A search is needed: /search/timeline.svg?q=…", content_type="text/plain")
-    response = HttpResponse(timeline.svg(series, per_thousand(request)), content_type="image/svg+xml; charset=utf-8")
+    frame = timeline.NARROW if request.GET.get("frame") == "narrow" else timeline.WIDE
+    chart = timeline.svg(series, per_thousand(request), frame=frame, log=log_scale(request))
+    response = HttpResponse(chart, content_type="image/svg+xml; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return response
 

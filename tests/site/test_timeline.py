@@ -16,18 +16,23 @@ from articles.search import months
 from ..helpers import article_make, make_articles
 
 
+def timeline_archive():
+    """Three names of one group, on three months, forty weather reports of March 2015."""
+    isis = Tag.objects.get(slug="isis")
+    # Three names of one group, in text and tags: one line of the timeline.
+    article_make(title="Daesh retreats", body="Fighters left.", published_on=dt.date(2015, 3, 2))
+    article_make(title="ISIL attack", body="A bombing.", published_on=dt.date(2015, 3, 20))
+    article_make(title="Raqqa", body="Strikes.", published_on=dt.date(2016, 7, 1), tags=[isis])
+    article_make(title="Undated ISIS report", body="No date survives.")
+    make_articles(40, title="Weather", start=dt.date(2015, 3, 1))
+    counts_refresh()
+    caching.invalidate()
+
+
 class TimelineTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        isis = Tag.objects.get(slug="isis")
-        # Three names of one group, in text and tags: one line of the timeline.
-        article_make(title="Daesh retreats", body="Fighters left.", published_on=dt.date(2015, 3, 2))
-        article_make(title="ISIL attack", body="A bombing.", published_on=dt.date(2015, 3, 20))
-        article_make(title="Raqqa", body="Strikes.", published_on=dt.date(2016, 7, 1), tags=[isis])
-        article_make(title="Undated ISIS report", body="No date survives.")
-        make_articles(40, title="Weather", start=dt.date(2015, 3, 1))
-        counts_refresh()
-        caching.invalidate()
+        timeline_archive()
 
     def test_name_variants_are_counted_together_per_month(self):
         counts = search.month_counts(search.parse("daesh"))
@@ -74,7 +79,11 @@ class TimelineTests(TestCase):
         self.assertContains(response, 'href="/search/timeline.csv?q=daesh"')
         self.assertContains(response, 'href="/search/timeline/?q=daesh">The numbers, and other searches beside it')
         numbers = self.client.get("/search/timeline/", {"q": "daesh"})
-        self.assertContains(numbers, '<th scope="row">2015-03</th><td>33</td><td>2 (60.61)</td>')
+        self.assertContains(
+            numbers,
+            '<th scope="row">2015-03</th><td>33</td>'
+            '<td><a href="/search/?q=daesh&amp;from=2015-03-01&amp;to=2015-03-31">2</a> (60.61)</td>',
+        )
 
     def test_normalised_chart_says_so(self):
         chart = self.client.get("/search/timeline.svg", {"q": "daesh", "per": "thousand"}).content.decode()
@@ -93,8 +102,9 @@ class TimelineTests(TestCase):
     def test_searches_compared_a_line_each(self):
         response = self.client.get("/search/timeline/", {"q": ["isil", "weather", "", "zebra"]})
         html = response.content.decode()
-        chart = html[html.index('<svg class="timeline__chart"') : html.index("</svg>", html.index("timeline__chart"))]
+        chart = html[html.index('<svg class="timeline__chart') : html.index("</svg>", html.index("timeline__chart"))]
         self.assertEqual(chart.count("<polyline"), 3)
+        self.assertNotIn("<a ", chart, "several searches: each month's links are in the table, one a search")
         self.assertIn("<title>isil: 2</title>", chart)
         self.assertIn("<title>weather: 31</title>", chart)
         self.assertContains(response, '<q dir="auto">isil</q>: 3 dated matches')
@@ -114,3 +124,47 @@ class TimelineTests(TestCase):
         self.assertEqual(next(r for r in rows if r["month"] == "2016-07")["matches"], "0")  # year filter
         self.assertEqual(next(r for r in rows if r["month"] == "2005-01")["per_thousand"], "")
         self.assertEqual(self.client.get("/search/timeline.csv").status_code, 400)
+
+
+class TimelineReadingTests(TestCase):
+    """What a reader does with the chart: opens a month, reads a small search beside a large
+    one, and reads its numbers on a phone."""
+
+    @classmethod
+    def setUpTestData(cls):
+        timeline_archive()
+
+    def test_a_month_opens_the_search_narrowed_to_it_with_the_timeline_s_filters(self):
+        html = self.client.get("/search/timeline/", {"q": "daesh", "has_photo": "", "year": "2015"}).content.decode()
+        link = "/search/?q=daesh&amp;has_photo=&amp;year=2015&amp;from=2015-03-01&amp;to=2015-03-31"
+        self.assertIn(f'<a href="{link}" tabindex="-1"><rect class="timeline__month"', html)
+        self.assertIn("<title>2015-03: 2</title>", html)
+        self.assertNotIn("2015-04-01", html, "a month without matches has no link")
+        opened = self.client.get("/search/", {"q": "daesh", "from": "2015-03-01", "to": "2015-03-31"})
+        self.assertEqual(opened.context["results"].matches.total, 2)
+
+    def test_a_logarithmic_scale_keeps_a_small_search_off_the_floor(self):
+        def height_of_march_2015(chart, line):
+            points = re.search(rf'timeline__line--{line}".*?points="([^"]+)"', chart)[1].split()
+            return 212 - float(points[122].split(",")[1])  # 2015-03 is the 123rd month
+
+        linear = self.client.get("/search/timeline.svg", {"q": ["isil", "weather"]}).content.decode()
+        log = self.client.get("/search/timeline.svg", {"q": ["isil", "weather"], "scale": "log"}).content.decode()
+        self.assertIn("logarithmic scale", log)
+        self.assertIn(">10</text>", log)  # the scale names its powers of ten
+        self.assertLess(height_of_march_2015(linear, 0), 15)  # 2 beside 31: near the floor
+        self.assertGreater(height_of_march_2015(log, 0), 50)
+        page = self.client.get("/search/timeline/", {"q": "isil"})
+        self.assertContains(page, 'href="/search/timeline/?q=isil&amp;scale=log">Logarithmic scale</a>')
+
+    def test_a_phone_gets_the_chart_drawn_narrow_with_fewer_years_named(self):
+        narrow = self.client.get("/search/timeline.svg", {"q": "daesh", "frame": "narrow"}).content.decode()
+        self.assertIn('viewBox="0 0 390 240"', narrow)
+        self.assertEqual(re.findall(r">(\d{4})</text>", narrow), ["2005", "2008", "2011", "2014", "2017"])
+        page = self.client.get("/search/", {"q": "daesh"})
+        self.assertContains(
+            page, '<source media="(max-width: 40rem)" srcset="/search/timeline.svg?q=daesh&amp;frame=narrow"'
+        )
+        inline = self.client.get("/search/timeline/", {"q": "daesh"})
+        self.assertContains(inline, 'class="timeline__chart timeline__chart--narrow" viewBox="0 0 390 240"')
+        self.assertContains(inline, 'aria-labelledby="timeline-title-narrow"')
