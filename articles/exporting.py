@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from . import search
+from .citing import ARCHIVE
 from .models import Article
 from .paging import Keyset
 from .records import MODELS, SERIALIZERS, ArticleSerializer, CsvColumns, links_attach
@@ -136,7 +137,39 @@ def file_name(kind, params, fmt, today):
         elif value:
             parts.append(slugify(value, allow_unicode=True)[:NAME_PART_LENGTH].strip("-"))
     stem = "-".join(part for part in parts if part)[:NAME_LENGTH].strip("-")
-    return f"{stem}-{today.isoformat()}.{fmt.rsplit('.', 1)[-1]}"
+    ending = fmt if fmt == "about.json" else fmt.rsplit(".", 1)[-1]
+    return f"{stem}-{today.isoformat()}.{ending}"
+
+
+def sidecar(kind, params, *, count, files, page, api, made_at, state):
+    """What a download holds, for whoever reads it later: the list or search and its filters,
+    how many rows, when, and the archive's state then (its change log's last entry and its
+    article count: the same download of the same state holds the same rows). The JSON saved
+    beside a CSV or JSON Lines file so that the file can be cited and made again."""
+    return {
+        "archive": ARCHIVE,
+        "holds": kind,
+        "parameters": {
+            name: params.getlist(name) if len(params.getlist(name)) > 1 else params[name] for name in params
+        },
+        "order": _export_order(kind, params),
+        "rows": count,
+        "made_at": made_at.isoformat(timespec="seconds"),
+        "archive_state": state,
+        "files": files,
+        "page": page,
+        "api": api,
+        "file_name": file_name(kind, params, "about.json", made_at.date()),
+    }
+
+
+def _export_order(kind, params):
+    """The rows' order in the download: a search's and the photos' are by date, newest first
+    unless the oldest are asked for first; an article list's is the list's own."""
+    order = params.get("order")
+    if kind == "articles":
+        return order or "newest"
+    return "oldest" if order == "oldest" and kind == "search" else "newest"
 
 
 def chunks(texts: Iterable[str], size=None) -> Iterator[bytes]:

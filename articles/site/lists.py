@@ -164,6 +164,7 @@ class PhotoListView(FilteredListView):
     noun = "photos"
     api_name = "api:photo-list"
     export_name = "articles:photo-export"
+    export_about_name = "articles:photos-about"
 
     def filtered_page(self, filterset):
         total, capped = counts.cached_count("photos", filterset.qs)

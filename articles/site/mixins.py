@@ -21,6 +21,7 @@ class AlternatesMixin:
 
     api_name = "api:article-list"
     export_name = "articles:article-export"
+    export_about_name = "articles:articles-about"
 
     def list_params(self):
         return list_params(self.request.GET)
@@ -32,10 +33,15 @@ class AlternatesMixin:
         params = self.list_params()
         return [(label, address(self.export_name, fmt, params=params)) for fmt, label in EXPORT_LABELS]
 
+    def export_about_url(self):
+        """The sidecar of the page's downloads: what they hold, and when."""
+        return address(self.export_about_name, params=self.list_params())
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("api_url", self.api_url())
         if self.export_name:
             kwargs.setdefault("exports", self.exports())
+            kwargs.setdefault("export_about_url", self.export_about_url())
         return super().get_context_data(**kwargs)
 
 

@@ -26,6 +26,7 @@ class SearchView(AlternatesMixin, TemplateView):
     template_name = "articles/search.html"
     api_name = "api:search"
     export_name = "articles:search-export"
+    export_about_name = "articles:search-about"
 
     def get(self, request, *args, **kwargs):
         photo = media_id_photo(request.GET.get("q"))

@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from .. import converters
 from ..throttles import PageThrottle, throttled
-from . import corrections, details, feeds, legacy, lists, searching, system
+from . import corrections, details, feeds, legacy, lists, searching, sidecars, system
 from .pagecache import cached_page, seconds_until_tomorrow
 from .sitemaps import SITEMAPS
 
@@ -82,6 +82,11 @@ urlpatterns = [
     path("search/export.<export_format:fmt>", never_cache(searching.search_export), name="search-export"),
     path("articles/export.<export_format:fmt>", never_cache(searching.article_export), name="article-export"),
     path("media/export.<export_format:fmt>", never_cache(searching.photo_export), name="photo-export"),
+    # Beside each download, what it holds and when: a count, no rows, so limited as pages are.
+    *(
+        path(f"{prefix}/export.about.json", never_cache(costly(sidecars.about)), {"kind": kind}, name=f"{kind}-about")
+        for prefix, kind in (("search", "search"), ("articles", "articles"), ("media", "photos"))
+    ),
     # Readers suggest corrections (never cached: a form with its token); the accepted ones.
     path("corrections/suggest/article/<id:pk>/", corrections.suggest_article, name="suggest-article"),
     path("corrections/suggest/photo/<id:pk>/", corrections.suggest_photo, name="suggest-photo"),
