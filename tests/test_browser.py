@@ -207,6 +207,8 @@ class AccessibilityTests(BrowserTestCase):
             "not found": "/no/such/page/",
             "suggest a correction of a photo": reverse("articles:suggest-photo", args=[photo.pk]),
             "readers' corrections": reverse("articles:corrections"),
+            "timeline": "/search/timeline/?q=syria&q=column&scale=log",
+            "tag, with its search and year": "/tags/syria/",
         }
 
     def admin_pages(self):
@@ -440,17 +442,34 @@ class ResearchToolsTests(BrowserTestCase):
         self.assertIn("per=thousand", page.locator("img.timeline__chart").get_attribute("src"))
         page.get_by_role("link", name="The numbers, and other searches beside it").click()
         page.wait_for_url("**/search/timeline/**")
-        chart = page.locator("svg.timeline__chart")
+        chart = page.locator("svg.timeline__chart--wide")
         self.assertGreater(chart.bounding_box()["height"], 80)
-        self.assertGreater(page.locator("svg.timeline__chart polyline").bounding_box()["height"], 20)
+        self.assertGreater(page.locator("svg.timeline__chart--wide polyline").bounding_box()["height"], 20)
+        self.assertFalse(page.locator("svg.timeline__chart--narrow").is_visible())
         stroke = page.evaluate("getComputedStyle(document.querySelector('.timeline__line')).stroke")
         self.assertNotIn(stroke, ("none", ""))  # coloured by its own attributes, not inline style
         self.assertIn("per 1,000", page.locator("#timeline-title").text_content())
         page.locator("#timeline-q1").fill("daesh")
         page.get_by_role("button", name="Draw").click()
         page.wait_for_load_state()
-        self.assertEqual(page.locator("svg.timeline__chart polyline").count(), 2)
+        self.assertEqual(page.locator("svg.timeline__chart--wide polyline").count(), 2)
         self.assertFalse([m for m in messages if "Content Security Policy" in m], messages)
+
+    def test_a_month_of_the_chart_opens_its_search_and_a_phone_sees_the_narrow_chart(self):
+        page = self.open("/search/timeline/?q=column")
+        page.locator("svg.timeline__chart--wide a").first.click()
+        page.wait_for_url("**/search/?q=column&from=*")
+        self.assertIn("for “column”", page.locator(".list-status").text_content())
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(self.live_server_url + "/search/timeline/?q=column")
+        narrow = page.locator("svg.timeline__chart--narrow")
+        self.assertTrue(narrow.is_visible())
+        self.assertFalse(page.locator("svg.timeline__chart--wide").is_visible())
+        # Its years are written at the size the page's small print is, not shrunk below it.
+        size = page.evaluate(
+            "() => document.querySelector('.timeline__chart--narrow .timeline__year').getBoundingClientRect().height"
+        )
+        self.assertGreater(size, 9)
 
     def test_api_docs_render_under_the_csp(self):
         messages = self.watch_console()

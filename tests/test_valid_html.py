@@ -47,6 +47,8 @@ def pages():
         "search in error": "/search/?q=syria&from=2013",
         "zero results": "/search/?q=qqqzzz+syria",
         "timeline": "/search/timeline/?q=syria",
+        "timeline compared, logarithmic": "/search/timeline/?q=syria&q=isis&scale=log",
+        "search read as a name": "/search/?q=islamic+state",
         "suggest a correction": reverse("articles:suggest-article", args=[article.pk]),
         "readers' corrections": reverse("articles:corrections"),
         "not found": "/no/such/page/",
