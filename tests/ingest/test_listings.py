@@ -57,7 +57,7 @@ class ItemsKeptTests(ListingTestCase):
     def test_every_item_of_every_sample_listing_is_kept_in_order(self):
         self.ingest(DATA)
         listings = ListingPage.objects.all()
-        self.assertEqual(listings.count(), 22)
+        self.assertEqual(listings.count(), 27)
         for listing in listings:
             with self.subTest(listing=listing.source_path):
                 self.assertEqual(listing.items.count(), listing.item_count)
