@@ -6,6 +6,78 @@ from django.test import SimpleTestCase
 
 from articles.ingest import parsing
 from articles.ingest.parsing import parse_page
+from tests.helpers import DATA
+from tests.ingest.test_parsing import read_case
+
+# Every listing page among the test pages: its shape (FORMAT.md, "Listing pages") and how many
+# items a careful reader counts on it. A page added to tests/data must be added here.
+LISTING_PAGES = {
+    "author-shape-a-title-without-archives-saleh-al-mutlaq.txt": ("A", 3),
+    "author-shape-c-youssef-cherif.txt": ("C", 2),
+    "author-shape-d-no-header-single-item-hamza-mustafa.txt": ("D", 1),
+    "author-shape-g-title-then-duplicated-caption-n-alhaqbani-page-6.txt": ("G", 2),
+    "category-opinion-page-830.txt": ("A", 6),
+    "category-shape-b-archives-without-years-doubled-titles-majalla-blogs.txt": ("B", 5),
+    "tag-jihan-port.txt": ("C", 1),
+    "tag-shape-c-archives-dash-with-years-accented-name-yusuf-halacoglu.txt": ("C", 1),
+    "tag-shape-c-archives-dash-without-years-media-id-with-no-caption-soufiane.txt": ("C", 2),
+    "tag-shape-c-lowercase-name-media-id-without-caption-label-iranian-public.txt": ("C", 2),
+    "tag-shape-c-standalone-media-blocks-egyptian-constitution-page-2.txt": ("C", 2),
+    "tag-shape-d-accented-author-names-islamic-revolution.txt": ("D", 3),
+    "tag-shape-d-comma-joined-sections-asharq-al-awsat-author-al-hashd-al-shaabi.txt": ("D", 4),
+    "tag-shape-d-crlf-line-endings-kurdish-democratic-party.txt": ("D", 3),
+    "tag-shape-d-truncated-2000-bytes-national-alliance-page-2.txt": ("D", 5),
+    "tag-shape-e-media-id-before-by-line-items-bab-al-tabbaneh.txt": ("E", 2),
+    "tag-shape-f-caption-glued-to-excerpt-al-taji.txt": ("F", 3),
+    "tag-shape-f-caption-on-label-line-no-blank-lines-credit-own-line-abu-ghraib.txt": ("F", 3),
+    "tag-shape-f-captions-without-credit-no-blank-lines-yemeni-national-dialogue.txt": ("F", 3),
+    "tag-shape-f-crlf-word-caption-in-excerpts-fpm.txt": ("F", 3),
+    "tag-shape-f-first-item-without-caption-two-captions-media-id-truncated-gaza-city.txt": ("F", 3),
+    "tag-shape-f-mixed-with-shape-c-and-d-items-mohamed-brahmi.txt": ("F+C+D", 4),
+    "tag-shape-g-full-texts-king-salman-bin-abdulaziz.txt": ("G", 2),
+    "tag-sunnis-page-2.txt": ("D", 5),
+    "unnamed-page-by-line-items.txt": ("D", 2),
+    "unnamed-page-caption-title-excerpt-items.txt": ("F", 2),
+    "unnamed-page-media-blocks-doubled-titles.txt": ("C", 1),
+}
+
+
+def listing_pages():
+    for path in sorted(DATA.glob("*.txt")):
+        page = read_case(path)
+        if page.kind == parsing.LISTING:
+            yield path.name, page
+
+
+def item_texts(page):
+    """What a reader of each item sees: its title and the start of its excerpt."""
+    texts = []
+    for item in page.items:
+        texts += [item.title] if item.title else []
+        texts += [item.excerpt[:60]] if item.excerpt else []
+    return texts
+
+
+class ListingCountTests(SimpleTestCase):
+    maxDiff = None
+
+    def test_every_listing_page_keeps_its_items(self):
+        got = {name: (LISTING_PAGES.get(name, ("?", 0))[0], len(page.items)) for name, page in listing_pages()}
+        self.assertEqual(got, LISTING_PAGES)
+
+    def test_no_items_text_becomes_a_photos_caption(self):
+        for name, page in listing_pages():
+            captions = [m.caption for m in page.media if m.caption]
+            for text in item_texts(page):
+                with self.subTest(page=name, text=text):
+                    self.assertFalse([c for c in captions if text in c], "an item's text read as a caption")
+
+    def test_every_item_has_a_title_or_a_by_line_and_an_excerpt(self):
+        for name, page in listing_pages():
+            for item in page.items:
+                with self.subTest(page=name, item=item.title or item.author):
+                    self.assertTrue(item.title or item.author)
+                    self.assertTrue(item.excerpt)
 
 
 def tag_page(text, name="tag-al-taji.txt"):
