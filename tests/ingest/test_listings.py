@@ -59,7 +59,7 @@ class ItemsKeptTests(ListingTestCase):
         listings = ListingPage.objects.all()
         self.assertEqual(listings.count(), 27)
         # The run's summary counts the pages of each kind, and the listings' items.
-        self.assertIn("27 listings with 75 items.", output)
+        self.assertIn("Pages by kind: 29 articles, 6 photo pages, 27 listings with 75 items.", output)
         self.assertEqual(ListingItem.objects.count(), 75)
         for listing in listings:
             with self.subTest(listing=listing.source_path):
