@@ -56,7 +56,7 @@ class ListingWriter:
         self._listed_entity(listing, page)
         listing_items_link(items)
         self.facts_take(before | {i.article_id for i in items if i.article_id})
-        return FileOutcome(source.path, LISTING, problems=page.problems)
+        return FileOutcome(source.path, LISTING, problems=page.problems, items=len(page.items))
 
     def _listed_entity(self, listing, page):
         """The tag, author or section a listing page is of, named by its heading when it has one."""

@@ -26,6 +26,7 @@ class FileOutcome:
     detail: str = ""
     problems: list[str] = field(default_factory=list)
     unread: bool = False  # settled by the stamp an earlier ingest recorded, without reading it
+    items: int = 0  # a listing page's items
 
 
 @dataclass

@@ -63,8 +63,33 @@ STORED = (*WRITTEN, LISTING, PHOTO_PAGE)
 
 @dataclass
 class IngestSummary:
+    """What a run did: files by status, and the listing pages' items (a listing read as empty
+    shows in the totals)."""
+
     counts: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    listing_items: int = 0
+    empty_listings: int = 0
+
+    def add(self, outcome: FileOutcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == LISTING:
+            self.listing_items += outcome.items
+            self.empty_listings += not outcome.items
+
+    def by_kind(self) -> str:
+        """The pages this run stored, by kind: "3 articles, 1 photo page, 2 listings with 7 items"."""
+        articles = self.counts[CREATED] + self.counts[UPDATED]
+        listings, photos = self.counts[LISTING], self.counts[PHOTO_PAGE]
+        if not (articles or listings or photos):
+            return ""
+        parts = [
+            plural(articles, "article"),
+            plural(photos, "photo page"),
+            f"{plural(listings, 'listing')} with {plural(self.listing_items, 'item')}",
+        ]
+        empty = f" ({plural(self.empty_listings, 'listing')} without any)" if self.empty_listings else ""
+        return f"Pages by kind: {', '.join(parts)}{empty}."
 
     @property
     def seen(self):
@@ -82,6 +107,10 @@ class RecordedFile:
     path: str
     content_hash: str
     stamp = None  # recorded already
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def tag_vocabulary():
@@ -454,7 +483,7 @@ class Ingester:
         for item in items:
             kind = item.page.kind
             if kind == parsing.LISTING:
-                yield FileOutcome(item.source.path, LISTING, problems=item.page.problems)
+                yield FileOutcome(item.source.path, LISTING, problems=item.page.problems, items=len(item.page.items))
             elif kind == parsing.PHOTO:
                 yield FileOutcome(item.source.path, PHOTO_PAGE, problems=item.page.problems)
             else:

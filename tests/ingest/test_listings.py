@@ -55,9 +55,12 @@ class ListingTestCase(PageFolderMixin, TestCase):
 
 class ItemsKeptTests(ListingTestCase):
     def test_every_item_of_every_sample_listing_is_kept_in_order(self):
-        self.ingest(DATA)
+        output = self.ingest(DATA)
         listings = ListingPage.objects.all()
-        self.assertEqual(listings.count(), 22)
+        self.assertEqual(listings.count(), 27)
+        # The run's summary counts the pages of each kind, and the listings' items.
+        self.assertIn("Pages by kind: 29 articles, 6 photo pages, 27 listings with 75 items.", output)
+        self.assertEqual(ListingItem.objects.count(), 75)
         for listing in listings:
             with self.subTest(listing=listing.source_path):
                 self.assertEqual(listing.items.count(), listing.item_count)
@@ -73,6 +76,16 @@ class ItemsKeptTests(ListingTestCase):
         self.assertTrue(photo.caption.startswith("Lebanese army soldiers patrol a street"))
         titled = ListingItem.objects.get(listing__kind="category", listing__slug="opinion", position=2)
         self.assertEqual(titled.title, "Iran: Weaker than a Worm")
+
+    def test_the_summary_counts_pages_by_kind_and_shows_a_listing_without_items(self):
+        self.page("tag-soufiane.txt", byline_listing())
+        self.page(LinkTests.ARTICLE, article_text())
+        self.page("tag-empty.txt", f"{HEADER}Empty Archives - ASHARQ AL-AWSAT English Archive\nSelect Page\n")
+        output = self.ingest(self.folder)
+        summary = "Pages by kind: 1 article, 0 photo pages, 2 listings with 2 items (1 listing without any)."
+        self.assertIn(summary, output)
+        self.assertIn("problem", output)
+        self.assertNotIn("Pages by kind", self.ingest(self.folder), "a run that stores nothing counts no kinds")
 
     def test_a_changed_listing_replaces_its_items_and_an_unchanged_one_writes_nothing(self):
         path = self.page("tag-soufiane.txt", byline_listing())

@@ -7,7 +7,11 @@ import re
 
 MEDIA_ID_RE = re.compile(r"^\s*Media ID\s*:\s*(?P<id>\d{6,10})?\s*(?P<rest>.*)$", re.I)
 CAPTION_LABEL_RE = re.compile(r"^\s*Caption\s*:\s*(?P<rest>.*)$", re.I)
-GLUED_CAPTION_RE = re.compile(r"(?<=\S)(?=Caption\s*:)")
+# A "Caption:" or "Media ID:" label run on from the excerpt before it ("...the...Caption:"): after
+# an ellipsis (spaces may follow it) or a sentence's end, never after a word or a quote, so that
+# running text naming a caption ("banners reading “Caption: Lebanon First”") stays text.
+GLUED_LABEL = r"(?=(?:Caption|Media ID)\s*:)"
+GLUED_CAPTION_RE = re.compile(rf"(?:(?<=\.\.\.)|(?<=…))[ \t]*{GLUED_LABEL}|(?<=[.!?]){GLUED_LABEL}")
 BYLINE_RE = re.compile(
     r"^by\s+(?P<author>.+?)\s*\|\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})\s*(?:\|\s*(?P<sections>.*))?$"
 )
@@ -68,6 +72,7 @@ def is_site_furniture(line: str) -> bool:
 
 
 def has_glued_caption(line: str) -> bool:
-    """A "Caption:" label glued to the text before it. The substring test first: the pattern,
-    which opens with a look-behind, is tried at every character (a quarter of parsing a page)."""
-    return "Caption" in line and GLUED_CAPTION_RE.search(line) is not None
+    """A "Caption:" or "Media ID:" label glued to the text before it. The substring tests first:
+    the pattern, which opens with a look-behind, is tried at every character (a quarter of
+    parsing a page)."""
+    return ("Caption" in line or "Media ID" in line) and GLUED_CAPTION_RE.search(line) is not None

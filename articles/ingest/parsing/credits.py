@@ -125,3 +125,18 @@ def agency_of(credit: str) -> str:
         return AGENCY_BY_WORD[via["agency"].lower()]
     found = [(m.start(), name) for name, pattern in AGENCY_PATTERNS[1:] if (m := pattern.search(credit))]
     return min(found)[1] if found else "Other"
+
+
+def is_credit_line(line: str) -> bool:
+    """A line that is a credit alone, printed below its caption: "(AP Photo/Karim Kadim)",
+    "REUTERS/Stringer", "(AFP)", "Reuters". Only short credit forms count (a slash, parentheses,
+    a single word, or up to three words led by an agency in capitals), so a title naming an
+    agency ("Photo Gallery", "Reuters Reporter Freed in Syria") is not taken for one."""
+    words = line.split()
+    if not words or len(line) > 90:
+        return False
+    short_form = "/" in line or line.startswith("(") or len(words) == 1 or (len(words) <= 3 and words[0].isupper())
+    if not short_form:
+        return False
+    caption, credit = split_credit(f"A. {line}")
+    return bool(credit) and caption == "A."

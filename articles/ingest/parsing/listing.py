@@ -3,13 +3,20 @@ title or by-line with its excerpt and first photo."""
 
 from __future__ import annotations
 
-from .blocks import CAPTION_LABEL_RE, MEDIA_ID_RE, byline_match, ends_in_ellipsis, split_blocks
+import re
+
+from .blocks import MEDIA_ID_RE, byline_match, ends_in_ellipsis, split_blocks
 from .captions import fill_caption, is_caption_like, make_media, similar_caption
+from .credits import is_credit_line, split_credit
 from .dates import parse_date
 from .shapes import ListingItem, MediaBlock, ParsedPage
 
 # Units of a listing's text, once blank lines and run-on excerpts are split apart.
-MEDIA, CAPTION_LABEL, BYLINE, EXCERPT, SHORT, TEXT = "media", "caption", "byline", "excerpt", "short", "text"
+MEDIA, CAPTION_LABEL, CAPTION, BYLINE = "media", "caption label", "caption", "byline"
+EXCERPT, SHORT, TEXT = "excerpt", "short", "text"
+# A Media ID or caption label at a line's start; the text after it (a caption on the label's
+# line) is read as a line of its own.
+LABEL_HEAD_RE = re.compile(r"[ \t]*(?:(?P<media>Media ID[ \t]*:[ \t]*(?P<id>\d{6,10})?)|Caption[ \t]*:)[ \t]*", re.I)
 
 
 def read_listing(page: ParsedPage, lines: list[str]) -> None:
@@ -17,8 +24,11 @@ def read_listing(page: ParsedPage, lines: list[str]) -> None:
     units = listing_units(lines)
     reader = ListingReader()
     for index, (kind, text) in enumerate(units):
+        following = units[index + 1][0] if index + 1 < len(units) else None
         # A Media ID without a caption followed by a doubled title: the title is no caption.
-        doubled = kind == SHORT and index + 1 < len(units) and units[index + 1] == (kind, text)
+        doubled = kind == SHORT and following is not None and units[index + 1] == (kind, text)
+        if kind == CAPTION and following in (EXCERPT, TEXT) and is_title_like(text) and not split_credit(text)[1]:
+            kind = SHORT  # an empty caption label, then a title: the text after it is the excerpt
         reader.read(kind, text, doubled)
     if reader.pending_media:
         page.media.extend(m for m in reader.pending_media if m.media_id or m.caption)
@@ -43,7 +53,9 @@ class ListingReader:
         if kind == MEDIA:
             self.media_id(text)
         elif kind == CAPTION_LABEL:
-            self.caption_label(text)
+            self.caption_label()
+        elif kind == CAPTION:
+            self.caption(text)
         elif self.expect_caption and kind in (TEXT, SHORT, EXCERPT) and self.uncaptioned() and not doubled:
             fill_caption(self.pending_media[-1], text)
             self.expect_caption = False
@@ -64,13 +76,17 @@ class ListingReader:
         self.pending_media.append(MediaBlock(media_id=int(match["id"]) if match["id"] else None, caption=""))
         self.expect_caption, self.current = True, None
 
-    def caption_label(self, text):
-        rest = CAPTION_LABEL_RE.match(text)["rest"].strip()
+    def caption_label(self):
+        """A caption's label: its text (a CAPTION unit) follows; a Media ID just before is its photo's."""
         if not self.pending_media or self.pending_media[-1].caption:
             self.pending_media.append(MediaBlock(media_id=None, caption=""))
-        if rest:
-            fill_caption(self.pending_media[-1], rest)
-        self.expect_caption, self.current = not rest, None
+        self.expect_caption, self.current = False, None
+
+    def caption(self, text):
+        if not self.pending_media or self.pending_media[-1].caption:
+            self.pending_media.append(MediaBlock(media_id=None, caption=""))
+        fill_caption(self.pending_media[-1], text)
+        self.current = None
 
     def byline(self, text):
         match = byline_match(text)
@@ -101,44 +117,84 @@ class ListingReader:
 
     def open(self, item):
         """A new item, led by the photos waiting for it."""
-        item.media = self.pending_media
+        item.media = [m for m in self.pending_media if m.media_id or m.caption]
         self.pending_media = []
         self.items.append(item)
         self.current = item
 
 
 def listing_units(lines: list[str]) -> list[tuple[str, str]]:
-    """Split a listing into typed units: media, caption labels, by-lines, excerpts, titles, text."""
-    units = []
+    """Split a listing into typed units: media, caption labels and captions, by-lines, excerpts,
+    titles, text."""
+    splitter = UnitSplitter()
     for block in split_blocks(lines, split_glued_captions=True):
-        paragraph: list[str] = []
+        for index, line in enumerate(block):
+            splitter.line(line, followed=index + 1 < len(block))
+        splitter.end_block()
+    splitter.flush()
+    return splitter.units
 
-        def flush(paragraph=paragraph):
-            if paragraph:
-                text = " ".join(paragraph)
-                kind = EXCERPT if ends_in_ellipsis(text) else SHORT if is_title_like(text) else TEXT
-                units.append((kind, text))
-                paragraph.clear()
 
-        for line in block:
-            if MEDIA_ID_RE.match(line):
-                flush()
-                units.append((MEDIA, line.strip()))
-            elif CAPTION_LABEL_RE.match(line):
-                flush()
-                units.append((CAPTION_LABEL, line.strip()))
-            elif byline_match(line):
-                flush()
-                units.append((BYLINE, line.strip()))
+class UnitSplitter:
+    """Cuts a listing's lines into units. After a "Caption:" label, the caption's text runs until
+    its credit, a blank line, a line that reads as a title or an excerpt's closing dots: a
+    caption never takes in the title or excerpt after it, with or without blank lines between."""
+
+    def __init__(self):
+        self.units: list[tuple[str, str]] = []
+        self.paragraph: list[str] = []
+        self.in_caption = False
+
+    def line(self, line: str, followed: bool) -> None:
+        # Labels at the line's start, each read where the last ended (not from a copy of the rest
+        # of the line: a line of a thousand labels stays linear), then the text after them.
+        pos = 0
+        while head := LABEL_HEAD_RE.match(line, pos):
+            self.flush()
+            if head["media"]:
+                self.units.append((MEDIA, f"Media ID: {head['id'] or ''}".strip()))
             else:
-                paragraph.append(line.strip())
-                # An excerpt ends its item: whatever follows on the next line starts another one.
-                if ends_in_ellipsis(line) or (
-                    len(block) > 1 and is_title_like(line) and line is block[0] and not ends_in_ellipsis(line)
-                ):
-                    flush()
-        flush()
-    return units
+                self.units.append((CAPTION_LABEL, "Caption:"))
+                self.in_caption = True
+            pos = head.end()
+        text = line[pos:].strip() if pos else line.strip()
+        if not text:
+            return
+        if byline_match(text):
+            self.flush()
+            self.units.append((BYLINE, text))
+        elif not (self.in_caption and self.caption_line(text)):
+            self.paragraph.append(text)
+            # An excerpt ends its item, and a title line its title: what follows starts another unit.
+            if ends_in_ellipsis(text) or (followed and len(self.paragraph) == 1 and is_title_like(text)):
+                self.flush()
+
+    def caption_line(self, line: str) -> bool:
+        """Take a line into the caption being read, or end the caption before it (False)."""
+        if ends_in_ellipsis(line) or (self.paragraph and is_title_like(line) and not is_credit_line(line)):
+            self.flush()
+            return False
+        self.paragraph.append(line)
+        if is_credit_line(line) or split_credit(line)[1]:
+            self.flush()
+        return True
+
+    def end_block(self) -> None:
+        """A blank line ends a caption, once its text has begun (the text may follow the label
+        after a blank line), and any other paragraph."""
+        if not (self.in_caption and not self.paragraph):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.paragraph:
+            text = " ".join(self.paragraph)
+            if self.in_caption:
+                kind = CAPTION
+            else:
+                kind = EXCERPT if ends_in_ellipsis(text) else SHORT if is_title_like(text) else TEXT
+            self.units.append((kind, text))
+            self.paragraph = []
+        self.in_caption = False
 
 
 def is_title_like(text: str) -> bool:

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         summary = IngestSummary()
         with tqdm(total=total, unit="file", disable=not show_bar, file=sys.stderr, dynamic_ncols=True) as bar:
             for outcome in ingester.run(paths):
-                summary.counts[outcome.status] += 1
+                summary.add(outcome)
                 if outcome.status != SKIPPED:
                     bar.update()
                 for line, style in self._lines(outcome, verbosity):
@@ -142,5 +142,7 @@ class Command(BaseCommand):
             + ", ".join(parts)
             + f". Took {summary.elapsed:.1f} s ({rate:,.0f} files/s)."
         )
+        if summary.by_kind():
+            self.stdout.write(summary.by_kind())
         if seen and counts[UNCHANGED] + counts[DUPLICATE] + counts[KEPT] + counts[CUT_SHORT] == seen and not dry_run:
             self.stdout.write("Nothing to write: every file is already in the archive.")
