@@ -385,6 +385,7 @@ class ListingOnlyTests(ListingTestCase):
                 self.assertContains(self.client.get(address), SUPPLIED)
         found = self.client.get("/search/", {"q": "seen in public"})
         self.assertContains(found, "[Untitled; begins: Abdelaziz Bouteflika has barely been <mark>seen</mark>")
+        self.assertContains(self.client.get("/search/", {"q": "title:untitled"}), article.get_absolute_url())
         self.assertContains(self.client.get("/tags/soufiane/feed/"), f"<title>{SUPPLIED}</title>")
 
     def test_an_item_titled_with_the_words_of_a_supplied_title_is_not_linked_to_it(self):
