@@ -9,7 +9,9 @@ each format says it ("ca." in the styles, CSL's ``circa``, EDTF's "~" in biblate
 a note in BibTeX and RIS); an unknown one as "n.d." (MLA, whose ninth edition drops "n.d.",
 leaves the date out). Records carry a numeric year wherever one is known. An uncertain or
 unknown date adds the day the reader consulted the archive, as the styles ask of undated pages.
-A name guessed from an address is no author: it is left out, and the record's note says so.
+A name guessed from an address is no author: it is left out, and the record's note says so. A
+title the archive supplied ("[Untitled; begins: …]") is cited as a description, in its square
+brackets and never in quotation marks, and the note says so.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "abou", "van", "von", "de"
 NAME_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*)\s*", re.IGNORECASE)
 MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
+BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 # What a record's note says of a title the archive supplied.
 SUPPLIED_NOTE = "No title survives: the archive supplied the one in square brackets, from the text's first words."
-BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
 @dataclass(frozen=True)
