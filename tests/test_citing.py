@@ -272,6 +272,7 @@ class ReferenceToolTests(TestCase):
             "supplied title": article_make(
                 title=SUPPLIED,
                 title_is_derived=True,
+                content_hash="supplied-title",
                 body="Gunmen killed five people at a checkpoint near Baghdad on Sunday, police said.",
                 listing_only=True,
             ),

@@ -45,6 +45,7 @@ class SuppliedTitlesMarkedTests(TestCase):
             title="Abdelaziz Bouteflika has barely been seen in public since his stroke last year,…",
             body=body,
             listing_only=True,
+            content_hash="made",
         )
         empty = article_make(title="Untitled", body="", listing_only=True)
         real = article_make(title="Truce holds", body="Truce holds. A ceasefire held overnight.")
