@@ -9,7 +9,9 @@ each format says it ("ca." in the styles, CSL's ``circa``, EDTF's "~" in biblate
 a note in BibTeX and RIS); an unknown one as "n.d." (MLA, whose ninth edition drops "n.d.",
 leaves the date out). Records carry a numeric year wherever one is known. An uncertain or
 unknown date adds the day the reader consulted the archive, as the styles ask of undated pages.
-A name guessed from an address is no author: it is left out, and the record's note says so.
+A name guessed from an address is no author: it is left out, and the record's note says so. A
+title the archive supplied ("[Untitled; begins: …]") is cited as a description, in its square
+brackets and never in quotation marks, and the note says so.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ NAME_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*)\s*", re.IGNO
 MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 BIBTEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
 BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# What a record's note says of a title the archive supplied.
+SUPPLIED_NOTE = "No title survives: the archive supplied the one in square brackets, from the text's first words."
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ class Name:
 class Citation:
     """What a citation of an article says. ``accessed`` is the day the reader consulted it;
     ``date_basis`` how the archive knows a date it does not hold as certain ("a photo caption");
-    ``guessed_author`` a by-line's name guessed from an address, which is cited as no author."""
+    ``guessed_author`` a by-line's name guessed from an address, which is cited as no author;
+    ``title_supplied`` that the source gave no title and ``title`` is the archive's, in square
+    brackets ("[Untitled; begins: …]"), as cataloguers supply one."""
 
     title: str
     url: str
@@ -80,6 +86,7 @@ class Citation:
     date_basis: str = ""
     original_url: str = ""
     guessed_author: str = ""
+    title_supplied: bool = False
 
     @property
     def dated(self):
@@ -107,8 +114,9 @@ class Citation:
 
     @property
     def note(self):
-        """What a record's note says: the date's uncertainty, a name left out, the original."""
-        notes = [self.date_note]
+        """What a record's note says: a title supplied, the date's uncertainty, a name left out,
+        the original."""
+        notes = [SUPPLIED_NOTE if self.title_supplied else "", self.date_note]
         if self.guessed_author:
             notes.append(f"By-line not known; “{self.guessed_author}” is a name guessed from the original address.")
         if self.original_url:
@@ -155,6 +163,7 @@ def of_article(article, url, accessed=None):
         date_basis=DATE_BASES.get(article.date_source, ""),
         original_url=article.original_url or "",
         guessed_author=article.author.name if guessed else "",
+        title_supplied=article.title_is_derived,
     )
 
 
@@ -176,9 +185,10 @@ def _sentence(text):
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
-def _quoted(title):
-    """A title in quotation marks, its closing punctuation inside them: “Title.”"""
-    return f"“{_sentence(title)}”"
+def _quoted(c: Citation):
+    """A title in quotation marks, its closing punctuation inside them: “Title.” A supplied one
+    is a description: in its square brackets, without quotation marks, as MLA and Chicago cite one."""
+    return _sentence(c.title) if c.title_supplied else f"“{_sentence(c.title)}”"
 
 
 def apa(c: Citation):
@@ -210,7 +220,7 @@ def mla(c: Citation):
         head = f"{authors[0].inverted}, et al"
     else:
         head = ""
-    segments = [(f"{_sentence(head)} " if head else "", False), (f"{_quoted(c.title)} ", False), (JOURNAL, True)]
+    segments = [(f"{_sentence(head)} " if head else "", False), (f"{_quoted(c)} ", False), (JOURNAL, True)]
     address = re.sub(r"^https?://", "", c.url)
     if c.dated:
         tail = f", {_mla_date(c.dated)}, {address}."
@@ -231,7 +241,7 @@ def chicago(c: Citation):
     accessed = f" Accessed {c.accessed:%B} {c.accessed.day}, {c.accessed.year}." if c.accessed and not c.dated else ""
     return [
         (f"{_sentence(head)} " if head else "", False),
-        (f"{_quoted(c.title)} ", False),
+        (f"{_quoted(c)} ", False),
         (JOURNAL, True),
         (f", {_sentence(when)}{accessed} {c.url}.", False),
     ]

@@ -2,7 +2,8 @@
 
 Whatever writes an article — an ingest, an editor's save, a tag merge, a data migration or a
 test's factory — derives through here, so that ``sort_date``, ``slug``, the listing keys
-(``title_key``, ``opening_key``), ``index_terms``, ``photo_count`` and the date copied onto its
+(``title_key``, ``opening_key``), whether a title the archive supplied is still that one
+(``title_is_derived``), ``index_terms``, ``photo_count`` and the date copied onto its
 tag links are computed the same way for everyone:
 
 - ``article_derive(article, tag_names=…, captions=…)`` fills the derived columns of one article;
@@ -21,7 +22,7 @@ from django.utils.text import slugify
 from . import changes
 from .database import BATCH, batched, insert_rows
 from .matching import text_opening_key, title_key
-from .models import UNDATED_SORT_DATE, Article, ArticleMedia, ArticleTag
+from .models import UNDATED_SORT_DATE, Article, ArticleMedia, ArticleTag, looks_supplied
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,13 @@ def article_derive(article, *, tag_names=None, captions=None):
     article.sort_date = article.published_on or UNDATED_SORT_DATE
     if not article.slug:
         article.slug = slugify(article.title)[:255] or "article"
-    if not {"title", "body"} & article.get_deferred_fields():
-        # What listing items are matched on (see ingest.listings).
-        article.title_key = title_key(article.title)
+    deferred = article.get_deferred_fields()
+    # What listing items are matched on (see ingest.listings).
+    if not {"title", "title_is_derived"} & deferred:
+        # A supplied title keeps its mark while it stays as supplied; no listing's title is it.
+        article.title_is_derived = article.title_is_derived and looks_supplied(article.title)
+        article.title_key = None if article.title_is_derived else title_key(article.title)
+    if "body" not in deferred:
         article.opening_key = text_opening_key(article.body)
     if tag_names is not None and captions is not None:
         article.index_terms = "\n".join([" ".join(tag_names), *captions]).strip()

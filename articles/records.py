@@ -167,7 +167,14 @@ class ArticleSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     url = PageUrlField()
-    title = serializers.CharField()
+    title = serializers.CharField(
+        help_text="As the source has it; where it had none, one the archive supplied, in square brackets: "
+        "“[Untitled; begins: …]”, the text's first words (see title_is_derived)."
+    )
+    title_is_derived = serializers.BooleanField(
+        help_text="The title is not the source's: it gave none, and the archive supplied this one, from the "
+        "text's first words."
+    )
     published_on = serializers.DateField(allow_null=True)
     date_source = serializers.ChoiceField(
         choices=Article.DateSource.choices,

@@ -14,6 +14,7 @@ from articles.models import Article, Author
 from .helpers import article_make
 
 URL = "https://archive.example.org/articles/7/truce-holds/"
+SUPPLIED = "[Untitled; begins: Gunmen killed five people at a checkpoint near Baghdad on Sunday,…]"
 TODAY = dt.date(2026, 12, 3)
 
 
@@ -97,6 +98,14 @@ class StyleTests(SimpleTestCase):
         c = cited(authors="Asharq Al-Awsat")
         self.assertTrue(as_text(apa(c)).startswith("Truce holds. (2016, September 18). Asharq Al-Awsat."))
         self.assertTrue(as_text(mla(c)).startswith("“Truce holds.” Asharq Al-Awsat, 18 Sept. 2016"))
+
+    def test_a_title_the_archive_supplied_is_cited_in_its_brackets_and_never_quoted(self):
+        c = Citation(title=SUPPLIED, url=URL, date=dt.date(2016, 9, 18), date_certain=True, title_supplied=True)
+        self.assertTrue(as_text(apa(c)).startswith(f"{SUPPLIED}. (2016, September 18). Asharq Al-Awsat."))
+        self.assertTrue(as_text(mla(c)).startswith(f"{SUPPLIED}. Asharq Al-Awsat, 18 Sept. 2016"))
+        self.assertTrue(as_text(chicago(c)).startswith(f"{SUPPLIED}. Asharq Al-Awsat, September 18, 2016."))
+        self.assertNotIn("“", as_text(mla(c)) + as_text(chicago(c)))
+        self.assertEqual(c.note, citing.SUPPLIED_NOTE)
 
     def test_a_title_ending_in_a_question_mark_takes_no_full_stop(self):
         c = cited(title="Will he truly use chemical weapons?")
@@ -260,6 +269,13 @@ class ReferenceToolTests(TestCase):
             "guessed author": article_make(
                 title="A column", published_on=dt.date(2012, 1, 5), date_source="byline", author=guessed
             ),
+            "supplied title": article_make(
+                title=SUPPLIED,
+                title_is_derived=True,
+                content_hash="supplied-title",
+                body="Gunmen killed five people at a checkpoint near Baghdad on Sunday, police said.",
+                listing_only=True,
+            ),
             "listing only": article_make(
                 title="Known only from a listing",
                 published_on=dt.date(2011, 2, 3),
@@ -325,6 +341,28 @@ class ReferenceToolTests(TestCase):
         page = self.client.get(article.get_absolute_url()).content.decode()
         self.assertNotIn('name="citation_author"', page)
         self.assertIn("is a name guessed from the original address", page)
+
+    def test_a_supplied_title_is_the_title_in_brackets_in_every_format_and_its_note_says_so(self):
+        import bibtexparser
+        import rispy
+
+        article = self.kinds["supplied title"]
+        (record,) = json.loads(self.download(article, "json"))
+        self.assertEqual(record["title"], SUPPLIED)
+        self.assertIn(citing.SUPPLIED_NOTE, record["note"])
+        self.assertTrue(render_apa([record]).startswith(f"{SUPPLIED}. (n.d.)."))
+        (ris_record,) = rispy.loads(self.download(article, "ris"))
+        self.assertEqual(ris_record["title"], SUPPLIED)
+        self.assertIn(citing.SUPPLIED_NOTE, ris_record["notes"][0])
+        (entry,) = bibtexparser.parse_string(self.download(article, "bib")).entries
+        self.assertEqual(entry.fields_dict["title"].value, "{" + SUPPLIED + "}")
+        self.assertIn(citing.SUPPLIED_NOTE, entry.fields_dict["note"].value)
+        page = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertIn(f'<meta name="citation_title" content="{SUPPLIED}">', page)
+        self.assertIn(f'<h1 dir="auto">{SUPPLIED}</h1>', page)
+        self.assertIn("cited by the one the archive supplied, in square brackets", page)
+        self.assertIn(f"{SUPPLIED}. <i>Asharq Al-Awsat</i>", page)
+        self.assertNotIn(f"“{SUPPLIED}", page)
 
     def test_the_original_address_is_in_the_note(self):
         (record,) = json.loads(self.download(self.kinds["listing only"], "json"))

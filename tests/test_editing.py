@@ -132,3 +132,22 @@ class CountsAndIndexAfterEditsTests(EditedArchiveTestCase):
             self.assertEqual(self.client.post(add, data).status_code, 302)
         self.assertCountsExact()
         self.assertEqual(change_url(Article.objects.get(title="Added by hand"))[-1], "/")
+
+
+class SuppliedTitleEditTests(AdminTestCase):
+    """A title the archive supplied stays marked until an editor gives the article its own."""
+
+    def test_an_editors_title_replaces_the_supplied_one_and_clears_its_mark(self):
+        from .helpers import article_make
+
+        supplied = "[Untitled; begins: Gunmen killed five people…]"
+        article = article_make(title=supplied, title_is_derived=True, body="Gunmen killed five people.")
+        self.assertIsNone(article.title_key)
+        self.assertEqual(self.edit(article, dateline="Baghdad").status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual((article.title, article.title_is_derived, article.dateline), (supplied, True, "Baghdad"))
+        self.assertIsNone(article.title_key)
+        self.assertEqual(self.edit(article, title="Checkpoint attack near Baghdad").status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual((article.title, article.title_is_derived), ("Checkpoint attack near Baghdad", False))
+        self.assertEqual(article.title_key, "checkpoint attack near baghdad")

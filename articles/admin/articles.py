@@ -184,7 +184,7 @@ class HasPhotoFilter(admin.SimpleListFilter):
 class TitledBooleanFilter(admin.BooleanFieldListFilter):
     """A yes/no filter titled as the list's column is."""
 
-    titles = {"is_truncated": "truncated", "staff_edited": "edited by staff"}
+    titles = {"is_truncated": "truncated", "staff_edited": "edited by staff", "title_is_derived": "title supplied"}
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
@@ -237,6 +237,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
         HasPhotoFilter,
         ("is_truncated", TitledBooleanFilter),
         ("staff_edited", TitledBooleanFilter),
+        ("title_is_derived", TitledBooleanFilter),
     ]
     list_per_page = 50
     # The changelist's drill-down; its links are computed by date_drilldown below.
@@ -253,6 +254,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["section", "author"]
     readonly_fields = [
+        "title_is_derived",
         "slug",
         "original_url",
         "source_path",
@@ -265,7 +267,7 @@ class ArticleAdmin(ArchiveVersionAdmin):
         "listed_on",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "dateline", "body"]}),
+        (None, {"fields": ["title", "title_is_derived", "dateline", "body"]}),
         (
             "Date and filing",
             {"fields": [("published_on", "date_source"), ("section", "author"), "tag_choices", "is_truncated"]},

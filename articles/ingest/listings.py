@@ -13,12 +13,13 @@ import hashlib
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .. import derive, matching
 from ..database import BATCH, batched, insert_rows
 from ..models import Article, ArticleTag, Author, ListingItem, ListingPage, Section, Tag
 from . import parsing
-from .naming import AUTHOR_NAMES, SECTION_NAMES, entity_named, first_words, name_fits_slug
+from .naming import AUTHOR_NAMES, SECTION_NAMES, entity_named, name_fits_slug, title_made
 from .outcomes import LISTING, FileOutcome
 
 # How much of an article's text is compared with a listing's excerpt, which is far shorter.
@@ -97,9 +98,10 @@ class ListingWriter:
         """Give articles what their linked listing items know and they do not.
 
         Every linked article gets the original site's tags of the tag pages listing it. An
-        article no editor changed also gets the by-line's date where its own date came from a
-        caption or the Media ID or is unknown, and an author and a section where it has none; a
-        name guessed from an address gives way to the by-line's. Return the ids changed.
+        article no editor changed also gets a listing's title where the archive supplied its own,
+        the by-line's date where its own date came from a caption or the Media ID or is unknown,
+        and an author and a section where it has none; a name guessed from an address gives way
+        to the by-line's. Return the ids changed.
         """
         changed = set()
         for chunk in batched(sorted(article_ids), BATCH):
@@ -110,6 +112,8 @@ class ListingWriter:
             articles = Article.objects.filter(pk__in=by_article).select_related("author", "section").defer("body")
             for article in articles:
                 if self._site_tags_give(article, by_article[article.pk]):
+                    changed.add(article.pk)
+                if not article.staff_edited and self._title_give(article, by_article[article.pk]):
                     changed.add(article.pk)
                 if not article.staff_edited and self._facts_give(article, by_article[article.pk]):
                     changed.add(article.pk)
@@ -130,6 +134,17 @@ class ListingWriter:
             [(article.pk, tag_id, article.sort_date, True) for tag_id in new],
         )
         return bool(new) or not all(have.values())
+
+    def _title_give(self, article, items):
+        """A listing's title in place of one the archive supplied (the first item's to print one)."""
+        titles = [i.title for i in items if i.title]
+        if not (article.title_is_derived and titles):
+            return False
+        article.title, article.title_is_derived = titles[0], False
+        article.slug = slugify(article.title)[:255] or "article"
+        derive.article_derive(article)
+        article.save(update_fields=["title", "title_is_derived", "slug", "title_key", "updated_at"])
+        return True
 
     def _facts_give(self, article, items):
         fields = []
@@ -342,7 +357,8 @@ def _listing_only_article(key, items):
     first = min(items, key=lambda i: (not i.title, -len(i.excerpt), i.pk))
     dateline, _, text = parsing.find_dateline(max((i.excerpt.strip() for i in items), key=len))
     article = Article(
-        title=(first.title or first_words(text))[:500],
+        title=(first.title or title_made(text))[:500],
+        title_is_derived=not first.title,
         body=text,
         dateline=dateline[:200],
         listing_only=True,

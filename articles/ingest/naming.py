@@ -1,11 +1,14 @@
 """Names the pages do not print: sections and authors named by their address's slug, a name
-guessed from an address given way to a by-line's, and a title made of a text's first words."""
+guessed from an address given way to a by-line's, and a title supplied, made of a text's first
+words."""
 
 from __future__ import annotations
 
 import re
 
 from django.utils.text import slugify
+
+from ..models import supplied_title
 
 # Sections and authors the original site's URLs name by slug, with the names its by-lines use.
 SECTION_NAMES = {
@@ -58,10 +61,16 @@ def name_fits_slug(name, slug):
 
 
 def first_words(text, limit=80):
-    """A title for an article whose page had none: its first words."""
+    """A text's first words, to ``limit`` characters, ended with "…" where it goes on."""
     title = ""
     for word in text.split():
         if len(title) + len(word) + 1 > limit:
             return title + "…"
         title = f"{title} {word}".strip()
-    return title or "Untitled"
+    return title
+
+
+def title_made(text):
+    """The title the archive supplies for a text whose source gave it none: its first words, in
+    square brackets that say so (``models.supplied_title``)."""
+    return supplied_title(first_words(text))

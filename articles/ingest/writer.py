@@ -19,7 +19,7 @@ from ..models import Article, ArticleMedia, ArticleTag, Author, ListingItem, Med
 from . import parsing
 from .known import page_files_record
 from .listings import ListingWriter, listing_items_link, listing_only_fitting
-from .naming import AUTHOR_NAMES, SECTION_NAMES, first_words
+from .naming import AUTHOR_NAMES, SECTION_NAMES, title_made
 from .outcomes import CREATED, CUT_SHORT, DUPLICATE, KEPT, KEPT_DETAIL, PHOTO_PAGE, REFUSED, UPDATED, FileOutcome
 
 
@@ -170,7 +170,8 @@ class PageWriter:
     def _fill(self, article, item, photos):
         page, source = item.page, item.source
         hints = page.hints
-        article.title = (page.title or first_words(page.body))[:500]
+        article.title = (page.title or title_made(page.body))[:500]
+        article.title_is_derived = not page.title
         article.slug = (hints.post_slug or slugify(article.title))[:255] or "article"
         article.body = page.body
         article.dateline = page.dateline[:200]

@@ -16,7 +16,9 @@ from .articles import (
     ArticleMedia,
     ArticleQuerySet,
     ArticleTag,
+    looks_supplied,
     period,
+    supplied_title,
 )
 from .bookkeeping import (
     ArchiveMonth,
@@ -53,5 +55,7 @@ __all__ = [
     "Tag",
     "TagQuerySet",
     "UndatedCount",
+    "looks_supplied",
     "period",
+    "supplied_title",
 ]

@@ -21,6 +21,21 @@ LISTING_FIELDS = (
 SEARCH_ONLY_FIELDS = ("index_terms", "title_key", "opening_key")
 # Articles whose date is unknown sort after every dated one, on this placeholder key.
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
+# A title the archive supplies where its source gave none: in square brackets, as cataloguers
+# write a supplied title, saying what it is and the words the text begins with.
+SUPPLIED_OPENS, SUPPLIED_CLOSES = "[Untitled; begins: ", "]"
+UNTITLED = "[Untitled]"
+
+
+def supplied_title(opening):
+    """The title the archive supplies for a text beginning with ``opening`` (its first words)."""
+    return f"{SUPPLIED_OPENS}{opening}{SUPPLIED_CLOSES}" if opening else UNTITLED
+
+
+def looks_supplied(title):
+    """Whether a title has the form of one the archive supplied (an editor's own has not, unless
+    they typed it so)."""
+    return title == UNTITLED or (title.startswith(SUPPLIED_OPENS) and title.endswith(SUPPLIED_CLOSES))
 
 
 def period(year, month=None):
@@ -123,7 +138,18 @@ class Article(models.Model):
     # The sources that name a day; a Media ID's estimate names a month (its first day stands in).
     DAY_DATE_SOURCES = (*CERTAIN_DATE_SOURCES, DateSource.CAPTION)
 
-    title = models.CharField(max_length=500, help_text="Exactly as the source has it.")
+    title = models.CharField(
+        max_length=500,
+        help_text="Exactly as the source has it; in square brackets where the archive supplied one "
+        "(the source gave none).",
+    )
+    title_is_derived = models.BooleanField(
+        "title supplied by the archive",
+        default=False,
+        editable=False,
+        help_text="The source gave no title: the archive made one of the text's first words, in square "
+        "brackets. An editor's title, the article's page or a listing's title replaces it.",
+    )
     slug = models.SlugField(max_length=255, db_index=False)
     body = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
     dateline = models.CharField(

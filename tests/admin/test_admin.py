@@ -572,3 +572,16 @@ class EditorsListAndHistoryTests(AdminTestCase):
             {"version_id1": ingested["version"].pk, "version_id2": newest["version"].pk},
         )
         self.assertContains(response, "<del>Article number 1</del> → <ins>Qubayr: a corrected title</ins>")
+
+
+class SuppliedTitleAdminTests(AdminTestCase):
+    """Issue 33: editors see which titles the archive supplied, and can list them to give them theirs."""
+
+    def test_a_supplied_title_is_said_to_be_so_and_listed_by_its_filter(self):
+        supplied = article_make(title="[Untitled; begins: Gunmen killed five…]", title_is_derived=True)
+        make_article(2)
+        form = self.client.get(change_url(supplied))
+        self.assertContains(form, "Title supplied by the archive")
+        listed = self.client.get(reverse("admin:articles_article_changelist"), {"title_is_derived__exact": "1"})
+        self.assertContains(listed, "By title supplied")
+        self.assertEqual([a.pk for a in listed.context["cl"].result_list], [supplied.pk])

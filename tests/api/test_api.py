@@ -81,6 +81,23 @@ class ArticleApiTests(ApiTestCase):
         self.assertTrue(data["provenance"]["ingested_at"])
         self.assertIn("Daesh fighters withdrew.", data["body"])
 
+    def test_a_title_the_archive_supplied_is_given_in_brackets_and_said_to_be_derived(self):
+        title = "[Untitled; begins: Gunmen killed five people at a checkpoint near Baghdad on Sunday,…]"
+        made = article_make(
+            title=title, title_is_derived=True, body="Gunmen killed five people.", listing_only=True, content_hash="m"
+        )
+        data = self.get(f"/api/v1/articles/{made.pk}/")
+        self.assertEqual((data["title"], data["title_is_derived"]), (title, True))
+        self.assertFalse(self.get(f"/api/v1/articles/{self.article.pk}/")["title_is_derived"])
+        [hit] = self.get("/api/v1/search/", {"q": "checkpoint"})["results"]
+        self.assertEqual((hit["title"], hit["title_is_derived"]), (title, True))
+        schema = self.client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+        article = schema["components"]["schemas"]["Article"]
+        self.assertEqual(article["properties"]["title_is_derived"]["type"], "boolean")
+        self.assertIn("supplied", article["properties"]["title_is_derived"]["description"])
+        self.assertIn("square brackets", article["properties"]["title"]["description"])
+        self.assertIn("title_is_derived", article["required"])
+
     def test_every_article_once_through_all_pages_in_a_bounded_number_of_queries(self):
         with self.assertNumQueries(3):  # articles with section and author, their tags, their photos
             first = self.client.get("/api/v1/articles/", {"page_size": 10}).json()

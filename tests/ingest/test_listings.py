@@ -16,6 +16,9 @@ BODY = (
     "the interior minister said on Friday, despite concerns about his health."
 )
 TITLE = "Analysis: Four Scenarios Facing Algeria"
+# The title the archive supplies for the second item of byline_listing, which prints none.
+OPENING = "Abdelaziz Bouteflika has barely been seen in public since his stroke last year,…"
+SUPPLIED = f"[Untitled; begins: {OPENING}]"
 
 
 def article_text(title=TITLE, body=BODY, caption="Algerians queue to vote in Algiers, April 17, 2014. (Reuters)"):
@@ -346,14 +349,12 @@ class ListingOnlyTests(ListingTestCase):
     """Articles whose page did not survive, known from what the original site's listings print."""
 
     def listed(self):
-        return Article.objects.select_related("author", "section").get(listing_only=True, title__startswith="Abdel")
+        return Article.objects.select_related("author", "section").get(listing_only=True, body__startswith="Abdel")
 
     def test_an_item_no_page_answers_becomes_an_article_known_only_from_listings(self):
         self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         article = self.listed()
-        self.assertEqual(
-            article.title, "Abdelaziz Bouteflika has barely been seen in public since his stroke last year,…"
-        )
+        self.assertEqual(article.title, SUPPLIED)
         self.assertTrue(article.body.startswith("Abdelaziz Bouteflika has barely been seen"))
         self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 3, 30), "byline"))
         self.assertEqual((article.author.name, article.author.name_is_guess), ("Nabila Ramdani", False))
@@ -370,16 +371,55 @@ class ListingOnlyTests(ListingTestCase):
         self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         listed = ListingItem.objects.get(position=0).article
         self.assertTrue(listed.listing_only)
+        self.assertTrue(listed.title_is_derived)
+        self.assertTrue(listed.title.startswith("[Untitled; begins: Algerian President Abdelaziz Bouteflika won"))
         self.ingest(self.page(LinkTests.ARTICLE, article_text()))
         article = self.article()
         self.assertEqual(article.pk, listed.pk)
-        self.assertEqual(article.title, TITLE)
+        self.assertEqual((article.title, article.title_is_derived), (TITLE, False))
+        self.assertEqual(article.title_key, "analysis four scenarios facing algeria")
         self.assertIn("A second paragraph of the report.", article.body)
         self.assertEqual(ListingItem.objects.get(position=0).article_id, article.pk)
         self.assertEqual((article.published_on, article.date_source), (dt.date(2014, 4, 18), "byline"))
         self.assertEqual(Article.objects.count(), 2, "the completed article and the one still known from listings")
         self.ingest(self.folder)
         self.assertEqual(Article.objects.count(), 2)
+
+    def test_the_title_the_archive_supplied_is_marked_as_such_wherever_it_is_shown(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        article = self.listed()
+        self.assertTrue(article.title_is_derived)
+        self.assertIsNone(article.title_key, "a supplied title is matched on by no listing item")
+        page = self.client.get(article.get_absolute_url())
+        self.assertContains(page, f'<h1 dir="auto">{SUPPLIED}</h1>', html=False)
+        self.assertContains(page, "No title survives.")
+        for address in ("/tags/soufiane/", "/articles/"):
+            with self.subTest(list=address):
+                self.assertContains(self.client.get(address), SUPPLIED)
+        found = self.client.get("/search/", {"q": "seen in public"})
+        self.assertContains(found, "[Untitled; begins: Abdelaziz Bouteflika has barely been <mark>seen</mark>")
+        self.assertContains(self.client.get("/search/", {"q": "title:untitled"}), article.get_absolute_url())
+        self.assertContains(self.client.get("/tags/soufiane/feed/"), f"<title>{SUPPLIED}</title>")
+
+    def test_an_item_titled_with_the_words_of_a_supplied_title_is_not_linked_to_it(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        words = OPENING.rstrip(",…")
+        self.ingest(self.page("author-other.txt", titled_listing(title=words, heading="Other")))
+        item = ListingItem.objects.get(listing__source_path__endswith="author-other.txt")
+        self.assertNotEqual(item.article, self.listed())
+        self.assertEqual((item.article.title, item.article.title_is_derived), (words, False))
+
+    def test_a_listings_title_for_the_same_article_replaces_the_supplied_one(self):
+        self.ingest(self.page("tag-soufiane.txt", byline_listing()))
+        listed = self.listed()
+        heading = f"{HEADER}Nabila Ramdani | ASHARQ AL-AWSAT English Archive 2005 -2017\nSelect Page\n"
+        excerpt = "Abdelaziz Bouteflika has barely been seen in public since his stroke last year, yet he is the man..."
+        self.ingest(self.page("author-nabila.txt", f"{heading}Bouteflika’s Silence\n\n{excerpt}\n"))
+        article = self.listed()
+        self.assertEqual(article.pk, listed.pk)
+        self.assertEqual((article.title, article.title_is_derived), ("Bouteflika’s Silence", False))
+        self.assertEqual((article.slug, article.title_key), ("bouteflikas-silence", "bouteflika s silence"))
+        self.assertEqual(ListingItem.objects.filter(article=article).count(), 2)
 
     def test_two_listings_announcing_one_article_make_one(self):
         excerpt = f"Algiers, Reuters—{BODY[:110]}..."

@@ -112,6 +112,16 @@ class ListExportTests(ExportTestCase):
         self.assertEqual(row["body"], "Jets struck Aleppo, again.\n\nسوريا")
         self.assertTrue(row["provenance_ingested_at"])
 
+    def test_a_supplied_title_is_exported_in_its_brackets_and_said_to_be_derived(self):
+        title = "[Untitled; begins: Gunmen killed five people…]"
+        article_make(title=title, title_is_derived=True, published_on=dt.date(2009, 4, 1), listing_only=True)
+        [row] = csv.DictReader(io.StringIO(body_of(self.client.get("/articles/export.csv", {"year": 2009}))))
+        self.assertEqual((row["title"], row["title_is_derived"]), (title, "true"))
+        [record] = map(json.loads, body_of(self.client.get("/articles/export.jsonl", {"year": 2009})).splitlines())
+        self.assertEqual((record["title"], record["title_is_derived"]), (title, True))
+        [row] = csv.DictReader(io.StringIO(body_of(self.client.get("/articles/export.csv", {"tag": "syria"}))))
+        self.assertEqual(row["title_is_derived"], "false")
+
     def test_json_lines_of_a_year_in_title_order(self):
         response = self.client.get("/articles/export.jsonl", {"year": 2012, "order": "title"})
         records = [json.loads(line) for line in body_of(response).splitlines()]
