@@ -119,7 +119,13 @@ def _store_counts(model, grouped):
 
 
 def years():
-    """[(year, article count)], newest first."""
+    """[(year, article count)], newest first: kept until the archive changes (every write ends
+    in ``changes.archive_changed``, which recounts, then moves the version on). The home page
+    and every tag's, section's and author's page offer them."""
+    return caching.kept("count", "years", _stored_years)
+
+
+def _stored_years():
     rows = ArchiveMonth.objects.values("year").annotate(n=Sum("article_count")).order_by("-year")
     return [(row["year"], row["n"]) for row in rows]
 

@@ -28,9 +28,20 @@ from .models import Article, Author, MediaItem, Section, Tag
 ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")]
 ORDER_FIELDS = {
     "newest": ["-sort_date", "-id"],
-    "oldest": ["sort_date", "id"],
+    "oldest": ["oldest_key", "id"],  # undated last, as newest first has them
     "title": ["title", "id"],
 }
+
+
+def order_fields(order, params):
+    """The keys a list of articles is paged on in ``order``: oldest first takes the key that puts
+    the undated last, but a list confined to a year or a month (``params``) holds dated articles
+    only, which the date index pages in either order, within the period's range."""
+    if order == "oldest" and (params.get("year") or params.get("month")):
+        return ["sort_date", "id"]
+    return ORDER_FIELDS.get(order, ORDER_FIELDS["newest"])
+
+
 MONTH_CHOICES = list(MONTHS.items())
 # How many names the author and tag boxes offer as suggestions (the most used first).
 SUGGESTED_NAMES = 300
@@ -256,6 +267,11 @@ class ArticleFilter(ActiveFiltersMixin, django_filters.FilterSet):
     def ordering(self):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return data.get("order") or "newest"
+
+    @property
+    def order_fields(self):
+        """The keys its list is paged on (``order_fields``)."""
+        return order_fields(self.ordering, self.form.cleaned_data if self.form.is_valid() else {})
 
     @staticmethod
     def suggestions():

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from . import changes
 from .database import BATCH, batched, insert_rows
 from .matching import text_opening_key, title_key
-from .models import UNDATED_SORT_DATE, Article, ArticleMedia, ArticleTag, looks_supplied
+from .models import UNDATED_OLDEST_KEY, UNDATED_SORT_DATE, Article, ArticleMedia, ArticleTag, looks_supplied
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ class StoredPhoto:
 def article_derive(article, *, tag_names=None, captions=None):
     """Fill the columns an article derives: its sort date and slug, and — given its tag names
     (in tag id order) and its photos' caption texts (in page order) — its search text and photo
-    count. The database checks that ``sort_date`` agrees with ``published_on``."""
+    count. The database checks that ``sort_date`` and ``oldest_key`` agree with ``published_on``."""
     article.sort_date = article.published_on or UNDATED_SORT_DATE
+    article.oldest_key = article.published_on or UNDATED_OLDEST_KEY
     if not article.slug:
         article.slug = slugify(article.title)[:255] or "article"
     deferred = article.get_deferred_fields()
@@ -72,13 +73,13 @@ def articles_rederive(article_ids):
         tag_names, captions = _linked_names(chunk)
         stale = []
         for article in Article.objects.filter(pk__in=chunk).only(
-            "id", "title", "slug", "published_on", "sort_date", "index_terms", "photo_count"
+            "id", "title", "slug", "published_on", "sort_date", "oldest_key", "index_terms", "photo_count"
         ):
-            before = (article.sort_date, article.index_terms, article.photo_count)
+            before = (article.sort_date, article.oldest_key, article.index_terms, article.photo_count)
             article_derive(article, tag_names=tag_names.get(article.pk, []), captions=captions.get(article.pk, []))
-            if (article.sort_date, article.index_terms, article.photo_count) != before:
+            if (article.sort_date, article.oldest_key, article.index_terms, article.photo_count) != before:
                 stale.append(article)
-        Article.objects.bulk_update(stale, ["sort_date", "index_terms", "photo_count"])
+        Article.objects.bulk_update(stale, ["sort_date", "oldest_key", "index_terms", "photo_count"])
         _copy_dates_to_tag_links(chunk)
         changed += len(stale)
     # Last, as an ingest's batch does: the log's lock is taken after the rows', in every transaction.

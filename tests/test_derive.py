@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from articles import derive, editing
-from articles.models import UNDATED_SORT_DATE, Article, ArticleTag, MediaItem, Tag
+from articles.models import UNDATED_OLDEST_KEY, UNDATED_SORT_DATE, Article, ArticleTag, MediaItem, Tag
 from tests.helpers import DATA, ROOT, PageFolderMixin, article_make, ingest
 
 SEED = ROOT / "seeds" / "000_cf8551d73f26d5b1.txt"
@@ -33,13 +33,16 @@ class DerivedColumnsTests(PageFolderMixin, TestCase):
         after = list(Article.objects.order_by("pk").values_list("pk", "sort_date", "index_terms", "photo_count"))
         self.assertEqual(before, after)
 
-    def test_the_database_refuses_a_sort_date_that_disagrees_with_the_date(self):
+    def test_the_database_refuses_sort_keys_that_disagree_with_the_date(self):
         article = article_make(title="Dated", published_on=dt.date(2014, 5, 1))
         article.published_on = dt.date(2015, 1, 1)
         with self.assertRaises(IntegrityError), transaction.atomic():
             article.save()
         article.sort_date = UNDATED_SORT_DATE
         article.published_on = None
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            article.save()  # oldest first's key disagrees too
+        article.oldest_key = UNDATED_OLDEST_KEY
         article.save()
 
     def test_an_editors_new_date_moves_the_article_and_its_tag_links(self):

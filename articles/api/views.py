@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from .. import search
 from ..converters import TextSlugConverter
-from ..criteria import AGENCY_CHOICES, FACET_SIZE, ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, facet_values
+from ..criteria import AGENCY_CHOICES, FACET_SIZE, ArticleFilter, CriteriaError, PhotoFilter, facet_values, order_fields
 from ..criteria import search_criteria as criteria_of
 from ..models import Article, Author, MediaItem, Section, Suggestion, Tag
 from ..paging import PER_PAGE
@@ -50,7 +50,8 @@ class KeysetViewSet(viewsets.ReadOnlyModelViewSet):
     )
 )
 class ArticleViewSet(KeysetViewSet):
-    """Articles, newest first (``order``: newest, oldest, title), with the article list's filters."""
+    """Articles, newest first (``order``: newest, oldest, title; undated last in both date orders),
+    with the article list's filters."""
 
     queryset = Article.objects.whole()
     serializer_class = ArticleSerializer
@@ -58,7 +59,7 @@ class ArticleViewSet(KeysetViewSet):
     filterset_class = ArticleFilter
 
     def keyset_fields(self, request):
-        return ORDER_FIELDS.get(request.query_params.get("order"), ORDER_FIELDS["newest"])
+        return order_fields(request.query_params.get("order"), request.query_params)
 
     def paginate_queryset(self, queryset):
         return links_attach(super().paginate_queryset(queryset))

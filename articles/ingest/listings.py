@@ -155,7 +155,7 @@ class ListingWriter:
             if (article.published_on, article.date_source) != (date, Article.DateSource.BYLINE):
                 article.published_on, article.date_source = date, Article.DateSource.BYLINE
                 derive.article_derive(article)
-                fields += ["published_on", "date_source", "sort_date"]
+                fields += ["published_on", "date_source", "sort_date", "oldest_key"]
         names = [i.author_name for i in items if i.author_name]
         if article.author is None:
             listed_by = [i.listing.slug for i in items if i.listing.kind == ListingPage.Kind.AUTHOR and i.listing.slug]

@@ -19,8 +19,10 @@ LISTING_FIELDS = (
 )
 # Columns kept for search and for matching listings, never shown: reads of whole articles leave them.
 SEARCH_ONLY_FIELDS = ("index_terms", "title_key", "opening_key")
-# Articles whose date is unknown sort after every dated one, on this placeholder key.
+# Articles whose date is unknown sort after every dated one, on these placeholder keys: below
+# every date for newest first (``sort_date``), above every date for oldest first (``oldest_key``).
 UNDATED_SORT_DATE = dt.date(1900, 1, 1)
+UNDATED_OLDEST_KEY = dt.date(9999, 12, 31)
 # A title the archive supplies where its source gave none: in square brackets, as cataloguers
 # write a supplied title, saying what it is and the words the text begins with.
 SUPPLIED_OPENS, SUPPLIED_CLOSES = "[Untitled; begins: ", "]"
@@ -54,7 +56,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-sort_date", "-id")
 
     def in_period(self, year, month=None):
-        """Articles of a year or a month: a range on the date index (sort_date is the date)."""
+        """Articles of a year or a month: a range on the date index (sort_date is the date),
+        which pages them in either order (``criteria.order_fields``)."""
         start, end = period(year, month)
         return self.filter(sort_date__gte=start, sort_date__lt=end)
 
@@ -173,6 +176,11 @@ class Article(models.Model):
         editable=False,
         help_text="Publication date for ordering; undated articles sort last.",
     )
+    oldest_key = models.DateField(
+        default=UNDATED_OLDEST_KEY,
+        editable=False,
+        help_text="Publication date for ordering oldest first; undated articles sort last.",
+    )
     is_truncated = models.BooleanField(default=False, help_text="The source text stops mid-text.")
     listing_only = models.BooleanField(
         "known only from listings",
@@ -220,6 +228,10 @@ class Article(models.Model):
             models.Index(fields=["sort_date", "id"], name="article_date_idx"),
             models.Index(fields=["section", "sort_date", "id"], name="article_section_date_idx"),
             models.Index(fields=["author", "sort_date", "id"], name="article_author_date_idx"),
+            # Oldest first, undated last, with the filters a list of articles takes.
+            models.Index(fields=["oldest_key", "id"], name="article_oldest_idx"),
+            models.Index(fields=["section", "oldest_key", "id"], name="article_section_oldest_idx"),
+            models.Index(fields=["author", "oldest_key", "id"], name="article_author_oldest_idx"),
             models.Index(fields=["title", "id"], name="article_title_idx"),
             models.Index(fields=["source_path"], name="article_source_path_idx"),
             models.Index(fields=["slug"], name="article_slug_idx"),
@@ -241,6 +253,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(sort_date=Coalesce(F("published_on"), Value(UNDATED_SORT_DATE))),
                 name="article_sort_date_derived",
+            ),
+            models.CheckConstraint(
+                condition=Q(oldest_key=Coalesce(F("published_on"), Value(UNDATED_OLDEST_KEY))),
+                name="article_oldest_key_derived",
             ),
         ]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from .. import counts
-from ..criteria import ORDER_FIELDS, ArticleFilter, PhotoFilter
+from ..criteria import ArticleFilter, PhotoFilter, order_fields
 from ..models import Article, ArticleTag, Author, MediaItem, Section, Tag
 from .legacy import redirect_post_id, redirect_site_search
 from .mixins import AlternatesMixin, FilteredListView, KeysetListMixin
@@ -54,7 +54,7 @@ class ArticleListView(FilteredListView):
 
     def filtered_page(self, filterset):
         total, capped = counts.for_filters(filterset)
-        return self.articles_page(filterset.qs, total, capped, ORDER_FIELDS[filterset.ordering])
+        return self.articles_page(filterset.qs, total, capped, filterset.order_fields)
 
     def filters_context(self, filterset):
         return {**super().filters_context(filterset), "suggestions": ArticleFilter.suggestions()}
@@ -134,7 +134,7 @@ class YearArchiveView(KeysetListMixin, TemplateView):
             order=order,
             previous=previous,
             following=following,
-            **self.paging_context(self.articles_page(articles, total, fields=ORDER_FIELDS[order])),
+            **self.paging_context(self.articles_page(articles, total, fields=order_fields(order, {"year": year}))),
             **kwargs,
         )
 

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from .. import exporting
 from ..addresses import address, list_params
-from ..criteria import ORDER_FIELDS, ArticleFilter, CriteriaError, PhotoFilter, SearchForm, errors_text, search_criteria
+from ..criteria import ArticleFilter, CriteriaError, PhotoFilter, SearchForm, errors_text, search_criteria
 from ..models import Article, MediaItem
 from ..paging import address_number
 from ..records import PhotoSerializer
@@ -225,7 +225,7 @@ def article_export(request, fmt):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     if not filterset.is_valid():
         return plain_bad_request(errors_text(filterset.errors))
-    batches = exporting.article_batches(filterset.qs, ORDER_FIELDS[filterset.ordering])
+    batches = exporting.article_batches(filterset.qs, filterset.order_fields)
     return exporting.streamed(batches, fmt, "articles", request)
 
 
