@@ -518,7 +518,9 @@ class DeletionTests(AdminTestCase):
     def test_deleting_articles_recounts_what_lists_show(self):
         section = Section.objects.create(name="Opinion", slug="opinion")
         kept, gone, undated = (make_article(n, section=section) for n in (71, 72, 73))
-        Article.objects.filter(pk=undated.pk).update(published_on=None, sort_date=dt.date(1900, 1, 1))
+        Article.objects.filter(pk=undated.pk).update(
+            published_on=None, sort_date=dt.date(1900, 1, 1), oldest_key=dt.date(9999, 12, 31)
+        )
         counts.refresh()
         self.assertEqual(self.client.get("/articles/").context["page"].count, 3)
         with self.captureOnCommitCallbacks(execute=True):

@@ -168,9 +168,8 @@ class LinkTests(ListingTestCase):
 
     def test_the_byline_date_does_not_replace_an_editors_date(self):
         self.ingest(self.page(self.ARTICLE, article_text()))
-        Article.objects.update(
-            published_on=dt.date(2014, 4, 20), sort_date=dt.date(2014, 4, 20), date_source="editor", staff_edited=True
-        )
+        day = dt.date(2014, 4, 20)
+        Article.objects.update(published_on=day, sort_date=day, oldest_key=day, date_source="editor", staff_edited=True)
         self.ingest(self.page("tag-soufiane.txt", byline_listing()))
         article = self.article()
         self.assertEqual(ListingItem.objects.get(position=0).article, article)
