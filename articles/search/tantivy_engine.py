@@ -292,7 +292,8 @@ class TantivyBackend(TantivyIndex, SearchBackend):
         """Any of the clause's atoms, its variants scaled below the words typed; for words read
         as a name, the name or all the words: the name adds to the score, never narrows."""
         found = [q for q in (self._atom(request, atom, fields) for atom in clause.typed) if q is not None]
-        variants = [q for q in (self._variant(request, clause, atom, fields) for atom in clause.variants) if q]
+        variants = [self._variant(request, clause, atom, fields) for atom in clause.variants]
+        variants = [q for q in variants if q is not None]
         if variants:
             # The best variant found counts, not their sum: "ceasefire agreement" holds "ceasefire".
             found.append(variants[0] if len(variants) == 1 else tantivy.Query.disjunction_max_query(variants))
@@ -309,7 +310,7 @@ class TantivyBackend(TantivyIndex, SearchBackend):
     def _variant(self, request, clause, atom, fields):
         """A variant's query, weighted in each field by the rarity there of the words typed
         over its own: it scores at most VARIANT_SHARE of what they would in its place."""
-        typed = [w for a in clause.typed for w in a.words] or [w for c in clause.words for w in c.typed[0].words]
+        typed = [w for a in clause.typed for w in a.words]
 
         def share(name):
             return VARIANT_SHARE * min(1.0, self._rarity(name, typed) / (self._rarity(name, atom.words) or 1.0))
