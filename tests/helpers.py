@@ -109,3 +109,44 @@ def section(slug="news-middle-east", name="Middle East"):
 
 def tag(slug="generated", name="Generated"):
     return Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def reader_pages():
+    """(name, address) of every kind of reader's page, error states included, on the archive of
+    the real pages (``ingest_real_pages``): what the HTML and accessibility checks visit."""
+    from django.urls import reverse
+
+    from articles.models import Author, MediaItem
+
+    article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
+    photo = MediaItem.objects.filter(media_id=55358541).get()
+    author = Author.objects.exclude(article_count=0).order_by("-article_count").first()
+    bylined = Article.objects.get(title="Syria: Violence flares along border with Lebanon")
+    return {
+        "home": "/",
+        "article with photos": article.get_absolute_url(),
+        "article with section and author": bylined.get_absolute_url(),
+        "article known only from a listing": Article.objects.filter(listing_only=True).first().get_absolute_url(),
+        "photo": photo.get_absolute_url(),
+        "tag, with its search and year": Tag.objects.get(slug="syria").get_absolute_url(),
+        "section": Section.objects.get(slug="opinion").get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "year": reverse("articles:archive-year", args=[2016]),
+        "month": reverse("articles:archive-month", args=[2016, 9]),
+        "date index": reverse("articles:archive"),
+        "coverage": reverse("articles:coverage"),
+        "filtered list": "/articles/?has_photo=on&order=oldest",
+        "list in error": "/articles/?year=x",
+        "photo index": reverse("articles:photo-list"),
+        "search": "/search/?q=syria",
+        "search read as a name": "/search/?q=islamic+state",
+        "search in date order, page 2": "/search/?q=syria&order=newest&page=2",
+        "search in error": "/search/?q=syria&from=2013",
+        "zero results": "/search/?q=qqqzzz+syria",
+        "timeline": "/search/timeline/?q=syria",
+        "timeline compared, logarithmic": "/search/timeline/?q=syria&q=isis&scale=log",
+        "suggest a correction": reverse("articles:suggest-article", args=[article.pk]),
+        "suggest a correction of a photo": reverse("articles:suggest-photo", args=[photo.pk]),
+        "readers' corrections": reverse("articles:corrections"),
+        "not found": "/no/such/page/",
+    }

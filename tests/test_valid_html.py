@@ -11,48 +11,13 @@ import unittest
 from pathlib import Path
 
 from django.test import TestCase
-from django.urls import reverse
 
-from articles.models import Article, Author, MediaItem, Section, Suggestion, Tag
+from articles.models import Article, Suggestion
 
-from .helpers import ROOT, ingest_real_pages, make_articles, section
+from .helpers import ROOT, ingest_real_pages, make_articles, reader_pages, section
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 REQUIRED = os.environ.get("ARCHIVE_REQUIRE_BROWSER") == "1"
-
-
-def pages():
-    """(name, address) of every kind of reader's page, on the test pages' archive."""
-    article = Article.objects.filter(photo_count__gt=1).order_by("-photo_count", "id").first()
-    listed_only = Article.objects.filter(listing_only=True).first()
-    photo = MediaItem.objects.filter(media_id=55358541).get()
-    author = Author.objects.exclude(article_count=0).order_by("-article_count").first()
-    return {
-        "home": "/",
-        "article with photos": article.get_absolute_url(),
-        "article known only from a listing": listed_only.get_absolute_url(),
-        "photo": photo.get_absolute_url(),
-        "tag": Tag.objects.get(slug="syria").get_absolute_url(),
-        "section": Section.objects.get(slug="opinion").get_absolute_url(),
-        "author": author.get_absolute_url(),
-        "year": reverse("articles:archive-year", args=[2016]),
-        "month": reverse("articles:archive-month", args=[2016, 9]),
-        "date index": reverse("articles:archive"),
-        "coverage": reverse("articles:coverage"),
-        "filtered list": "/articles/?has_photo=on&order=oldest",
-        "list in error": "/articles/?year=x",
-        "photo index": reverse("articles:photo-list"),
-        "search": "/search/?q=syria",
-        "search in date order, page 2": "/search/?q=syria&order=newest&page=2",
-        "search in error": "/search/?q=syria&from=2013",
-        "zero results": "/search/?q=qqqzzz+syria",
-        "timeline": "/search/timeline/?q=syria",
-        "timeline compared, logarithmic": "/search/timeline/?q=syria&q=isis&scale=log",
-        "search read as a name": "/search/?q=islamic+state",
-        "suggest a correction": reverse("articles:suggest-article", args=[article.pk]),
-        "readers' corrections": reverse("articles:corrections"),
-        "not found": "/no/such/page/",
-    }
 
 
 class ValidHtmlTests(TestCase):
@@ -77,7 +42,7 @@ class ValidHtmlTests(TestCase):
         folder = Path(tempfile.mkdtemp(prefix="archive-html-"))
         self.addCleanup(shutil.rmtree, folder)
         files = {}
-        for number, (name, path) in enumerate(pages().items()):
+        for number, (name, path) in enumerate(reader_pages().items()):
             response = self.client.get(path)
             self.assertIn(response.status_code, (200, 400, 404), path)
             file = folder / f"{number:02d}.html"

@@ -152,11 +152,13 @@ def timeline_context(request, series):
     """The chart drawn into the page (wide, and narrow for a phone), each month a link to the
     search narrowed to it, its legend and the table of its numbers."""
     link = month_linker(request)
-    drawn = {"normalised": per_thousand(request), "log": log_scale(request), "month_link": link}
+    drawn = {"normalised": per_thousand(request), "log": log_scale(request)}
     return {
         **timeline_addresses(request, [line.query for line in series]),
-        "svg": timeline.svg(series, **drawn),
-        "narrow_svg": timeline.svg(series, frame=timeline.NARROW, **drawn),
+        "frames": [
+            (name, timeline.svg(series, frame=frame, **drawn), timeline.month_links(series, link, frame=frame))
+            for name, frame in (("wide", timeline.WIDE), ("narrow", timeline.NARROW))
+        ],
         "series": series,
         "legend": timeline.legend(series),
         "rows": timeline.rows(series, link),

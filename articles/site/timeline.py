@@ -78,9 +78,8 @@ WIDE = Frame(780, 1)
 NARROW = Frame(390, 3, "-narrow")
 
 
-def svg(series, normalised=False, *, frame=WIDE, log=False, month_link=None):
-    """The chart: a line per search over the months, a tick for each year, the scale beside;
-    with ``month_link`` (one search), each month a link to the search narrowed to it."""
+def svg(series, normalised=False, *, frame=WIDE, log=False):
+    """The chart: a line per search over the months, a tick for each year, the scale beside."""
     values = [line.values(normalised) for line in series]
     top = max((v for line in values for v in line), default=0)
     points = series[0].points if series else []
@@ -94,7 +93,7 @@ def svg(series, normalised=False, *, frame=WIDE, log=False, month_link=None):
         " highest {top}</title>"
         '<rect width="100%" height="100%" fill="#fff"/>'
         '<line class="timeline__axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{muted}"/>'
-        "{scale_marks}{years}{months}{lines}</svg>",
+        "{scale_marks}{years}{lines}</svg>",
         kind="narrow" if frame is NARROW else "wide",
         w=frame.width,
         h=HEIGHT,
@@ -111,7 +110,6 @@ def svg(series, normalised=False, *, frame=WIDE, log=False, month_link=None):
         base=HEIGHT - BOTTOM,
         scale_marks=_scale_marks(height),
         years=_year_ticks(points, step, frame),
-        months=_month_links(series, points, step, month_link),
         lines=_lines(series, values, step, height),
     )
 
@@ -184,14 +182,16 @@ def _year_ticks(points, step, frame):
     return ticks + names
 
 
-def _month_links(series, points, step, month_link):
-    """Over each month one search matched, a link to the search narrowed to that month: for
-    the pointer. Out of the tab order: the table of numbers holds the same links for the
-    keyboard and screen readers (an image's insides are not read)."""
-    if month_link is None or len(series) != 1:
+def month_links(series, month_link, *, frame=WIDE):
+    """An SVG laid over the chart (the same frame), over each month one search matched a link
+    to the search narrowed to that month: for the pointer. Hidden from screen readers and out
+    of the tab order, as the chart is an image: the table of numbers holds the same links for
+    the keyboard and screen readers. Empty for several searches (a month is no one search)."""
+    if len(series) != 1:
         return ""
-    line = series[0]
-    return format_html_join(
+    line, points = series[0], series[0].points
+    step = (frame.width - LEFT - RIGHT) / max(len(points), 1)
+    links = format_html_join(
         "",
         '<a href="{}" tabindex="-1"><rect class="timeline__month" x="{}" y="{}" width="{}" height="{}"'
         ' fill="transparent"><title>{}: {}</title></rect></a>',
@@ -206,8 +206,15 @@ def _month_links(series, points, step, month_link):
                 _number(p.matches),
             )
             for i, p in enumerate(points)
-            if line.points[i].matches
+            if p.matches
         ],
+    )
+    return format_html(
+        '<svg class="timeline__links" viewBox="0 0 {} {}" preserveAspectRatio="xMidYMid meet" aria-hidden="true"'
+        ' focusable="false" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        frame.width,
+        HEIGHT,
+        links,
     )
 
 
